@@ -1,0 +1,33 @@
+import {type RecentCustomer, resolveRecent} from '../../core/customers.js'
+import {displayName} from '../../core/model.js'
+import {forgetRecent, listRecent} from '../../core/recent.js'
+import {CtxCommand} from '../../ux/base-command.js'
+import {color} from '../../ux/render.js'
+import Table from 'cli-table3'
+
+export interface CustomersRecentResult {
+  items: RecentCustomer[]
+}
+
+export default class CustomersRecent extends CtxCommand<typeof CustomersRecent> {
+  static override summary = 'The last 10 customers you created, viewed or changed, and which have active requests.'
+  static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --json']
+
+  async run(): Promise<CustomersRecentResult> {
+    const session = await this.session()
+    const entries = await listRecent(this.recentFile, session.store.location)
+    const {items, missing} = await resolveRecent(session, entries)
+    if (missing.length > 0) await forgetRecent(this.recentFile, session.store.location, missing)
+    if (items.length === 0) {
+      this.log('No recent customers yet: create, show or update one.')
+    } else {
+      const table = new Table({head: ['Name', 'Id', 'Active requests', 'Last', 'When'].map((title) => color.bold(title)), style: {head: [], border: []}})
+      for (const item of items) {
+        const active = item.activeRequests > 0 ? color.green(String(item.activeRequests)) : color.dim('0')
+        table.push([displayName(item.customer), item.customer.id, active, item.action, item.lastTouched])
+      }
+      this.log(table.toString())
+    }
+    return {items}
+  }
+}

@@ -1,0 +1,35 @@
+import {Args} from '@oclif/core'
+import {searchCustomers} from '../../core/customers.js'
+import type {ContextObject} from '../../core/model.js'
+import type {Page} from '../../core/storage/store.js'
+import {CtxCommand} from '../../ux/base-command.js'
+import {pageFlags} from '../../ux/flags.js'
+import {objectListTable} from '../../ux/render.js'
+
+export type CustomersSearchResult = Page<ContextObject>
+
+export default class CustomersSearch extends CtxCommand<typeof CustomersSearch> {
+  static override summary = 'Find customers: the search language with type:customer.'
+  static override description =
+    'Bare words match any searchable field as whole words, case-insensitively; FIELD:VALUE matches one field. Terms are joined by AND unless OR is given; parentheses group; quotes make phrases.'
+  static override examples = [
+    '<%= config.bin %> <%= command.id %> lovelace',
+    '<%= config.bin %> <%= command.id %> Context_Work_Email:ada@example.com --json',
+    '<%= config.bin %> <%= command.id %> \'Context_City:"New York" OR Context_City:Boston\' --limit 10',
+  ]
+
+  static override args = {
+    query: Args.string({description: 'Search query.'}),
+  }
+
+  static override flags = pageFlags
+
+  async run(): Promise<CustomersSearchResult> {
+    const query = await this.required(this.args.query, 'Search query', 'a query as an argument')
+    const session = await this.session()
+    const page = await searchCustomers(session, query, {limit: this.flags.limit, cursor: this.flags.cursor})
+    if (!this.jsonEnabled()) this.log(page.items.length === 0 ? 'No customers match.' : objectListTable(page.items))
+    if (page.next) this.log(`More: --cursor ${page.next}`)
+    return page
+  }
+}

@@ -1,0 +1,137 @@
+// Customers: create, show, update, delete (with everything that belongs to them) and find.
+import {ConflictError} from './errors.js'
+import {newId} from './ids.js'
+import {BASE_FIELDSET, type ContextObject, type ObjectType} from './model.js'
+import {applyChanges, checkObject, collect, type DataChanges, findAll, nextTimestamp, requireObject, type Session} from './objects.js'
+import {allOf, equals, parseQuery} from './search/query.js'
+import type {Page} from './storage/store.js'
+
+/** The named flags of `customers create/update` and the fields they set. */
+export const CUSTOMER_FLAG_FIELDS = {
+  'first-name': 'Context_First_Name',
+  'last-name': 'Context_Last_Name',
+  email: 'Context_Work_Email',
+  phone: 'Context_Work_Phone',
+} as const
+
+export interface CustomerInput {
+  changes: DataChanges
+  fieldsets?: string[]
+  externalId?: string
+}
+
+export async function createCustomer(session: Session, input: CustomerInput): Promise<ContextObject> {
+  return session.store.transaction(async (tx) => {
+    const definitions = await tx.definitions()
+    const now = nextTimestamp(session.clock)
+    const customer: ContextObject = {
+      id: newId(),
+      type: 'customer',
+      fieldsets: input.fieldsets ?? [BASE_FIELDSET.customer],
+      data: applyChanges({}, input.changes),
+      ...(input.externalId === undefined ? {} : {externalId: input.externalId}),
+      created: now,
+      lastUpdated: now,
+    }
+    await checkObject(customer, definitions)
+    await tx.insert([customer])
+    return customer
+  })
+}
+
+export async function showCustomer(session: Session, id: string): Promise<ContextObject> {
+  return requireObject(session.store, id, 'customer')
+}
+
+export interface CustomerUpdate extends CustomerInput {
+  ifLastUpdated?: string
+}
+
+export async function updateCustomer(session: Session, id: string, update: CustomerUpdate): Promise<ContextObject> {
+  return session.store.transaction(async (tx) => {
+    const stored = await requireObject(tx, id, 'customer')
+    const definitions = await tx.definitions()
+    const customer: ContextObject = {
+      ...stored,
+      fieldsets: update.fieldsets ?? stored.fieldsets,
+      data: applyChanges(stored.data, update.changes),
+      ...(update.externalId === undefined ? {} : {externalId: update.externalId}),
+      lastUpdated: nextTimestamp(session.clock, stored.lastUpdated),
+    }
+    if (update.ifLastUpdated !== undefined && update.ifLastUpdated !== stored.lastUpdated) {
+      throw new ConflictError(`customer ${id} was changed at ${stored.lastUpdated}, after the ${update.ifLastUpdated} you read`, {
+        where: id,
+        hint: 'Show it again, then retry with the new lastUpdated.',
+        details: {stored: stored.lastUpdated},
+      })
+    }
+    await checkObject(customer, definitions, stored)
+    await tx.update(customer, stored.lastUpdated)
+    return customer
+  })
+}
+
+export interface DeletedCustomer {
+  id: string
+  deleted: Record<ObjectType, number>
+  ids: string[]
+}
+
+/** Removes a customer and everything that belongs to it (DESIGN rule 9), in one transaction. */
+export async function deleteCustomer(session: Session, id: string): Promise<DeletedCustomer> {
+  return session.store.transaction(async (tx) => {
+    const customer = await requireObject(tx, id, 'customer')
+    const owned = await collect(findAll(tx, equals('customerId', id)))
+    const parents = [customer, ...owned]
+    const attached: ContextObject[] = []
+    for (const parent of parents) {
+      if (parent.type === 'request' || parent.type === 'activity') attached.push(...(await collect(findAll(tx, equals('parentId', parent.id)))))
+    }
+    const doomed = new Map<string, ContextObject>()
+    for (const object of [customer, ...owned, ...attached]) doomed.set(object.id, object)
+    const deleted: Record<ObjectType, number> = {customer: 0, request: 0, activity: 0, comment: 0, feedback: 0}
+    for (const object of doomed.values()) deleted[object.type]++
+    await tx.remove([...doomed.keys()])
+    return {id, deleted, ids: [...doomed.keys()]}
+  })
+}
+
+/** `customers search`: the search language with `type:customer` added. */
+export async function searchCustomers(session: Session, query: string, page: {limit?: number; cursor?: string | null}): Promise<Page<ContextObject>> {
+  return session.store.find({where: allOf(equals('type', 'customer'), parseQuery(query)) ?? undefined, ...page})
+}
+
+export interface RecentCustomer {
+  customer: ContextObject
+  lastTouched: string
+  action: string
+  activeRequests: number
+}
+
+/** The recent list, resolved against the store: deleted customers drop out; active requests counted. */
+export async function resolveRecent(
+  session: Session,
+  entries: readonly {id: string; at: string; action: string}[],
+): Promise<{items: RecentCustomer[]; missing: string[]}> {
+  const items: RecentCustomer[] = []
+  const missing: string[] = []
+  for (const entry of entries) {
+    const customer = await session.store.get(entry.id)
+    if (!customer || customer.type !== 'customer') {
+      missing.push(entry.id)
+      continue
+    }
+    const activeRequests = await session.store.count(
+      allOf(equals('type', 'request'), equals('customerId', entry.id), equals('state', 'active')) ?? undefined,
+    )
+    items.push({customer, lastTouched: entry.at, action: entry.action, activeRequests})
+  }
+  return {items, missing}
+}
+
+export function customerFlagChanges(flags: Partial<Record<keyof typeof CUSTOMER_FLAG_FIELDS, string>>): Record<string, string | undefined> {
+  const named: Record<string, string | undefined> = {}
+  for (const [flag, field] of Object.entries(CUSTOMER_FLAG_FIELDS)) named[field] = flags[flag as keyof typeof CUSTOMER_FLAG_FIELDS]
+  return named
+}
+

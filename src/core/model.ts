@@ -1,0 +1,107 @@
+// The context object of DESIGN §1: one JSON shape for every type, used by --json, JSON Lines and
+// every storage adapter, plus the small rules that need no store (display name, size limit).
+import {InvalidDataError} from './errors.js'
+
+export const OBJECT_TYPES = ['customer', 'request', 'activity', 'comment', 'feedback'] as const
+export type ObjectType = (typeof OBJECT_TYPES)[number]
+
+export const MEDIA_TYPES = ['chat', 'email', 'event', 'mobile', 'social', 'video', 'voice', 'web'] as const
+export type MediaType = (typeof MEDIA_TYPES)[number]
+
+export type RequestState = 'active' | 'closed'
+export type CloseReason = 'auto' | 'manual'
+export type FieldValue = string | number | boolean
+
+export interface ContextObject {
+  id: string
+  type: ObjectType
+  customerId?: string
+  parentId?: string
+  state?: RequestState
+  mediaType?: MediaType
+  tags?: string[]
+  fieldsets: string[]
+  data: Record<string, FieldValue>
+  externalId?: string
+  created: string
+  lastUpdated: string
+  closedAt?: string
+  closeReason?: CloseReason
+}
+
+/** The order keys appear in everywhere ctx writes an object, so exports are byte-stable. */
+export const OBJECT_KEYS = [
+  'id',
+  'type',
+  'customerId',
+  'parentId',
+  'state',
+  'mediaType',
+  'tags',
+  'fieldsets',
+  'data',
+  'externalId',
+  'created',
+  'lastUpdated',
+  'closedAt',
+  'closeReason',
+] as const satisfies readonly (keyof ContextObject)[]
+
+/** Link order: the order in which types must be written so every link points backwards. */
+export const LINK_ORDER: readonly ObjectType[] = ['customer', 'request', 'activity', 'comment', 'feedback']
+
+/** The fieldset each type uses when none is named. */
+export const BASE_FIELDSET: Record<ObjectType, string> = {
+  customer: 'cisco.base.customer',
+  request: 'cisco.base.request',
+  activity: 'cisco.base.pod',
+  comment: 'cisco.base.comment',
+  feedback: 'cisco.base.rating',
+}
+
+/** DESIGN rule 8. */
+export const MAX_OBJECT_BYTES = 256 * 1024
+
+export function isObjectType(value: string): value is ObjectType {
+  return (OBJECT_TYPES as readonly string[]).includes(value)
+}
+
+export function isMediaType(value: string): value is MediaType {
+  return (MEDIA_TYPES as readonly string[]).includes(value)
+}
+
+/** A copy of the object with keys in canonical order and absent optionals dropped. */
+export function canonical(object: ContextObject): ContextObject {
+  const out: Record<string, unknown> = {}
+  for (const key of OBJECT_KEYS) {
+    const value = object[key]
+    if (value !== undefined) out[key] = key === 'data' ? sortedData(object.data) : value
+  }
+  return out as unknown as ContextObject
+}
+
+function sortedData(data: Record<string, FieldValue>): Record<string, FieldValue> {
+  const out: Record<string, FieldValue> = {}
+  for (const key of Object.keys(data).sort()) out[key] = data[key]
+  return out
+}
+
+export function assertWithinSizeLimit(object: ContextObject): void {
+  const bytes = Buffer.byteLength(JSON.stringify(object), 'utf8')
+  if (bytes > MAX_OBJECT_BYTES) {
+    throw new InvalidDataError(
+      `${object.type} ${object.id} is ${Math.ceil(bytes / 1024)} KiB of JSON; an object may hold at most 256 KiB`,
+      {where: object.id, hint: 'Shorten or split the largest field values.', details: {bytes, limit: MAX_OBJECT_BYTES}},
+    )
+  }
+}
+
+/** DESIGN rule 7: full name, else email, else phone, else "Unknown Customer". */
+export function displayName(customer: Pick<ContextObject, 'data'>): string {
+  const data = customer.data
+  const text = (key: string) => (typeof data[key] === 'string' ? (data[key] as string).trim() : '')
+  const fullName = [text('Context_First_Name'), text('Context_Last_Name')].filter(Boolean).join(' ')
+  const email = text('Context_Work_Email') || text('Context_Home_Email')
+  const phone = text('Context_Work_Phone') || text('Context_Mobile_Phone') || text('Context_Home_Phone')
+  return fullName || email || phone || 'Unknown Customer'
+}

@@ -1,0 +1,83 @@
+// What every type's create and update share: timestamps, merging field changes, validation against
+// the fieldsets and the size limit, and lookups that turn a missing object into "not found".
+import type {Clock} from './clock.js'
+import {parseFieldAssignments} from './definitions/coerce.js'
+import type {Definitions} from './definitions/model.js'
+import {NotFoundError} from './errors.js'
+import {assertWithinSizeLimit, type ContextObject, type FieldValue, type ObjectType} from './model.js'
+import type {Filter} from './search/query.js'
+import type {Store, StoreReader} from './storage/store.js'
+
+/** What a command works with: the open store, the clock and who is acting (for system comments). */
+export interface Session {
+  store: Store
+  clock: Clock
+  actor: string
+}
+
+/** Field changes: a value sets the field, null removes it. */
+export type DataChanges = Record<string, FieldValue | null>
+
+/**
+ * The lastUpdated of a write: now, but always later than the previous value, so that optimistic
+ * concurrency (DESIGN rule 4) sees every write even when two land in one millisecond or the clock is frozen.
+ */
+export function nextTimestamp(clock: Clock, previous?: string): string {
+  const now = clock().getTime()
+  const after = previous === undefined ? Number.NEGATIVE_INFINITY : Date.parse(previous) + 1
+  return new Date(Math.max(now, after)).toISOString()
+}
+
+export function applyChanges(data: Record<string, FieldValue>, changes: DataChanges): Record<string, FieldValue> {
+  const out = {...data}
+  for (const [key, value] of Object.entries(changes)) {
+    if (value === null) delete out[key]
+    else out[key] = value
+  }
+  return out
+}
+
+/**
+ * Field changes from named flags (field id → text) and repeated `--field ID=VALUE`, each coerced to
+ * its field's type; the `--field` form wins when both name a field.
+ */
+export function collectChanges(named: Record<string, string | undefined>, assignments: readonly string[], definitions: Definitions): DataChanges {
+  const namedAssignments = Object.entries(named)
+    .filter((entry): entry is [string, string] => entry[1] !== undefined)
+    .map(([id, value]) => `${id}=${value}`)
+  return parseFieldAssignments([...namedAssignments, ...assignments], definitions)
+}
+
+/** Validates data against the fieldsets (ajv, loaded only by commands that write) and the size limit. */
+export async function checkObject(object: ContextObject, definitions: Definitions, previous?: ContextObject | null): Promise<void> {
+  const {validateObjectData} = await import('./definitions/validate.js')
+  validateObjectData(object, definitions, previous)
+  assertWithinSizeLimit(object)
+}
+
+export async function requireObject(reader: StoreReader, id: string, type?: ObjectType): Promise<ContextObject> {
+  const object = await reader.get(id)
+  if (!object || (type !== undefined && object.type !== type)) {
+    throw new NotFoundError(`no ${type ?? 'object'} with id ${id}`, {
+      where: id,
+      hint: object ? `${id} is a ${object.type}, not a ${type}.` : `Search for it: ctx search ${type ? `type:${type} ` : ''}WORDS`,
+    })
+  }
+  return object
+}
+
+/** Every object matching `where`, page by page. */
+export async function* findAll(reader: StoreReader, where: Filter, pageSize = 1000): AsyncIterable<ContextObject> {
+  let cursor: string | null = null
+  do {
+    const page = await reader.find({where, limit: pageSize, cursor})
+    yield* page.items
+    cursor = page.next
+  } while (cursor)
+}
+
+export async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = []
+  for await (const item of items) out.push(item)
+  return out
+}

@@ -1,0 +1,254 @@
+// The `file:` adapter: the whole store in one JSON file, read through lowdb. Safe when cron and a
+// person run ctx at once: every read-modify-write holds a cross-process lock (proper-lockfile), the
+// file is replaced atomically (write-file-atomic, mode 0600, fsync), and a file that is not a ctx
+// store is reported and never written.
+import {mkdir, readFile, stat} from 'node:fs/promises'
+import {dirname} from 'node:path'
+import {Low, type Adapter} from 'lowdb'
+import lockfile from 'proper-lockfile'
+import writeFileAtomic from 'write-file-atomic'
+import {ConflictError, StorageError} from '../errors.js'
+import type {ContextObject, ObjectType} from '../model.js'
+import type {Filter} from '../search/query.js'
+import {refuseFlush} from './memory.js'
+import {countByType, newState, scanState, STORE_FORMAT, STORE_FORMAT_VERSION, StateTransaction, type StoreState} from './state.js'
+import type {FindOptions, ScanOptions, Store, StoreCapabilities, StoreInfo, StoreMode, StoreWriter} from './store.js'
+
+export interface FileStoreOptions {
+  /** How long to wait for another process's lock before giving up with exit 7. */
+  lockTimeoutMs?: number
+  now: () => string
+}
+
+/** Format upgrades, keyed by the version they upgrade from. Version 1 is the first. */
+const UPGRADES: Record<number, (state: StoreState) => StoreState> = {}
+
+export class FileStore implements Store {
+  readonly capabilities: StoreCapabilities = {indexedSearch: false, shared: true}
+  readonly location: string
+  private readonly db: Low<StoreState | null>
+  private loaded: Promise<StoreState | null> | undefined
+
+  constructor(
+    private readonly path: string,
+    private readonly options: FileStoreOptions,
+  ) {
+    this.location = path
+    this.db = new Low<StoreState | null>(new StoreFile(path), null)
+  }
+
+  get(id: string) {
+    return this.reader().then((reader) => reader.get(id))
+  }
+
+  getByExternalId(type: ObjectType, externalId: string) {
+    return this.reader().then((reader) => reader.getByExternalId(type, externalId))
+  }
+
+  find(options?: FindOptions) {
+    return this.reader().then((reader) => reader.find(options))
+  }
+
+  count(where?: Filter) {
+    return this.reader().then((reader) => reader.count(where))
+  }
+
+  definitions() {
+    return this.reader().then((reader) => reader.definitions())
+  }
+
+  async transaction<T>(work: (tx: StoreWriter) => Promise<T>): Promise<T> {
+    return this.locked(async () => {
+      const state = (await this.load(true)) ?? newState('production', this.options.now())
+      const tx = new StateTransaction(state)
+      const result = await work(tx)
+      if (tx.commit()) await this.save(state)
+      return result
+    })
+  }
+
+  async *scan(options?: ScanOptions): AsyncIterable<ContextObject[]> {
+    yield* scanState(await this.load(), options)
+  }
+
+  async info(): Promise<StoreInfo> {
+    const state = await this.load()
+    const bytes = await stat(this.path).then(
+      (stats) => stats.size,
+      () => null,
+    )
+    return {
+      location: this.location,
+      adapter: 'file',
+      initialized: state !== null,
+      mode: state?.mode ?? null,
+      formatVersion: state?.version ?? null,
+      created: state?.created ?? null,
+      counts: countByType(state),
+      bytes,
+    }
+  }
+
+  async init(mode: StoreMode): Promise<StoreInfo> {
+    await this.locked(async () => {
+      const state = await this.load(true, {allowOld: true})
+      if (state && state.mode !== mode) {
+        throw new ConflictError(`${this.location} is already a ${state.mode} store`, {hint: 'A store keeps the mode it was initialised with.'})
+      }
+      if (!state) await this.save(newState(mode, this.options.now()))
+    })
+    return this.info()
+  }
+
+  async flush(): Promise<void> {
+    await this.locked(async () => {
+      const state = await this.load(true)
+      if (state?.mode !== 'lab') throw refuseFlush(this.location, state?.mode ?? null)
+      await this.save(newState('lab', state.created))
+    })
+  }
+
+  async upgrade(): Promise<{from: number | null; to: number}> {
+    return this.locked(async () => {
+      let state = await this.load(true, {allowOld: true})
+      if (!state) return {from: null, to: STORE_FORMAT_VERSION}
+      const from = state.version
+      while (state.version < STORE_FORMAT_VERSION) state = UPGRADES[state.version](state)
+      if (state.version !== from) await this.save(state)
+      return {from, to: STORE_FORMAT_VERSION}
+    })
+  }
+
+  async close(): Promise<void> {}
+
+  private async reader(): Promise<StateTransaction> {
+    return new StateTransaction((await this.load()) ?? newState('production', this.options.now()))
+  }
+
+  /** The state as last read; `fresh` re-reads the file (inside the lock, before writing). */
+  private load(fresh = false, {allowOld = false} = {}): Promise<StoreState | null> {
+    if (fresh || !this.loaded) {
+      this.loaded = this.db.read().then(() => {
+        const state = this.db.data
+        if (state && state.version < STORE_FORMAT_VERSION && !allowOld) {
+          throw new StorageError(`${this.path} is a ctx store of format version ${state.version}, older than this ctx (${STORE_FORMAT_VERSION})`, {
+            hint: `Run \`ctx store upgrade --store ${this.path}\` first.`,
+          })
+        }
+        return state
+      })
+      this.loaded.catch(() => {
+        this.loaded = undefined
+      })
+    }
+    return this.loaded
+  }
+
+  private async save(state: StoreState): Promise<void> {
+    this.db.data = state
+    await this.db.write()
+    this.loaded = Promise.resolve(state)
+  }
+
+  private async locked<T>(work: () => Promise<T>): Promise<T> {
+    await mkdir(dirname(this.path), {recursive: true, mode: 0o700}).catch((error: NodeJS.ErrnoException) => {
+      throw unavailable(this.path, 'create the directory of', error)
+    })
+    let compromised: Error | undefined
+    const timeout = this.options.lockTimeoutMs ?? 20_000
+    let release: () => Promise<void>
+    try {
+      release = await lockfile.lock(this.path, {
+        realpath: false,
+        lockfilePath: `${this.path}.lock`,
+        stale: 10_000,
+        retries: {retries: 10_000, factor: 1.2, minTimeout: 5, maxTimeout: 100, randomize: true, maxRetryTime: timeout},
+        onCompromised: (error) => {
+          compromised = error
+        },
+      })
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code
+      if (code === 'ELOCKED') {
+        throw new StorageError(`${this.path} is locked by another ctx process and stayed locked for ${timeout / 1000} s`, {
+          hint: `If no other ctx is running, the lock ${this.path}.lock is left from a killed process and expires within 10 s; try again.`,
+        })
+      }
+      throw unavailable(this.path, 'lock', error as NodeJS.ErrnoException)
+    }
+    try {
+      const result = await work()
+      if (compromised) throw new StorageError(`lost the lock on ${this.path} while writing: ${compromised.message}`)
+      return result
+    } finally {
+      await release().catch(() => undefined)
+    }
+  }
+}
+
+/** lowdb adapter: parses and checks the store file on read, writes it atomically as 0600. */
+class StoreFile implements Adapter<StoreState | null> {
+  constructor(private readonly path: string) {}
+
+  async read(): Promise<StoreState | null> {
+    let text: string
+    try {
+      text = await readFile(this.path, 'utf8')
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null
+      throw unavailable(this.path, 'read', error as NodeJS.ErrnoException)
+    }
+    return parseStoreFile(text, this.path)
+  }
+
+  async write(state: StoreState | null): Promise<void> {
+    if (!state) return
+    try {
+      await writeFileAtomic(this.path, `${JSON.stringify(state)}\n`, {mode: 0o600, fsync: true})
+    } catch (error) {
+      throw unavailable(this.path, 'write', error as NodeJS.ErrnoException)
+    }
+  }
+}
+
+/** Parses a store file, refusing (exit 7, file untouched) anything that is not a ctx store this ctx can read. */
+export function parseStoreFile(text: string, path: string): StoreState {
+  const untouched = 'The file was left untouched; restore it from a backup, or point --store at another file.'
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text)
+  } catch (error) {
+    throw new StorageError(`${path} is not a ctx store: it is not valid JSON (${(error as Error).message})`, {hint: untouched, where: path})
+  }
+  const state = parsed as Partial<StoreState> | null
+  if (!state || typeof state !== 'object' || state.format !== STORE_FORMAT || typeof state.version !== 'number') {
+    throw new StorageError(`${path} is not a ctx store: it has no "format": "${STORE_FORMAT}" stamp`, {hint: untouched, where: path})
+  }
+  if (state.version > STORE_FORMAT_VERSION) {
+    throw new StorageError(`${path} was written by a newer ctx (format version ${state.version}; this ctx reads up to ${STORE_FORMAT_VERSION})`, {
+      hint: 'Upgrade ctx to read this store.',
+      where: path,
+    })
+  }
+  if (typeof state.objects !== 'object' || state.objects === null || typeof state.definitions !== 'object' || state.definitions === null) {
+    throw new StorageError(`${path} is a damaged ctx store: "objects" or "definitions" is missing`, {hint: untouched, where: path})
+  }
+  return state as StoreState
+}
+
+function unavailable(path: string, action: string, error: NodeJS.ErrnoException): StorageError {
+  const reasons: Record<string, string> = {
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    EROFS: 'the file system is read-only',
+    ENOSPC: 'the disk is full',
+    ENOTDIR: 'a part of the path is not a directory',
+    EISDIR: 'it is a directory',
+  }
+  const reason = reasons[error.code ?? ''] ?? error.message
+  return new StorageError(`cannot ${action} ${path}: ${reason}`, {
+    hint: 'Check the path and its permissions, or choose another store with --store.',
+    where: path,
+    cause: error,
+  })
+}

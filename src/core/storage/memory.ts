@@ -1,0 +1,109 @@
+// The `memory:` adapter: a store that lives as long as the process, for tests and dry runs.
+// `memory:NAME` opens the same store again within one process; plain `memory:` is always new.
+import {ConflictError} from '../errors.js'
+import type {ContextObject} from '../model.js'
+import {countByType, newState, scanState, STORE_FORMAT_VERSION, StateTransaction, type StoreState} from './state.js'
+import type {FindOptions, ScanOptions, Store, StoreCapabilities, StoreInfo, StoreMode, StoreWriter} from './store.js'
+import type {Filter} from '../search/query.js'
+
+const named = new Map<string, MemoryStore>()
+
+export function openMemoryStore(name: string, now: () => string): MemoryStore {
+  if (name === '') return new MemoryStore('memory:', now)
+  let store = named.get(name)
+  if (!store) {
+    store = new MemoryStore(`memory:${name}`, now)
+    named.set(name, store)
+  }
+  return store
+}
+
+export class MemoryStore implements Store {
+  readonly capabilities: StoreCapabilities = {indexedSearch: false, shared: false}
+  private state: StoreState | null = null
+  private queue: Promise<unknown> = Promise.resolve()
+
+  constructor(
+    readonly location: string,
+    private readonly now: () => string,
+  ) {}
+
+  private reader(): StateTransaction {
+    return new StateTransaction(this.state ?? newState('production', this.now()))
+  }
+
+  get(id: string) {
+    return this.reader().get(id)
+  }
+
+  getByExternalId(type: ContextObject['type'], externalId: string) {
+    return this.reader().getByExternalId(type, externalId)
+  }
+
+  find(options?: FindOptions) {
+    return this.reader().find(options)
+  }
+
+  count(where?: Filter) {
+    return this.reader().count(where)
+  }
+
+  definitions() {
+    return this.reader().definitions()
+  }
+
+  /** Transactions run one at a time, like the file store's lock. */
+  transaction<T>(work: (tx: StoreWriter) => Promise<T>): Promise<T> {
+    const run = this.queue.then(async () => {
+      const state = this.state ?? newState('production', this.now())
+      const tx = new StateTransaction(state)
+      const result = await work(tx)
+      if (tx.commit()) this.state = state
+      return result
+    })
+    this.queue = run.catch(() => undefined)
+    return run
+  }
+
+  async *scan(options?: ScanOptions): AsyncIterable<ContextObject[]> {
+    yield* scanState(this.state, options)
+  }
+
+  async info(): Promise<StoreInfo> {
+    return {
+      location: this.location,
+      adapter: 'memory',
+      initialized: this.state !== null,
+      mode: this.state?.mode ?? null,
+      formatVersion: this.state?.version ?? null,
+      created: this.state?.created ?? null,
+      counts: countByType(this.state),
+      bytes: null,
+    }
+  }
+
+  async init(mode: StoreMode): Promise<StoreInfo> {
+    if (this.state && this.state.mode !== mode) {
+      throw new ConflictError(`${this.location} is already a ${this.state.mode} store`, {hint: 'A store keeps the mode it was initialised with.'})
+    }
+    this.state ??= newState(mode, this.now())
+    return this.info()
+  }
+
+  async flush(): Promise<void> {
+    if (this.state?.mode !== 'lab') throw refuseFlush(this.location, this.state?.mode ?? null)
+    this.state = newState('lab', this.state.created)
+  }
+
+  async upgrade(): Promise<{from: number | null; to: number}> {
+    return {from: this.state?.version ?? null, to: STORE_FORMAT_VERSION}
+  }
+
+  async close(): Promise<void> {}
+}
+
+export function refuseFlush(location: string, mode: StoreMode | null): ConflictError {
+  return new ConflictError(`${location} is ${mode === null ? 'not initialised' : `a ${mode} store`}; only lab stores can be flushed`, {
+    hint: 'Flush works on stores made with `ctx store init --mode lab`. To remove one customer, use `ctx customers delete`.',
+  })
+}

@@ -1,0 +1,58 @@
+// Chooses the adapter by the store URL (DESIGN §3): memory:, file:PATH or a path ending .json, and
+// postgres:// — each adapter loaded only when used, so a command pays for nothing it does not open.
+import {resolve} from 'node:path'
+import {fileURLToPath} from 'node:url'
+import {nowIso, type Clock} from '../clock.js'
+import {UsageError} from '../errors.js'
+import type {Store} from './store.js'
+
+export interface OpenOptions {
+  clock: Clock
+  lockTimeoutMs?: number
+}
+
+export type StoreKind = 'memory' | 'file' | 'postgres'
+
+export interface StoreAddress {
+  kind: StoreKind
+  /** The memory store's name, the file's absolute path, or the connection string. */
+  target: string
+}
+
+export function parseStoreUrl(url: string): StoreAddress {
+  const text = url.trim()
+  if (text === '') throw new UsageError('the store URL is empty', {hint: 'Give --store a .json path, file:PATH, memory: or postgres://...'})
+  if (text.startsWith('memory:')) return {kind: 'memory', target: text.slice('memory:'.length)}
+  if (/^postgres(ql)?:\/\//i.test(text)) return {kind: 'postgres', target: text}
+  if (text.startsWith('file://')) return {kind: 'file', target: fileURLToPath(text)}
+  if (text.startsWith('file:')) return {kind: 'file', target: resolve(text.slice('file:'.length))}
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) {
+    throw new UsageError(`unknown store URL scheme in "${redactUrl(text)}"`, {hint: 'Use a .json path, file:PATH, memory: or postgres://...'})
+  }
+  if (text.toLowerCase().endsWith('.json')) return {kind: 'file', target: resolve(text)}
+  throw new UsageError(`"${text}" is not a store URL`, {
+    hint: 'A file store is a path ending in .json (or file:PATH); also memory: and postgres://...',
+  })
+}
+
+export async function openStore(url: string, options: OpenOptions): Promise<Store> {
+  const address = parseStoreUrl(url)
+  const now = () => nowIso(options.clock)
+  switch (address.kind) {
+    case 'memory': {
+      const {openMemoryStore} = await import('./memory.js')
+      return openMemoryStore(address.target, now)
+    }
+    case 'file': {
+      const {FileStore} = await import('./file.js')
+      return new FileStore(address.target, {now, lockTimeoutMs: options.lockTimeoutMs})
+    }
+    case 'postgres':
+      throw new UsageError('the postgres:// adapter is not part of this build yet', {hint: 'Use a file store (a .json path) or memory:.'})
+  }
+}
+
+/** A URL fit to print: any password replaced by ***. */
+export function redactUrl(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:)[^@]*@/i, '$1***@')
+}

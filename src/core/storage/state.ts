@@ -1,0 +1,218 @@
+// The whole store as one in-memory value, and the reads and transactional writes over it that the
+// memory and file adapters share. A transaction writes to an overlay; commit applies it in one go,
+// so a failed transaction leaves the state as it was.
+import {baseDefinitions, type Definitions} from '../definitions/model.js'
+import {ConflictError, NotFoundError} from '../errors.js'
+import {canonical, type ContextObject, LINK_ORDER, type ObjectType} from '../model.js'
+import {decodeCursor, encodeCursor, isAfter, newestFirst} from '../search/cursor.js'
+import {checkFilter, matcher} from '../search/evaluate.js'
+import type {Filter} from '../search/query.js'
+import {DEFAULT_PAGE, emptyCounts, type FindOptions, MAX_PAGE, type Page, type ScanOptions, type StoreMode, type StoreWriter} from './store.js'
+
+export const STORE_FORMAT = 'ctx-store'
+export const STORE_FORMAT_VERSION = 1
+
+export interface StoreState {
+  format: typeof STORE_FORMAT
+  version: number
+  mode: StoreMode
+  created: string
+  definitions: Definitions
+  objects: Record<string, ContextObject>
+}
+
+export function newState(mode: StoreMode, created: string): StoreState {
+  return {format: STORE_FORMAT, version: STORE_FORMAT_VERSION, mode, created, definitions: baseDefinitions(), objects: {}}
+}
+
+export function countByType(state: StoreState | null): Record<ObjectType, number> {
+  const counts = emptyCounts()
+  if (state) for (const object of Object.values(state.objects)) counts[object.type]++
+  return counts
+}
+
+function externalKey(type: ObjectType, externalId: string): string {
+  return `${type}\u0000${externalId}`
+}
+
+/** Lookup by (type, externalId), built on first use and kept current by commits. */
+const externalIndexes = new WeakMap<StoreState, Map<string, string>>()
+
+function externalIndex(state: StoreState): Map<string, string> {
+  let index = externalIndexes.get(state)
+  if (!index) {
+    index = new Map()
+    for (const object of Object.values(state.objects)) {
+      if (object.externalId !== undefined) index.set(externalKey(object.type, object.externalId), object.id)
+    }
+    externalIndexes.set(state, index)
+  }
+  return index
+}
+
+/** Reads and writes over a state; writes stay in an overlay until `commit`. */
+export class StateTransaction implements StoreWriter {
+  private readonly changes = new Map<string, ContextObject | null>()
+  private readonly addedExternal = new Map<string, string | null>()
+  private changedDefinitions: Definitions | undefined
+
+  constructor(private readonly state: StoreState) {}
+
+  get changed(): boolean {
+    return this.changes.size > 0 || this.changedDefinitions !== undefined
+  }
+
+  async get(id: string): Promise<ContextObject | null> {
+    return this.current(id)
+  }
+
+  async getByExternalId(type: ObjectType, externalId: string): Promise<ContextObject | null> {
+    const key = externalKey(type, externalId)
+    const overlaid = this.addedExternal.get(key)
+    if (overlaid !== undefined) return overlaid === null ? null : this.current(overlaid)
+    const id = externalIndex(this.state).get(key)
+    if (id === undefined) return null
+    const object = this.current(id)
+    return object && object.externalId === externalId ? object : null
+  }
+
+  async find(options: FindOptions = {}): Promise<Page<ContextObject>> {
+    const limit = Math.min(Math.max(1, options.limit ?? DEFAULT_PAGE), MAX_PAGE)
+    const after = options.cursor ? decodeCursor(options.cursor) : null
+    const matches = this.matcherFor(options.where)
+    const hits: ContextObject[] = []
+    for (const object of this.objects()) {
+      if ((after === null || isAfter(object, after)) && matches(object)) hits.push(object)
+    }
+    hits.sort(newestFirst)
+    const items = hits.slice(0, limit)
+    return {items, next: hits.length > limit ? encodeCursor(items.at(-1)!) : null}
+  }
+
+  async count(where?: Filter): Promise<number> {
+    const matches = this.matcherFor(where)
+    let count = 0
+    for (const object of this.objects()) if (matches(object)) count++
+    return count
+  }
+
+  async definitions(): Promise<Definitions> {
+    return this.changedDefinitions ?? this.state.definitions
+  }
+
+  async insert(objects: readonly ContextObject[]): Promise<void> {
+    for (const object of objects) {
+      if (this.current(object.id)) throw new ConflictError(`${object.type} ${object.id} already exists`, {where: object.id})
+      this.claimExternalId(object)
+      this.changes.set(object.id, canonical(object))
+    }
+  }
+
+  async update(object: ContextObject, expectedLastUpdated?: string): Promise<void> {
+    const stored = this.current(object.id)
+    if (!stored) throw new NotFoundError(`${object.type} ${object.id} does not exist`, {where: object.id})
+    if (expectedLastUpdated !== undefined && stored.lastUpdated !== expectedLastUpdated) {
+      throw new ConflictError(
+        `${stored.type} ${stored.id} was changed at ${stored.lastUpdated}, after the ${expectedLastUpdated} you read`,
+        {where: stored.id, hint: 'Show it again, then retry with the new lastUpdated.', details: {stored: stored.lastUpdated}},
+      )
+    }
+    if (stored.externalId !== object.externalId) {
+      if (stored.externalId !== undefined) this.addedExternal.set(externalKey(stored.type, stored.externalId), null)
+      this.claimExternalId(object)
+    }
+    this.changes.set(object.id, canonical(object))
+  }
+
+  async remove(ids: readonly string[]): Promise<number> {
+    let removed = 0
+    for (const id of ids) {
+      const stored = this.current(id)
+      if (!stored) continue
+      if (stored.externalId !== undefined) this.addedExternal.set(externalKey(stored.type, stored.externalId), null)
+      this.changes.set(id, null)
+      removed++
+    }
+    return removed
+  }
+
+  async putDefinitions(definitions: Definitions): Promise<void> {
+    this.changedDefinitions = structuredClone(definitions)
+  }
+
+  /** Applies the overlay to the state; returns whether anything changed. */
+  commit(): boolean {
+    if (!this.changed) return false
+    const index = externalIndexes.get(this.state)
+    for (const [id, object] of this.changes) {
+      const before = this.state.objects[id]
+      if (before?.externalId !== undefined) index?.delete(externalKey(before.type, before.externalId))
+      if (object === null) {
+        delete this.state.objects[id]
+      } else {
+        this.state.objects[id] = object
+        if (object.externalId !== undefined) index?.set(externalKey(object.type, object.externalId), id)
+      }
+    }
+    if (this.changedDefinitions) this.state.definitions = this.changedDefinitions
+    return true
+  }
+
+  private claimExternalId(object: ContextObject): void {
+    if (object.externalId === undefined) return
+    const holder = this.getByExternalIdSync(object.type, object.externalId)
+    if (holder && holder.id !== object.id) {
+      throw new ConflictError(`externalId "${object.externalId}" already belongs to ${object.type} ${holder.id}`, {
+        where: object.externalId,
+        hint: 'externalId is unique per type; use --upsert to update the existing object instead.',
+      })
+    }
+    this.addedExternal.set(externalKey(object.type, object.externalId), object.id)
+  }
+
+  private getByExternalIdSync(type: ObjectType, externalId: string): ContextObject | null {
+    const key = externalKey(type, externalId)
+    const overlaid = this.addedExternal.get(key)
+    const id = overlaid === undefined ? externalIndex(this.state).get(key) : overlaid
+    if (id === undefined || id === null) return null
+    const object = this.current(id)
+    return object && object.externalId === externalId ? object : null
+  }
+
+  private current(id: string): ContextObject | null {
+    const changed = this.changes.get(id)
+    if (changed !== undefined) return changed
+    return this.state.objects[id] ?? null
+  }
+
+  private *objects(): Iterable<ContextObject> {
+    for (const [id, object] of Object.entries(this.state.objects)) {
+      if (!this.changes.has(id)) yield object
+    }
+    for (const object of this.changes.values()) if (object) yield object
+  }
+
+  private matcherFor(where: Filter | undefined): (object: ContextObject) => boolean {
+    const definitions = this.changedDefinitions ?? this.state.definitions
+    checkFilter(where, definitions)
+    return matcher(where, definitions)
+  }
+}
+
+/** Every object of a state in link order, then by created and id: the order of exports. */
+export function* scanState(state: StoreState | null, options: ScanOptions = {}): Iterable<ContextObject[]> {
+  if (!state) return
+  const batchSize = options.batchSize ?? 1000
+  const types = options.types ?? LINK_ORDER
+  const byType = new Map<ObjectType, ContextObject[]>(types.map((type) => [type, []]))
+  for (const object of Object.values(state.objects)) {
+    if (options.since !== undefined && object.lastUpdated < options.since) continue
+    byType.get(object.type)?.push(object)
+  }
+  for (const type of LINK_ORDER) {
+    const objects = byType.get(type)
+    if (!objects) continue
+    objects.sort((a, b) => (a.created < b.created ? -1 : a.created > b.created ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    for (let start = 0; start < objects.length; start += batchSize) yield objects.slice(start, start + batchSize)
+  }
+}

@@ -1,0 +1,144 @@
+// The base of every ctx command: the global flags (--json, --store), the clock, opening and closing
+// the store, and turning errors into the exit codes and messages of DESIGN §5.
+import {Command, Errors, Flags, type Interfaces} from '@oclif/core'
+import {join} from 'node:path'
+import {clockFromEnv, type Clock} from '../core/clock.js'
+import {ExitCode, isCtxError, UsageError} from '../core/errors.js'
+import type {Session} from '../core/objects.js'
+import type {Store} from '../core/storage/store.js'
+import {userInfo} from 'node:os'
+
+export type CtxFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof CtxCommand)['baseFlags'] & T['flags']>
+export type CtxArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>
+
+export abstract class CtxCommand<T extends typeof Command = typeof Command> extends Command {
+  static override enableJsonFlag = true
+
+  static override baseFlags = {
+    store: Flags.string({
+      summary: 'Store to use: a .json path, file:PATH, memory: or postgres://… (default: store.json in the data directory).',
+      env: 'CTX_STORE',
+      helpGroup: 'GLOBAL',
+    }),
+  }
+
+  protected flags!: CtxFlags<T>
+  protected args!: CtxArgs<T>
+  private openedStore: Store | undefined
+
+  override async init(): Promise<void> {
+    await super.init()
+    const {args, flags} = await this.parse({
+      flags: this.ctor.flags,
+      baseFlags: (this.ctor as typeof CtxCommand).baseFlags,
+      enableJsonFlag: this.ctor.enableJsonFlag,
+      args: this.ctor.args,
+      strict: this.ctor.strict,
+    })
+    this.flags = flags as CtxFlags<T>
+    this.args = args as CtxArgs<T>
+  }
+
+  /** The store of --store / CTX_STORE, or store.json in oclif's data directory (honours XDG_DATA_HOME). */
+  protected get storeUrl(): string {
+    return this.flags.store ?? join(this.config.dataDir, 'store.json')
+  }
+
+  protected get clock(): Clock {
+    return clockFromEnv()
+  }
+
+  protected async openStore(url = this.storeUrl): Promise<Store> {
+    const {openStore} = await import('../core/storage/open.js')
+    const lockTimeout = process.env.CTX_LOCK_TIMEOUT_MS ? Number(process.env.CTX_LOCK_TIMEOUT_MS) : undefined
+    const store = await openStore(url, {clock: this.clock, lockTimeoutMs: lockTimeout})
+    this.openedStore = store
+    return store
+  }
+
+  protected async session(): Promise<Session> {
+    return {store: await this.openStore(), clock: this.clock, actor: operatorName()}
+  }
+
+  /** The per-operator recent-customers file in oclif's config directory. */
+  protected get recentFile(): string {
+    return join(this.config.configDir, 'recent.json')
+  }
+
+  /** Whether a person is at the terminal: prompts and confirmations only then. */
+  protected get interactive(): boolean {
+    return Boolean(process.stdin.isTTY && process.stdout.isTTY) && !this.jsonEnabled()
+  }
+
+  /** A required value: given, asked for on a terminal, or a usage error. */
+  protected async required(value: string | undefined, what: string, flag: string): Promise<string> {
+    if (value !== undefined && value !== '') return value
+    if (!this.interactive) throw new UsageError(`${what} is required`, {hint: `Give ${flag}.`})
+    const {input} = await import('@inquirer/prompts')
+    return input({message: `${what}:`, required: true})
+  }
+
+  /** Destructive work: confirmed on a terminal, --force elsewhere. */
+  protected async confirm(force: boolean | undefined, question: string): Promise<void> {
+    if (force) return
+    if (!this.interactive) throw new UsageError(`${question} — refusing without --force when no one is at a terminal to confirm`, {hint: 'Add --force.'})
+    const {confirm} = await import('@inquirer/prompts')
+    if (!(await confirm({message: question, default: false}))) throw new UsageError('cancelled; nothing was changed')
+  }
+
+  protected override logJson(json: unknown): void {
+    process.stdout.write(`${JSON.stringify(json, null, 2)}\n`)
+  }
+
+  protected override toErrorJson(error: unknown): unknown {
+    return {error: describeError(error)}
+  }
+
+  override async catch(error: Error & {oclif?: {exit?: number}}): Promise<void> {
+    if (error instanceof Errors.ExitError) throw error
+    const exitCode = exitCodeOf(error)
+    if (this.jsonEnabled()) this.logJson(this.toErrorJson(error))
+    process.stderr.write(`${formatError(error, exitCode)}\n`)
+    this.exit(exitCode)
+  }
+
+  override async finally(error: Error | undefined): Promise<void> {
+    await this.openedStore?.close().catch(() => undefined)
+    await super.finally(error)
+  }
+}
+
+export function operatorName(): string {
+  if (process.env.CTX_OPERATOR) return process.env.CTX_OPERATOR
+  try {
+    return userInfo().username
+  } catch {
+    return 'unknown'
+  }
+}
+
+function exitCodeOf(error: Error & {oclif?: {exit?: number}}): number {
+  if (isCtxError(error)) return error.exitCode
+  const oclifExit = error.oclif?.exit
+  if (typeof oclifExit === 'number') return oclifExit === 127 ? ExitCode.usage : oclifExit
+  return ExitCode.bug
+}
+
+function describeError(error: unknown): Record<string, unknown> {
+  if (isCtxError(error)) return error.toJSON()
+  const err = error as Error & {oclif?: {exit?: number}}
+  const exitCode = exitCodeOf(err)
+  return {code: exitCode === ExitCode.usage ? 'USAGE' : 'UNEXPECTED', exitCode, message: err.message}
+}
+
+function formatError(error: Error, exitCode: number): string {
+  const debug = Boolean(process.env.DEBUG)
+  if (exitCode === ExitCode.bug) {
+    const detail = debug ? `\n${error.stack}` : '\n(This is a bug in ctx. Run again with DEBUG=1 to see the stack trace, and report it.)'
+    return `Error: unexpected failure: ${error.message}${detail}`
+  }
+  const lines = [`Error: ${error.message}`]
+  if (isCtxError(error) && error.hint) lines.push(`Hint: ${error.hint}`)
+  if (debug && error.stack) lines.push(error.stack)
+  return lines.join('\n')
+}

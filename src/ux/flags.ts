@@ -1,0 +1,32 @@
+// Flags shared by several commands, defined once.
+import {Flags} from '@oclif/core'
+
+export const fieldFlag = Flags.string({
+  summary: 'Set a field: ID=VALUE, coerced to the field’s type (repeatable; an empty VALUE removes the field).',
+  multiple: true,
+  default: [],
+})
+
+export const fieldsetFlag = Flags.string({
+  summary: 'Fieldset whose fields the object may use (repeatable; default: the base fieldset of its type).',
+  multiple: true,
+})
+
+export const externalIdFlag = Flags.string({summary: 'The id of this object in the system it came from (unique per type).'})
+
+export const customerFlags = {
+  'first-name': Flags.string({summary: 'First name (Context_First_Name).'}),
+  'last-name': Flags.string({summary: 'Last name (Context_Last_Name).'}),
+  email: Flags.string({summary: 'Work email (Context_Work_Email).'}),
+  phone: Flags.string({summary: 'Work phone (Context_Work_Phone).'}),
+  'external-id': externalIdFlag,
+  field: fieldFlag,
+  fieldset: fieldsetFlag,
+}
+
+export const pageFlags = {
+  limit: Flags.integer({summary: 'Objects per page.', default: 50, min: 1, max: 1000}),
+  cursor: Flags.string({summary: 'Continue from the `next` cursor of the previous page.'}),
+}
+
+export const forceFlag = Flags.boolean({summary: 'Do it without asking (required when no one is at a terminal).'})

@@ -1,0 +1,83 @@
+// Human output: tables with field labels from translations, colour that honours NO_COLOR and pipes,
+// and terminal hyperlinks where the terminal shows them. Nothing here runs under --json.
+import {Chalk, type ChalkInstance} from 'chalk'
+import Table from 'cli-table3'
+import {fieldLabel, type Definitions} from '../core/definitions/model.js'
+import {type ContextObject, displayName} from '../core/model.js'
+
+export function colorEnabled(stream: NodeJS.WriteStream = process.stdout, env: NodeJS.ProcessEnv = process.env): boolean {
+  if ('NO_COLOR' in env && env.NO_COLOR !== '') return false
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false') return true
+  return Boolean(stream.isTTY) && env.TERM !== 'dumb'
+}
+
+export const color: ChalkInstance = new Chalk({level: colorEnabled() ? 1 : 0})
+
+/** An OSC 8 hyperlink where the terminal is known to render them, the plain URL elsewhere. */
+export function hyperlink(url: string, text = url, stream: NodeJS.WriteStream = process.stdout, env: NodeJS.ProcessEnv = process.env): string {
+  if (!supportsHyperlinks(stream, env)) return text === url ? url : `${text} (${url})`
+  return `\u001B]8;;${url}\u0007${text}\u001B]8;;\u0007`
+}
+
+export function supportsHyperlinks(stream: NodeJS.WriteStream = process.stdout, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env.FORCE_HYPERLINK !== undefined) return env.FORCE_HYPERLINK !== '0'
+  if (!stream.isTTY || ('NO_COLOR' in env && env.NO_COLOR !== '') || env.TERM === 'dumb') return false
+  if (env.WT_SESSION || env.KONSOLE_VERSION || env.VTE_VERSION || env.WEZTERM_EXECUTABLE) return true
+  return ['iTerm.app', 'WezTerm', 'vscode', 'ghostty', 'Hyper'].includes(env.TERM_PROGRAM ?? '') || /kitty|alacritty|foot/.test(env.TERM ?? '')
+}
+
+const URL_LIKE = /^https?:\/\/\S+$/i
+
+export function formatValue(value: unknown): string {
+  if (typeof value === 'string' && URL_LIKE.test(value)) return hyperlink(value)
+  if (Array.isArray(value)) return value.join(', ')
+  return String(value)
+}
+
+function table(head?: string[]): Table.Table {
+  return new Table({
+    ...(head ? {head: head.map((title) => color.bold(title))} : {}),
+    style: {head: [], border: []},
+    wordWrap: true,
+    ...(head ? {} : {colWidths: [24, Math.max(30, Math.min(100, (process.stdout.columns ?? 100) - 28))]}),
+  })
+}
+
+/** One object as a two-column table: its links and state, then its fields by label. */
+export function objectTable(object: ContextObject, definitions: Definitions): string {
+  const rows = table()
+  const add = (label: string, value: unknown) => {
+    if (value !== undefined && value !== '') rows.push([color.dim(label), formatValue(value)])
+  }
+  if (object.type === 'customer') add('Name', color.bold(displayName(object)))
+  add('Id', object.id)
+  add('Type', object.type)
+  add('Customer', object.customerId)
+  add('Parent', object.parentId)
+  add('State', object.state)
+  add('Media', object.mediaType)
+  add('Tags', object.tags?.length ? object.tags : undefined)
+  add('External id', object.externalId)
+  for (const [key, value] of Object.entries(object.data)) add(fieldLabel(definitions.fields[key], key), value)
+  add('Fieldsets', object.fieldsets)
+  add('Created', object.created)
+  add('Last updated', object.lastUpdated)
+  add('Closed', object.closedAt ? `${object.closedAt} (${object.closeReason})` : undefined)
+  return rows.toString()
+}
+
+/** A title for any object in a list: the display name, a request's title, an activity's notes. */
+export function objectTitle(object: ContextObject): string {
+  if (object.type === 'customer') return displayName(object)
+  const text = object.data.Context_Title ?? object.data.Context_Notes ?? object.data.Context_Comment ?? ''
+  const title = String(text).replace(/\s+/g, ' ').trim()
+  return title.length > 60 ? `${title.slice(0, 59)}…` : title
+}
+
+export function objectListTable(objects: readonly ContextObject[]): string {
+  const rows = table(['Id', 'Type', 'Name / title', 'State', 'Last updated'])
+  for (const object of objects) {
+    rows.push([object.id, object.type, objectTitle(object), object.state ?? object.mediaType ?? '', object.lastUpdated])
+  }
+  return rows.toString()
+}
