@@ -1,0 +1,8 @@
+import {systemClock} from '../../src/core/clock.js'
+import {openStore} from '../../src/core/storage/open.js'
+import {storeContract} from './store-contract.js'
+
+let count = 0
+storeContract('memory:', {
+  open: () => openStore(`memory:contract-${process.pid}-${count++}`, {clock: systemClock}),
+})

@@ -1,0 +1,240 @@
+// The storage contract suite: one function that registers the same cases for every adapter, as
+// keyv's and unstorage's shared driver suites do. An adapter is done when it passes all of them.
+import {afterEach, beforeEach, describe, expect, it} from 'vitest'
+import {ConflictError, NotFoundError} from '../../src/core/errors.js'
+import {newId} from '../../src/core/ids.js'
+import {BASE_FIELDSET, type ContextObject, type ObjectType} from '../../src/core/model.js'
+import {parseQuery} from '../../src/core/search/query.js'
+import type {Store} from '../../src/core/storage/store.js'
+
+export interface StoreFactory {
+  /** A new, empty store. */
+  open(): Promise<Store>
+  /** The same store opened again, as a second process would (defaults to the same instance). */
+  reopen?(store: Store): Promise<Store>
+  cleanup?(): Promise<void>
+}
+
+let clock = Date.parse('2026-03-01T00:00:00.000Z')
+
+export function fixture(type: ObjectType, overrides: Partial<ContextObject> = {}): ContextObject {
+  const at = new Date((clock += 1000)).toISOString()
+  return {
+    id: newId(),
+    type,
+    fieldsets: [BASE_FIELDSET[type]],
+    data: {},
+    created: at,
+    lastUpdated: at,
+    ...(type === 'request' ? {state: 'active' as const} : {}),
+    ...(type === 'activity' ? {mediaType: 'voice' as const, tags: []} : {}),
+    ...overrides,
+  }
+}
+
+export function storeContract(name: string, factory: StoreFactory): void {
+  describe(`storage contract: ${name}`, () => {
+    let store: Store
+
+    beforeEach(async () => {
+      store = await factory.open()
+    })
+
+    afterEach(async () => {
+      await store.close()
+      await factory.cleanup?.()
+    })
+
+    const insert = (...objects: ContextObject[]) => store.transaction((tx) => tx.insert(objects))
+
+    it('answers null for an id it does not hold', async () => {
+      expect(await store.get(newId())).toBeNull()
+      expect(await store.getByExternalId('customer', 'nobody')).toBeNull()
+    })
+
+    it('gives back an inserted object unchanged, with keys in canonical order', async () => {
+      const customer = fixture('customer', {data: {Context_Last_Name: 'Smith', Context_First_Name: 'Jo'}, externalId: 'crm-1'})
+      await insert(customer)
+      const stored = await store.get(customer.id)
+      expect(stored).toEqual(customer)
+      expect(Object.keys(stored!)).toEqual(['id', 'type', 'fieldsets', 'data', 'externalId', 'created', 'lastUpdated'])
+      expect(Object.keys(stored!.data)).toEqual(['Context_First_Name', 'Context_Last_Name'])
+    })
+
+    it('keeps what one process wrote for the next one to read', async () => {
+      const customer = fixture('customer', {data: {Context_First_Name: 'Persisted'}})
+      await insert(customer)
+      const again = factory.reopen ? await factory.reopen(store) : store
+      expect(await again.get(customer.id)).toEqual(customer)
+      if (again !== store) await again.close()
+    })
+
+    it('refuses a second object with the same id', async () => {
+      const customer = fixture('customer')
+      await insert(customer)
+      await expect(insert({...customer})).rejects.toBeInstanceOf(ConflictError)
+    })
+
+    it('keeps externalId unique per type, and finds objects by it', async () => {
+      const customer = fixture('customer', {externalId: 'ext-1'})
+      const request = fixture('request', {customerId: customer.id, externalId: 'ext-1'})
+      await insert(customer, request)
+      expect((await store.getByExternalId('customer', 'ext-1'))?.id).toBe(customer.id)
+      expect((await store.getByExternalId('request', 'ext-1'))?.id).toBe(request.id)
+      await expect(insert(fixture('customer', {externalId: 'ext-1'}))).rejects.toBeInstanceOf(ConflictError)
+    })
+
+    it('frees an externalId when its object changes it or is removed', async () => {
+      const first = fixture('customer', {externalId: 'ext-a'})
+      await insert(first)
+      await store.transaction((tx) => tx.update({...first, externalId: 'ext-b'}))
+      expect(await store.getByExternalId('customer', 'ext-a')).toBeNull()
+      const second = fixture('customer', {externalId: 'ext-a'})
+      await insert(second)
+      await store.transaction((tx) => tx.remove([second.id]))
+      expect(await store.getByExternalId('customer', 'ext-a')).toBeNull()
+      expect((await store.getByExternalId('customer', 'ext-b'))?.id).toBe(first.id)
+    })
+
+    it('updates with optimistic concurrency: a stale lastUpdated is a conflict', async () => {
+      const customer = fixture('customer')
+      await insert(customer)
+      const changed = {...customer, data: {Context_City: 'Lyon'}, lastUpdated: '2026-04-01T00:00:00.000Z'}
+      await store.transaction((tx) => tx.update(changed, customer.lastUpdated))
+      expect(await store.get(customer.id)).toEqual(changed)
+      await expect(store.transaction((tx) => tx.update({...changed, data: {}}, customer.lastUpdated))).rejects.toBeInstanceOf(ConflictError)
+      expect((await store.get(customer.id))?.data).toEqual({Context_City: 'Lyon'})
+    })
+
+    it('refuses to update an object it does not hold', async () => {
+      await expect(store.transaction((tx) => tx.update(fixture('customer')))).rejects.toBeInstanceOf(NotFoundError)
+    })
+
+    it('removes objects and counts what it removed', async () => {
+      const a = fixture('customer')
+      const b = fixture('customer')
+      await insert(a, b)
+      expect(await store.transaction((tx) => tx.remove([a.id, newId()]))).toBe(1)
+      expect(await store.get(a.id)).toBeNull()
+      expect(await store.get(b.id)).not.toBeNull()
+    })
+
+    it('writes nothing from a transaction that throws', async () => {
+      const kept = fixture('customer')
+      await insert(kept)
+      const lost = fixture('customer')
+      await expect(
+        store.transaction(async (tx) => {
+          await tx.insert([lost])
+          await tx.remove([kept.id])
+          throw new Error('changed my mind')
+        }),
+      ).rejects.toThrow('changed my mind')
+      expect(await store.get(lost.id)).toBeNull()
+      expect(await store.get(kept.id)).not.toBeNull()
+    })
+
+    it('sees its own writes inside a transaction', async () => {
+      const customer = fixture('customer', {externalId: 'inside'})
+      await store.transaction(async (tx) => {
+        await tx.insert([customer])
+        expect((await tx.get(customer.id))?.id).toBe(customer.id)
+        expect((await tx.getByExternalId('customer', 'inside'))?.id).toBe(customer.id)
+        expect((await tx.find({where: parseQuery(`id:${customer.id}`)!})).items).toHaveLength(1)
+      })
+    })
+
+    it('lists newest lastUpdated first, ties broken by id, and filters by the query tree', async () => {
+      const same = '2026-05-05T05:05:05.000Z'
+      const objects = [
+        fixture('customer', {lastUpdated: '2026-05-01T00:00:00.000Z', data: {Context_Last_Name: 'Alpha'}}),
+        fixture('customer', {lastUpdated: same, data: {Context_Last_Name: 'Bravo'}}),
+        fixture('customer', {lastUpdated: same, data: {Context_Last_Name: 'Charlie'}}),
+        fixture('request', {lastUpdated: '2026-06-01T00:00:00.000Z', data: {Context_Title: 'Bravo refund'}}),
+      ]
+      await insert(...objects)
+      const all = await store.find({})
+      const expected = [...objects].sort((a, b) => (a.lastUpdated === b.lastUpdated ? (a.id < b.id ? 1 : -1) : a.lastUpdated < b.lastUpdated ? 1 : -1))
+      expect(all.items.map((object) => object.id)).toEqual(expected.map((object) => object.id))
+      expect(all.next).toBeNull()
+      const customers = await store.find({where: parseQuery('type:customer bravo')!})
+      expect(customers.items.map((object) => object.data.Context_Last_Name)).toEqual(['Bravo'])
+      expect(await store.count(parseQuery('bravo')!)).toBe(2)
+      expect(await store.count()).toBe(4)
+    })
+
+    it('pages with a keyset cursor: every object once, none skipped, even when objects are added meanwhile', async () => {
+      const objects = Array.from({length: 37}, (_, index) =>
+        fixture('customer', {lastUpdated: `2026-07-01T00:00:${String(index % 10).padStart(2, '0')}.000Z`}),
+      )
+      await insert(...objects)
+      const seen: string[] = []
+      let cursor: string | null = null
+      let pages = 0
+      do {
+        const page = await store.find({limit: 5, cursor})
+        seen.push(...page.items.map((object) => object.id))
+        cursor = page.next
+        if (pages++ === 2) await insert(fixture('customer', {lastUpdated: '2026-08-01T00:00:00.000Z'}))
+      } while (cursor)
+      expect(seen).toHaveLength(37)
+      expect(new Set(seen).size).toBe(37)
+      expect(new Set(seen)).toEqual(new Set(objects.map((object) => object.id)))
+    })
+
+    it('scans every object in link order, in batches, optionally since an instant', async () => {
+      const customer = fixture('customer')
+      const request = fixture('request', {customerId: customer.id})
+      const activity = fixture('activity', {customerId: customer.id, parentId: request.id})
+      const comment = fixture('comment', {parentId: activity.id, state: 'closed'})
+      await insert(comment, activity, request, customer)
+      const batches: ContextObject[][] = []
+      for await (const batch of store.scan({batchSize: 2})) batches.push(batch)
+      expect(batches.flat().map((object) => object.type)).toEqual(['customer', 'request', 'activity', 'comment'])
+      expect(Math.max(...batches.map((batch) => batch.length))).toBeLessThanOrEqual(2)
+      const recent: ContextObject[] = []
+      for await (const batch of store.scan({since: activity.lastUpdated})) recent.push(...batch)
+      expect(recent.map((object) => object.id)).toEqual([activity.id, comment.id])
+    })
+
+    it('starts with the base definitions and keeps definitions it is given', async () => {
+      const definitions = await store.definitions()
+      expect(Object.keys(definitions.fieldsets)).toEqual(
+        expect.arrayContaining(['cisco.base.customer', 'cisco.base.request', 'cisco.base.pod', 'cisco.base.comment', 'cisco.base.rating']),
+      )
+      definitions.fields.Custom_Score = {id: 'Custom_Score', dataType: 'integer', classification: 'UNENCRYPTED'}
+      await store.transaction((tx) => tx.putDefinitions(definitions))
+      expect((await store.definitions()).fields.Custom_Score?.dataType).toBe('integer')
+    })
+
+    it('reports counts per type, and a mode once initialised', async () => {
+      const before = await store.info()
+      expect(before.initialized).toBe(false)
+      await store.init('lab')
+      await insert(fixture('customer'), fixture('customer'), fixture('request'))
+      const after = await store.info()
+      expect(after).toMatchObject({initialized: true, mode: 'lab', counts: {customer: 2, request: 1, activity: 0}})
+    })
+
+    it('flushes a lab store back to empty, keeping its mode', async () => {
+      await store.init('lab')
+      await insert(fixture('customer'))
+      await store.flush()
+      expect((await store.info()).counts.customer).toBe(0)
+      expect((await store.info()).mode).toBe('lab')
+    })
+
+    it('refuses to flush a production store, or one created implicitly by a write', async () => {
+      await insert(fixture('customer'))
+      expect((await store.info()).mode).toBe('production')
+      await expect(store.flush()).rejects.toBeInstanceOf(ConflictError)
+      expect((await store.info()).counts.customer).toBe(1)
+    })
+
+    it('refuses to re-initialise a store in another mode', async () => {
+      await store.init('production')
+      await expect(store.init('lab')).rejects.toBeInstanceOf(ConflictError)
+      expect((await store.init('production')).mode).toBe('production')
+    })
+  })
+}

@@ -1,0 +1,86 @@
+// Runs the built CLI as a user would (bin/run.js), in a sandbox of its own: temporary data and
+// config directories, no colour, and optionally a frozen clock.
+import {spawn} from 'node:child_process'
+import {mkdtempSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {fileURLToPath} from 'node:url'
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url))
+export const BIN = join(ROOT, 'bin', 'run.js')
+
+export interface CliResult {
+  code: number
+  stdout: string
+  stderr: string
+  /** stdout parsed as JSON, when it is JSON. */
+  json: any
+}
+
+export interface Sandbox {
+  dir: string
+  env: NodeJS.ProcessEnv
+  /** A store file path inside the sandbox. */
+  storePath: string
+  run(args: readonly string[], options?: RunOptions): Promise<CliResult>
+  cleanup(): void
+}
+
+export interface RunOptions {
+  env?: NodeJS.ProcessEnv
+  input?: string
+  now?: string
+}
+
+export function sandbox(prefix = 'ctx-test-'): Sandbox {
+  const dir = mkdtempSync(join(tmpdir(), prefix))
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: dir,
+    XDG_DATA_HOME: join(dir, 'data'),
+    XDG_CONFIG_HOME: join(dir, 'config'),
+    XDG_CACHE_HOME: join(dir, 'cache'),
+    NO_COLOR: '1',
+    LANG: 'en_US.UTF-8',
+    CTX_OPERATOR: 'tester',
+  }
+  const storePath = join(dir, 'store.json')
+  return {
+    dir,
+    env,
+    storePath,
+    run: (args, options = {}) =>
+      runCli(args, {...options, env: {...env, CTX_STORE: storePath, ...(options.now ? {CTX_NOW: options.now} : {}), ...options.env}}),
+    cleanup: () => rmSync(dir, {recursive: true, force: true}),
+  }
+}
+
+export function runCli(args: readonly string[], options: RunOptions = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {env: options.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe']})
+    let stdout = ''
+    let stderr = ''
+    child.stdout.setEncoding('utf8').on('data', (chunk) => (stdout += chunk))
+    child.stderr.setEncoding('utf8').on('data', (chunk) => (stderr += chunk))
+    child.on('error', reject)
+    child.on('close', (code) => {
+      let json: unknown
+      try {
+        json = JSON.parse(stdout)
+      } catch {
+        json = undefined
+      }
+      resolve({code: code ?? -1, stdout, stderr, json})
+    })
+    child.stdin.end(options.input ?? '')
+  })
+}
+
+/** Runs and insists on an exit code, showing stderr when it differs. */
+export async function expectRun(box: Sandbox, args: readonly string[], code = 0, options?: RunOptions): Promise<CliResult> {
+  const result = await box.run(args, options)
+  if (result.code !== code) {
+    throw new Error(`ctx ${args.join(' ')} exited ${result.code}, expected ${code}\nstdout: ${result.stdout}\nstderr: ${result.stderr}`)
+  }
+  return result
+}
