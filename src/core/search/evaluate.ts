@@ -61,7 +61,9 @@ function evaluate(filter: Filter, object: ContextObject, definitions: Definition
     case 'or':
       return filter.children.some((child) => evaluate(child, object, definitions, fieldWords))
     case 'equals': {
-      if (filter.key === 'tags') return (object.tags ?? []).some((tag) => tag.toLowerCase() === filter.value)
+      if (filter.key === 'tags' || filter.key === 'fieldsets') {
+        return (object[filter.key] ?? []).some((item) => item.toLowerCase() === filter.value)
+      }
       const value = object[filter.key]
       return typeof value === 'string' && value.toLowerCase() === filter.value
     }

@@ -5,7 +5,7 @@ import {parseInstant} from '../clock.js'
 import {UsageError} from '../errors.js'
 import {words} from './words.js'
 
-export const SPECIAL_KEYS = ['id', 'type', 'customerId', 'parentId', 'state', 'mediaType', 'tags', 'externalId'] as const
+export const SPECIAL_KEYS = ['id', 'type', 'customerId', 'parentId', 'state', 'mediaType', 'tags', 'externalId', 'fieldsets'] as const
 export type SpecialKey = (typeof SPECIAL_KEYS)[number]
 export const TIME_KEYS = ['created', 'lastUpdated'] as const
 export type TimeKey = (typeof TIME_KEYS)[number]
@@ -16,7 +16,7 @@ export type Filter =
   | {kind: 'or'; children: Filter[]}
   /** Whole words, in this order, in one field (`key`) or in any searchable field (key null). */
   | {kind: 'words'; key: string | null; words: string[]}
-  /** Exact, case-insensitive equality on a special key; for `tags`, one of the tags. */
+  /** Exact, case-insensitive equality on a special key; for `tags` and `fieldsets`, one of the list. */
   | {kind: 'equals'; key: SpecialKey; value: string}
   /** A bound on created, lastUpdated or a date or number field; values of time keys are ISO instants. */
   | {kind: 'range'; key: string; op: RangeOp; value: string}
