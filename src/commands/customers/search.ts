@@ -4,7 +4,7 @@ import type {ContextObject} from '../../core/model.js'
 import type {Page} from '../../core/storage/store.js'
 import {CtxCommand} from '../../ux/base-command.js'
 import {pageFlags} from '../../ux/flags.js'
-import {objectListTable} from '../../ux/render.js'
+import {nextPageHint, objectListTable} from '../../ux/render.js'
 
 export type CustomersSearchResult = Page<ContextObject>
 
@@ -28,8 +28,10 @@ export default class CustomersSearch extends CtxCommand<typeof CustomersSearch> 
     const query = await this.required(this.args.query, 'Search query', 'a query as an argument')
     const session = await this.session()
     const page = await searchCustomers(session, query, {limit: this.flags.limit, cursor: this.flags.cursor})
-    if (!this.jsonEnabled()) this.log(page.items.length === 0 ? 'No customers match.' : objectListTable(page.items))
-    if (page.next) this.log(`More: --cursor ${page.next}`)
+    if (!this.jsonEnabled()) {
+      this.log(page.items.length === 0 ? 'No customers match.' : objectListTable(page.items))
+      if (page.next) this.log(nextPageHint(page.next))
+    }
     return page
   }
 }

@@ -1,11 +1,15 @@
-// Evaluates a query tree against one object in memory: the search of the memory and file stores.
+// Evaluates a query tree against objects in memory: the search of the memory and file stores.
 // Postgres compiles the same tree to SQL; the contract suite holds both to the same answers.
-import type {Definitions} from '../definitions/model.js'
+import type {DataType, Definitions, FieldDefinition} from '../definitions/model.js'
 import {isSearchable} from '../definitions/model.js'
 import {UsageError} from '../errors.js'
 import type {ContextObject, FieldValue} from '../model.js'
-import {type Filter, isSpecialKey, isTimeKey, type RangeOp} from './query.js'
+import {type Filter, isSpecialKey, isTimeKey, queryTermError, type RangeOp, SPECIAL_KEYS, TIME_KEYS} from './query.js'
 import {containsPhrase, words} from './words.js'
+
+const NUMERIC: readonly DataType[] = ['integer', 'long', 'double']
+/** A date, or a date-time with its zone: a zoneless time would be read in the machine's zone. */
+const DATE_OPERAND = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2}))?$/i
 
 /** Refuses a query that names an unknown or unsearchable field, or a range on a text field. */
 export function checkFilter(filter: Filter | null | undefined, definitions: Definitions): void {
@@ -21,69 +25,127 @@ export function checkFilter(filter: Filter | null | undefined, definitions: Defi
     case 'range': {
       if (filter.key === null || isSpecialKey(filter.key) || isTimeKey(filter.key)) return
       const field = definitions.fields[filter.key]
-      if (!field) {
-        throw new UsageError(`the query names "${filter.key}", which is neither a field nor one of the special keys`, {
-          where: filter.key,
-          hint: 'Special keys: id, type, customerId, parentId, state, mediaType, tags, externalId, created, lastUpdated. Fields: `ctx fields list`.',
-        })
+      if (!field) throw unknownField(filter, filter.key, definitions)
+      if (!isSearchable(field)) {
+        throw queryTermError(filter, `field ${filter.key} is not searchable`, filter.key, 'Its definition says searchable: false; search by another field.')
       }
-      if (!isSearchable(field)) throw new UsageError(`field ${filter.key} is not searchable`, {where: filter.key})
-      if (filter.kind === 'range' && !['date', 'integer', 'long', 'double'].includes(field.dataType)) {
-        throw new UsageError(`field ${filter.key} is ${field.dataType}; ranges work on dates and numbers`, {where: filter.key})
+      if (filter.kind === 'range') {
+        if (field.dataType !== 'date' && !NUMERIC.includes(field.dataType)) {
+          throw queryTermError(filter, `field ${filter.key} is ${field.dataType}; ranges work on dates and numbers`, filter.key)
+        }
+        if (Number.isNaN(rangeOperand(filter.value, field.dataType))) {
+          const wanted = field.dataType === 'date' ? 'an ISO-8601 date such as 2026-01-31' : 'a number'
+          throw queryTermError(filter, `the range on ${filter.key} needs ${wanted}, not "${filter.value}"`, filter.key)
+        }
       }
-      if (filter.kind === 'range') rangeOperand(filter.value, field.dataType, filter.key)
     }
   }
 }
 
-/** A function answering whether an object matches; word lists are computed once per object and field. */
-export function matcher(filter: Filter | null | undefined, definitions: Definitions): (object: ContextObject) => boolean {
+function unknownField(filter: Filter, key: string, definitions: Definitions): UsageError {
+  const lower = key.toLowerCase()
+  const near = Object.keys(definitions.fields).find((id) => id.toLowerCase() === lower)
+  const hint = near
+    ? `Field ids are case-sensitive: did you mean ${near}?`
+    : `Special keys: ${[...SPECIAL_KEYS.filter((special) => special !== 'fieldsets'), ...TIME_KEYS].join(', ')}. Fields: \`ctx fields list\`.`
+  return queryTermError(filter, `the query names "${key}", which is neither a field nor one of the special keys`, key, hint)
+}
+
+type Match = (object: ContextObject) => boolean
+
+/**
+ * A function answering whether an object matches, compiled once per query. Word lists of field
+ * values are cached per object, so paging through one result set tokenises each value once.
+ */
+export function matcher(filter: Filter | null | undefined, definitions: Definitions): Match {
   if (!filter) return () => true
-  return (object) => {
-    const cache = new Map<string, string[]>()
-    const fieldWords = (key: string) => {
-      let found = cache.get(key)
-      if (!found) {
-        const value = object.data[key]
-        found = value === undefined ? [] : words(String(value))
-        cache.set(key, found)
-      }
-      return found
-    }
-    return evaluate(filter, object, definitions, fieldWords)
-  }
+  const unsearchable = new Set(Object.values(definitions.fields).filter((field) => !isSearchable(field)).map((field) => field.id))
+  return compile(filter, definitions.fields, unsearchable)
 }
 
-function evaluate(filter: Filter, object: ContextObject, definitions: Definitions, fieldWords: (key: string) => string[]): boolean {
+function compile(filter: Filter, fields: Record<string, FieldDefinition>, unsearchable: ReadonlySet<string>): Match {
   switch (filter.kind) {
-    case 'and':
-      return filter.children.every((child) => evaluate(child, object, definitions, fieldWords))
-    case 'or':
-      return filter.children.some((child) => evaluate(child, object, definitions, fieldWords))
+    case 'and': {
+      // Cheap tests first: an object refused by `type:` or a date range is never cut into words.
+      const ordered = [...filter.children].sort((a, b) => cost(a) - cost(b))
+      const children = ordered.map((child) => compile(child, fields, unsearchable))
+      return (object) => children.every((child) => child(object))
+    }
+    case 'or': {
+      const children = filter.children.map((child) => compile(child, fields, unsearchable))
+      return (object) => children.some((child) => child(object))
+    }
     case 'equals': {
-      if (filter.key === 'tags' || filter.key === 'fieldsets') {
-        return (object[filter.key] ?? []).some((item) => item.toLowerCase() === filter.value)
+      const {key, value} = filter
+      if (key === 'tags' || key === 'fieldsets') return (object) => (object[key] ?? []).some((item) => item.toLowerCase() === value)
+      return (object) => {
+        const found = object[key]
+        return typeof found === 'string' && found.toLowerCase() === value
       }
-      const value = object[filter.key]
-      return typeof value === 'string' && value.toLowerCase() === filter.value
     }
     case 'words': {
-      if (filter.key !== null) return containsPhrase(fieldWords(filter.key), filter.words)
-      return Object.keys(object.data).some(
-        (key) => isSearchable(definitions.fields[key]) && containsPhrase(fieldWords(key), filter.words),
-      )
+      const {key, words: needle} = filter
+      const maybe = prefilter(needle)
+      if (key !== null) return (object) => fieldHas(object, key, needle, maybe)
+      return (object) => {
+        for (const field in object.data) if (!unsearchable.has(field) && fieldHas(object, field, needle, maybe)) return true
+        return false
+      }
     }
     case 'range': {
-      if (isTimeKey(filter.key)) return compare(object[filter.key], filter.op, filter.value)
-      const field = definitions.fields[filter.key]
-      const value = object.data[filter.key]
-      if (!field || value === undefined) return false
-      return compareField(value, filter.op, rangeOperand(filter.value, field.dataType, filter.key))
+      const {key, op} = filter
+      if (isTimeKey(key)) {
+        const bound = Date.parse(filter.value)
+        return (object) => compare(Date.parse(object[key]), op, bound)
+      }
+      const dataType = fields[key]?.dataType
+      if (!dataType) return () => false
+      const bound = rangeOperand(filter.value, dataType)
+      return (object) => {
+        const value = object.data[key]
+        return value !== undefined && compare(fieldNumber(value, dataType), op, bound)
+      }
     }
   }
 }
 
-function compare<T extends string | number>(left: T, op: RangeOp, right: T): boolean {
+function cost(filter: Filter): number {
+  if (filter.kind === 'and' || filter.kind === 'or') return Math.max(...filter.children.map(cost))
+  return filter.kind === 'words' ? 1 : 0
+}
+
+/** Word lists per object and field, with the text they came from so a changed value is re-read. */
+const wordCache = new WeakMap<ContextObject, Map<string, {text: string; words: string[]}>>()
+
+function fieldHas(object: ContextObject, field: string, needle: readonly string[], maybe: RegExp): boolean {
+  const value = object.data[field]
+  if (value === undefined) return false
+  const text = String(value)
+  if (!NON_ASCII.test(text) && !maybe.test(text)) return false
+  let cached = wordCache.get(object)
+  if (!cached) wordCache.set(object, (cached = new Map()))
+  let entry = cached.get(field)
+  if (!entry || entry.text !== text) cached.set(field, (entry = {text, words: words(text)}))
+  return containsPhrase(entry.words, needle)
+}
+
+const NON_ASCII = /[^\u0000-\u007F]/
+
+/**
+ * A cheap test that every plain-ASCII text containing the phrase passes, so most texts are refused
+ * without being cut into words: the words in order with separators between them, and the digits of
+ * a phone number with up to two separator characters between any two ("+44 (20) 7946-0000"). Texts
+ * with other characters (which normalisation may change) are always cut into words.
+ */
+function prefilter(needle: readonly string[]): RegExp {
+  const parts = needle.map((word) =>
+    /^\d{7,}$/.test(word) ? [...word].join('\\D{0,2}') : word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
+  )
+  return new RegExp(parts.join('[^a-z0-9]+'), 'i')
+}
+
+function compare(left: number, op: RangeOp, right: number): boolean {
+  if (Number.isNaN(left)) return false
   switch (op) {
     case '<':
       return left < right
@@ -96,16 +158,22 @@ function compare<T extends string | number>(left: T, op: RangeOp, right: T): boo
   }
 }
 
-function compareField(value: FieldValue, op: RangeOp, operand: number): boolean {
-  const left = typeof value === 'number' ? value : Date.parse(String(value))
-  return !Number.isNaN(left) && compare(left, op, operand)
+function fieldNumber(value: FieldValue, dataType: DataType): number {
+  if (typeof value === 'number') return value
+  return dataType === 'date' ? Date.parse(dateText(String(value))) : Number.NaN
 }
 
-/** The number a range compares with: the value itself for numbers, epoch milliseconds for dates. */
-export function rangeOperand(text: string, dataType: string, key: string): number {
-  const value = dataType === 'date' ? Date.parse(text) : Number(text)
-  if (Number.isNaN(value) || text === '') {
-    throw new UsageError(`the range on ${key} needs ${dataType === 'date' ? 'an ISO-8601 date' : 'a number'}, not "${text}"`, {where: key})
-  }
-  return value
+/**
+ * The number a range compares with: the value itself for numbers, epoch milliseconds for dates (a
+ * plain date is its UTC midnight). NaN when the text is neither.
+ */
+export function rangeOperand(text: string, dataType: DataType): number {
+  if (text.trim() === '') return Number.NaN
+  if (dataType === 'date') return DATE_OPERAND.test(text) ? Date.parse(dateText(text)) : Number.NaN
+  return NUMERIC.includes(dataType) ? Number(text) : Number.NaN
+}
+
+/** Date.parse reads a plain date as UTC but a zoneless date-time as local time: make both UTC. */
+function dateText(text: string): string {
+  return /^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : text
 }

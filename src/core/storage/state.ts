@@ -185,7 +185,13 @@ export class StateTransaction implements StoreWriter {
     return this.state.objects[id] ?? null
   }
 
-  private *objects(): Iterable<ContextObject> {
+  private objects(): Iterable<ContextObject> {
+    // Reads outside a write (every search) see the state as it is: a plain array scans fastest.
+    if (this.changes.size === 0) return Object.values(this.state.objects)
+    return this.overlaid()
+  }
+
+  private *overlaid(): Iterable<ContextObject> {
     for (const [id, object] of Object.entries(this.state.objects)) {
       if (!this.changes.has(id)) yield object
     }
