@@ -149,3 +149,59 @@ export function patchFieldset(base: Partial<FieldsetDefinition> & {id: string}, 
   if (patch.description !== undefined) out.description = patch.description
   return out
 }
+
+/** The options of `fields create/update`, named as the flags are. */
+export interface FieldOptions {
+  'data-type'?: string
+  classification?: string
+  label?: string
+  translation?: string[]
+  searchable?: boolean
+  description?: string
+  'max-length'?: number
+  pattern?: string
+  enum?: string[]
+  'deactivate-enum'?: string[]
+  required?: boolean
+  unset?: string[]
+}
+
+export function fieldPatch(options: FieldOptions): FieldPatch {
+  return {
+    dataType: options['data-type'],
+    classification: options.classification,
+    translations: parseTranslations(options.label, options.translation),
+    searchable: options.searchable,
+    description: options.description,
+    maxLength: options['max-length'],
+    pattern: options.pattern,
+    required: options.required,
+    enumValues: parseEnumValues(options.enum),
+    deactivateEnum: options['deactivate-enum'] ?? [],
+    unset: parseUnset(options.unset),
+  }
+}
+
+/** Whether a patch changes nothing (every value absent or an empty list or map). */
+export function isEmptyPatch(patch: FieldPatch | FieldsetPatch): boolean {
+  return Object.values(patch).every((value) => value === undefined || (typeof value === 'object' && value !== null && Object.keys(value).length === 0))
+}
+
+/** The options of `fieldsets create/update`, named as the flags are. */
+export interface FieldsetOptions {
+  description?: string
+  field?: string[]
+  'inactive-field'?: string[]
+  'remove-field'?: string[]
+}
+
+export function fieldsetPatch(options: FieldsetOptions): FieldsetPatch {
+  return {
+    // An empty --description removes it.
+    description: options.description === '' ? undefined : options.description,
+    unsetDescription: options.description === '' ? true : undefined,
+    fields: options.field ?? [],
+    inactiveFields: options['inactive-field'] ?? [],
+    removeFields: options['remove-field'] ?? [],
+  }
+}

@@ -5,7 +5,7 @@
 import {ConflictError, NotFoundError, UsageError} from '../errors.js'
 import {equals} from '../search/query.js'
 import type {Store, StoreReader, StoreWriter} from '../storage/store.js'
-import {type FieldPatch, type FieldsetPatch, patchField, patchFieldset} from './edit.js'
+import {type FieldPatch, type FieldsetPatch, isEmptyPatch, patchField, patchFieldset} from './edit.js'
 import {
   baseShipped,
   canonicalField,
@@ -63,18 +63,23 @@ export async function listFieldsets(reader: StoreReader): Promise<FieldsetListin
   return out
 }
 
-export async function showField(reader: StoreReader, id: string): Promise<FieldDefinition> {
-  return canonicalField(requireDefinition(await reader.definitions(), 'field', id))
+/** A field and the fieldsets holding it. */
+export async function showField(reader: StoreReader, id: string): Promise<{field: FieldDefinition; usedBy: string[]}> {
+  const definitions = await reader.definitions()
+  return {field: canonicalField(requireDefinition(definitions, 'field', id)), usedBy: fieldsetsHolding(definitions, id)}
 }
 
-export async function showFieldset(reader: StoreReader, id: string): Promise<FieldsetDefinition> {
-  return canonicalFieldset(requireDefinition(await reader.definitions(), 'fieldset', id))
+/** A fieldset, its fields' definitions (for labels) and the objects using it. */
+export async function showFieldset(reader: StoreReader, id: string): Promise<{fieldset: FieldsetDefinition; definitions: Definitions; usage: FieldsetUsage}> {
+  const definitions = await reader.definitions()
+  const fieldset = canonicalFieldset(requireDefinition(definitions, 'fieldset', id))
+  return {fieldset, definitions, usage: await fieldsetUsage(reader, id)}
 }
 
 /** What an update does: patch the stored definition with flags, or replace it with a whole one (`-f`). */
 export type DefinitionChange<P> = {patch: P} | {replace: unknown}
 
-export async function createField(store: Store, input: unknown, source = 'the field'): Promise<FieldDefinition> {
+export async function createField(store: Store, input: unknown, source?: string): Promise<FieldDefinition> {
   return changeDefinitions(store, source, (before) => {
     const field = canonicalField(checkFieldDefinition(input, source))
     refuseExisting(before, 'field', field.id)
@@ -82,7 +87,8 @@ export async function createField(store: Store, input: unknown, source = 'the fi
   }).then((after) => after.fields[(input as FieldDefinition).id])
 }
 
-export async function updateField(store: Store, id: string, change: DefinitionChange<FieldPatch>, source = `field ${id}`): Promise<FieldDefinition> {
+export async function updateField(store: Store, id: string, change: DefinitionChange<FieldPatch>, source?: string): Promise<FieldDefinition> {
+  refuseEmpty('field', change)
   const after = await changeDefinitions(store, source, (before) => {
     const stored = requireDefinition(before, 'field', id)
     const candidate = 'patch' in change ? patchField(stored, change.patch) : change.replace
@@ -93,7 +99,7 @@ export async function updateField(store: Store, id: string, change: DefinitionCh
   return after.fields[id]
 }
 
-export async function createFieldset(store: Store, input: unknown, source = 'the fieldset'): Promise<FieldsetDefinition> {
+export async function createFieldset(store: Store, input: unknown, source?: string): Promise<FieldsetDefinition> {
   return changeDefinitions(store, source, (before) => {
     const fieldset = canonicalFieldset(checkFieldsetDefinition(input, source))
     refuseExisting(before, 'fieldset', fieldset.id)
@@ -105,8 +111,9 @@ export async function updateFieldset(
   store: Store,
   id: string,
   change: DefinitionChange<FieldsetPatch>,
-  source = `fieldset ${id}`,
+  source?: string,
 ): Promise<FieldsetDefinition> {
+  refuseEmpty('fieldset', change)
   const after = await changeDefinitions(store, source, (before) => {
     const stored = requireDefinition(before, 'fieldset', id)
     const candidate = 'patch' in change ? patchFieldset(stored, change.patch) : change.replace
@@ -124,7 +131,7 @@ export interface DeletedDefinition {
 }
 
 export async function deleteDefinition(store: Store, kind: DefinitionKind, id: string): Promise<DeletedDefinition> {
-  await changeDefinitions(store, `${kind} ${id}`, (before) => {
+  await changeDefinitions(store, undefined, (before) => {
     requireDefinition(before, kind, id)
     const after = structuredClone(before)
     if (kind === 'field') delete after.fields[id]
@@ -182,7 +189,7 @@ export function planDefinitions(before: Definitions, file: {fields?: FieldDefini
 
 /** `fields apply`: checks the file, plans, and (unless a dry run) writes, all in one transaction. */
 export async function applyDefinitions(store: Store, input: unknown, options: {dryRun?: boolean; source?: string} = {}): Promise<DefinitionsPlan> {
-  const source = options.source ?? 'the definitions file'
+  const {source} = options
   const file = checkDefinitionsFile(input, source)
   const dryRun = options.dryRun ?? false
   return store.transaction(async (tx) => {
@@ -198,7 +205,7 @@ export async function applyDefinitions(store: Store, input: unknown, options: {d
 }
 
 /** One definitions change: the protection rules, the cross-checks, then one write. */
-async function changeDefinitions(store: Store, source: string, change: (before: Definitions) => Definitions): Promise<Definitions> {
+async function changeDefinitions(store: Store, source: string | undefined, change: (before: Definitions) => Definitions): Promise<Definitions> {
   return store.transaction(async (tx) => {
     const before = await tx.definitions()
     const after = change(before)
@@ -229,14 +236,17 @@ async function refuseUnsafe(reader: StoreReader, before: Definitions, after: Def
     const definition = `field ${id}`
     if (!now) {
       if (isBaseField(id)) refusals.push({definition, message: 'ships with ctx and cannot be deleted'})
-      else if (holders.length > 0) refusals.push({definition, message: `is held by fieldset ${holders.join(', ')}; remove it from them first`, usedBy: holders})
+      else if (holders.length > 0) {
+        const those = holders.length === 1 ? 'that fieldset' : 'those fieldsets'
+        refusals.push({definition, message: `is held by ${fieldsetsPhrase(holders)}; take it out of ${those} first`, usedBy: holders})
+      }
       continue
     }
     if (holders.length === 0) continue
     if (now.dataType !== old.dataType) {
       refusals.push({
         definition,
-        message: `is held by fieldset ${holders.join(', ')}, so its dataType stays ${old.dataType} (not ${now.dataType})`,
+        message: `is held by ${fieldsetsPhrase(holders)}, so its dataType stays ${old.dataType} (not ${now.dataType})`,
         usedBy: holders,
       })
     }
@@ -245,7 +255,7 @@ async function refuseUnsafe(reader: StoreReader, before: Definitions, after: Def
     if (dropped.length > 0) {
       refusals.push({
         definition,
-        message: `is held by fieldset ${holders.join(', ')}, so its enum values ${dropped.join(', ')} cannot be removed; mark them "active": false instead`,
+        message: `is held by ${fieldsetsPhrase(holders)}, so its enum values ${dropped.join(', ')} cannot be removed; mark them "active": false instead`,
         usedBy: holders,
       })
     }
@@ -289,6 +299,10 @@ async function refuseUnsafe(reader: StoreReader, before: Definitions, after: Def
   })
 }
 
+function fieldsetsPhrase(ids: readonly string[]): string {
+  return `fieldset${ids.length === 1 ? '' : 's'} ${ids.join(', ')}`
+}
+
 function objectsPhrase(usage: FieldsetUsage): string {
   const more = usage.count > usage.ids.length ? ', …' : ''
   return `${usage.count} object${usage.count === 1 ? '' : 's'} (${usage.ids.join(', ')}${more})`
@@ -326,6 +340,12 @@ function refuseExisting(definitions: Definitions, kind: DefinitionKind, id: stri
       where: id,
       hint: `Change it with \`ctx ${kind}s update ${existing}\`, or keep definitions in a file and run \`ctx fields apply -f FILE\`.`,
     })
+  }
+}
+
+function refuseEmpty(kind: DefinitionKind, change: DefinitionChange<FieldPatch | FieldsetPatch>): void {
+  if ('patch' in change && isEmptyPatch(change.patch)) {
+    throw new UsageError(`nothing to change: give at least one flag, or -f FILE with the whole ${kind}`, {hint: `See \`ctx ${kind}s update --help\`.`})
   }
 }
 

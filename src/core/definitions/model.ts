@@ -104,7 +104,8 @@ export function canonicalField(field: FieldDefinition): FieldDefinition {
       ...(item.translations === undefined ? {} : {translations: sortedRecord(item.translations)}),
     }))
   }
-  if (field.required !== undefined) out.required = field.required
+  // required: false is the default; leaving it out keeps one form for the same meaning.
+  if (field.required) out.required = true
   return out
 }
 
@@ -128,8 +129,8 @@ export function isSearchable(field: FieldDefinition | undefined): boolean {
   return field?.searchable !== false
 }
 
-/** The label of a field in the user's locale (LANG), falling back to en_US, any label, the id. */
-export function fieldLabel(field: FieldDefinition | undefined, fieldId: string, locale = userLocale()): string {
+/** The label of a field (or an enum value) in the user's locale (LANG), falling back to en_US, any label, the id. */
+export function fieldLabel(field: {translations?: Record<string, string>} | undefined, fieldId: string, locale = userLocale()): string {
   const translations = field?.translations
   if (!translations) return fieldId
   const language = locale.split('_')[0]

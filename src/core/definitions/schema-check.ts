@@ -40,7 +40,8 @@ function validator(name: SchemaName): ValidateFunction {
 }
 
 /** A definitions file (`fields apply -f`): schema, then ids unique within the file. */
-export function checkDefinitionsFile(input: unknown, source: string): DefinitionsFile {
+/** `source` (a file name) prefixes error messages when the definitions came from a file. */
+export function checkDefinitionsFile(input: unknown, source?: string): DefinitionsFile {
   const problems = schemaProblems('file', input)
   if (problems.length === 0) {
     const file = input as DefinitionsFile
@@ -51,13 +52,13 @@ export function checkDefinitionsFile(input: unknown, source: string): Definition
   return input as DefinitionsFile
 }
 
-export function checkFieldDefinition(input: unknown, source: string): FieldDefinition {
+export function checkFieldDefinition(input: unknown, source?: string): FieldDefinition {
   const problems = schemaProblems('field', input)
   if (problems.length > 0) throw definitionsError(problems, source)
   return input as FieldDefinition
 }
 
-export function checkFieldsetDefinition(input: unknown, source: string): FieldsetDefinition {
+export function checkFieldsetDefinition(input: unknown, source?: string): FieldsetDefinition {
   const problems = schemaProblems('fieldset', input)
   if (problems.length > 0) throw definitionsError(problems, source)
   return input as FieldsetDefinition
@@ -107,17 +108,18 @@ export function crossCheck(definitions: Definitions): DefinitionProblem[] {
   return problems
 }
 
-export function assertCrossChecked(definitions: Definitions, source: string): void {
+export function assertCrossChecked(definitions: Definitions, source?: string): void {
   const problems = crossCheck(definitions)
   if (problems.length > 0) throw definitionsError(problems, source)
 }
 
-export function definitionsError(problems: DefinitionProblem[], source: string): InvalidDataError {
+export function definitionsError(problems: DefinitionProblem[], source?: string): InvalidDataError {
   const listed = problems.slice(0, 8).map(describeProblem)
   const more = problems.length > 8 ? `; and ${problems.length - 8} more` : ''
   const first = problems[0]
-  return new InvalidDataError(`${source}: ${listed.join('; ')}${more}`, {
-    where: first ? `${source}: ${first.definition}${first.property ? ` ${first.property}` : ''}` : source,
+  const prefix = source === undefined ? '' : `${source}: `
+  return new InvalidDataError(`${prefix}${listed.join('; ')}${more}`, {
+    where: first ? `${prefix}${first.definition}${first.property ? ` ${first.property}` : ''}` : source,
     hint: 'Definitions follow schemas/field.schema.json and schemas/fieldset.schema.json; `ctx fields show ID --json` prints a valid one.',
     details: {problems},
   })

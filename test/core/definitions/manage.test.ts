@@ -1,6 +1,6 @@
 import {beforeEach, describe, expect, it} from 'vitest'
 import {systemClock} from '../../../src/core/clock.js'
-import {patchField, patchFieldset} from '../../../src/core/definitions/edit.js'
+import {fieldPatch, fieldsetPatch, isEmptyPatch, patchField, patchFieldset} from '../../../src/core/definitions/edit.js'
 import {
   applyDefinitions,
   createField,
@@ -228,5 +228,20 @@ describe('building definitions from flags', () => {
   it('patches a fieldset so each field is in exactly one list', () => {
     const base = {id: 'S', fields: ['a', 'b'], inactiveFields: ['c']}
     expect(patchFieldset(base, {fields: ['c'], inactiveFields: ['a'], removeFields: ['b']})).toEqual({id: 'S', fields: ['c'], inactiveFields: ['a']})
+  })
+
+  it('reads flags into patches: labels, translations, enum values with labels, and nothing given is an empty patch', () => {
+    const patch = fieldPatch({label: 'Tier', translation: ['fr_FR=Niveau', 'de_DE='], enum: ['gold=Gold', 'tin'], searchable: false})
+    expect(patch).toMatchObject({
+      translations: {en_US: 'Tier', fr_FR: 'Niveau', de_DE: null},
+      enumValues: [{value: 'gold', label: 'Gold'}, {value: 'tin'}],
+      searchable: false,
+    })
+    expect(isEmptyPatch(patch)).toBe(false)
+    expect(isEmptyPatch(fieldPatch({}))).toBe(true)
+    expect(isEmptyPatch(fieldsetPatch({}))).toBe(true)
+    expect(fieldsetPatch({description: ''})).toMatchObject({unsetDescription: true})
+    expect(() => fieldPatch({translation: ['fr']})).toThrow(UsageError)
+    expect(() => fieldPatch({unset: ['id']})).toThrow(UsageError)
   })
 })
