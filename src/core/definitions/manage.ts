@@ -54,13 +54,29 @@ export async function listFields(reader: StoreReader): Promise<FieldListing[]> {
   }))
 }
 
-export async function listFieldsets(reader: StoreReader): Promise<FieldsetListing[]> {
-  const definitions = await reader.definitions()
-  const out: FieldsetListing[] = []
-  for (const fieldset of Object.values(definitions.fieldsets)) {
-    out.push({...canonicalFieldset(fieldset), objects: (await fieldsetUsage(reader, fieldset.id, 0)).count})
+export async function listFieldsets(store: Store): Promise<FieldsetListing[]> {
+  const definitions = await store.definitions()
+  const ids = Object.keys(definitions.fieldsets)
+  const counts = await countByFieldset(store, ids)
+  return ids.map((id) => ({...canonicalFieldset(definitions.fieldsets[id]), objects: counts.get(id.toLowerCase()) ?? 0}))
+}
+
+/**
+ * How many objects use each fieldset. An indexed store answers one count per fieldset; a scanning
+ * store (file, memory) would scan once per fieldset that way, so it is read once and tallied instead.
+ */
+async function countByFieldset(store: Store, ids: readonly string[]): Promise<Map<string, number>> {
+  const counts = new Map<string, number>()
+  if (store.capabilities.indexedSearch) {
+    for (const id of ids) counts.set(id.toLowerCase(), (await fieldsetUsage(store, id, 0)).count)
+    return counts
   }
-  return out
+  for await (const batch of store.scan()) {
+    for (const object of batch) {
+      for (const id of new Set(object.fieldsets.map((fieldset) => fieldset.toLowerCase()))) counts.set(id, (counts.get(id) ?? 0) + 1)
+    }
+  }
+  return counts
 }
 
 /** A field and the fieldsets holding it. */
