@@ -1,12 +1,14 @@
-// Times `ctx search` on file stores of ~5k and ~100k objects (DESIGN §6 style: whole process,
-// median of several runs, with `ctx --version` as the baseline of the same run). Builds the stores
-// through the core API of the built CLI, so run `npm run build` first:
-//   node bench/search.js [sizes...]      e.g. node bench/search.js 5000 100000
+// Times `ctx search` on file stores of ~5k and ~100k objects (DESIGN §6 style: whole processes,
+// paired with `ctx --version` as the baseline of the same run, medians). Builds the stores through
+// the core API of the built CLI (kept in $TMPDIR/ctx-bench-search between runs), so run
+// `npm run build` first:   node bench/search.js [sizes...]   e.g. ROUNDS=5 node bench/search.js 5000 100000
 import {spawnSync} from 'node:child_process'
 import {existsSync, mkdirSync, statSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
+
+import {paired, runProcess} from './harness.js'
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url))
 const BIN = join(ROOT, 'bin', 'run.js')
@@ -77,22 +79,11 @@ async function buildStore(path, objects) {
   await store.close()
 }
 
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.floor(sorted.length / 2)]
-}
-
-function time(args, store, runs) {
-  const times = []
-  let output = ''
-  for (let run = 0; run < runs; run++) {
-    const began = process.hrtime.bigint()
-    const result = spawnSync(process.execPath, [BIN, ...args], {env: {...process.env, CTX_STORE: store, NO_COLOR: '1'}, encoding: 'utf8', maxBuffer: 1 << 26})
-    times.push(Number(process.hrtime.bigint() - began) / 1e6)
-    if (result.status !== 0) throw new Error(`ctx ${args.join(' ')} exited ${result.status}: ${result.stderr}`)
-    output = result.stdout
-  }
-  return {ms: median(times), output}
+/** Runs one search to count what it finds (and fail loudly on a non-zero exit). */
+function hits(query, store) {
+  const result = spawnSync(process.execPath, [BIN, 'search', query, '--json', '--limit', '50'], {env: {...process.env, CTX_STORE: store}, encoding: 'utf8', maxBuffer: 1 << 26})
+  if (result.status !== 0) throw new Error(`ctx search ${query} exited ${result.status}: ${result.stderr}`)
+  return JSON.parse(result.stdout).items.length
 }
 
 /** Queries about one customer in the middle of the store, and some broad ones. */
@@ -115,18 +106,19 @@ function queriesFor(objects) {
 const sizes = process.argv.slice(2).map(Number)
 const dir = join(tmpdir(), 'ctx-bench-search')
 mkdirSync(dir, {recursive: true})
-const runs = Number(process.env.RUNS ?? 5)
-const baseline = time(['--version'], join(dir, 'none.json'), runs).ms
-console.log(`baseline: ctx --version ${baseline.toFixed(0)} ms (median of ${runs})`)
+const rounds = Number(process.env.ROUNDS ?? 5)
 for (const size of sizes.length > 0 ? sizes : [5000, 100_000]) {
   const path = join(dir, `store-${size}.json`)
-  const built = Date.now()
   const objects = objectsOf(size)
   await buildStore(path, objects)
-  console.log(`\n${size} objects, ${(statSync(path).size / 2 ** 20).toFixed(1)} MiB (built in ${Date.now() - built} ms)`)
+  const env = {...process.env, CTX_STORE: path, NO_COLOR: '1'}
+  console.log(`\n${size} objects, ${(statSync(path).size / 2 ** 20).toFixed(1)} MiB; ctx search vs ctx --version, medians of ${rounds} paired rounds`)
   for (const [name, query] of queriesFor(objects)) {
-    const {ms, output} = time(['search', query, '--json', '--limit', '50'], path, runs)
-    const hits = JSON.parse(output).items.length
-    console.log(`  ${name.padEnd(12)} ${ms.toFixed(0).padStart(6)} ms  ${(ms / baseline).toFixed(2)}x --version  (${hits} on page 1)  ${query}`)
+    const found = hits(query, path)
+    const ours = [process.execPath, BIN, 'search', query, '--json', '--limit', '50']
+    const baseline = [process.execPath, BIN, '--version']
+    const result = await paired(ours, baseline, {rounds, run: (command) => runProcess(command, {env})})
+    const ms = (seconds) => `${(seconds * 1000).toFixed(0)} ms`.padStart(8)
+    console.log(`  ${name.padEnd(12)} ${ms(result.ours)}  --version ${ms(result.baseline)}  ${(result.ours / result.baseline).toFixed(2)}x  peak ${result.oursRssMiB?.toFixed(0) ?? '?'} MiB  (${found} on page 1)  ${query}`)
   }
 }
