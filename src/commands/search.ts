@@ -1,6 +1,6 @@
 import {Args} from '@oclif/core'
 import type {ContextObject} from '../core/model.js'
-import {searchObjects} from '../core/search/search.js'
+import {emptyResultHint, searchObjects} from '../core/search/search.js'
 import type {Page} from '../core/storage/store.js'
 import {CtxCommand} from '../ux/base-command.js'
 import {pageFlags} from '../ux/flags.js'
@@ -35,7 +35,7 @@ Results are newest lastUpdated first, --limit per page; pass the printed --curso
     const session = await this.session()
     const page = await searchObjects(session.store, query, {limit: this.flags.limit, cursor: this.flags.cursor})
     if (!this.jsonEnabled()) {
-      this.log(page.items.length === 0 ? 'Nothing matches.' : objectListTable(page.items))
+      this.log(page.items.length === 0 ? ['Nothing matches.', emptyResultHint(query)].filter(Boolean).join(' ') : objectListTable(page.items))
       if (page.next) this.log(nextPageHint(page.next))
     }
     return page

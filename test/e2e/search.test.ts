@@ -51,6 +51,7 @@ describe('ctx search', () => {
     expect(last.stdout).toContain(ID.r1)
     expect(last.stdout).not.toContain('--cursor')
     expect((await expectRun(box, ['search', 'nobody'])).stdout).toContain('Nothing matches')
+    expect((await expectRun(box, ['search', 'lovelace or smithson'])).stdout).toContain('write OR in capitals')
   })
 
   it('answers a malformed query with exit 2, the column at fault, and a caret under it', async () => {

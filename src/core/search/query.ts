@@ -11,6 +11,18 @@ export const TIME_KEYS = ['created', 'lastUpdated'] as const
 export type TimeKey = (typeof TIME_KEYS)[number]
 export type RangeOp = '<' | '<=' | '>' | '>='
 
+/**
+ * The query tree. What each node means, for every adapter (the search contract holds them to it):
+ * - `words`: the words occur consecutively in `words(String(value))` of the field `key`, or of any
+ *   field of the object whose definition is not `searchable: false` (an undefined field counts as
+ *   searchable). Adapters that index store `words()` output rather than re-implementing it.
+ * - `equals`: lower-case equality with the special key's value; for `tags` and `fieldsets`, with
+ *   any element of the list. An absent key never matches.
+ * - `range` on `created`/`lastUpdated`: compares instants. On a field: integer, long and double
+ *   fields compare stored numbers; date fields compare instants, a plain date being UTC midnight.
+ *   An object without the field never matches.
+ * Results are ordered by lastUpdated descending, then id descending, and paged by cursor.ts.
+ */
 export type Filter =
   | {kind: 'and'; children: Filter[]}
   | {kind: 'or'; children: Filter[]}

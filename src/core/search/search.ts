@@ -24,3 +24,11 @@ export async function searchObjects(reader: StoreReader, query: string | undefin
   const where = allOf(options.scope, await compileQuery(reader, query))
   return reader.find({where: where ?? undefined, limit: options.limit, cursor: options.cursor})
 }
+
+/** Why a query may have found nothing when the user expected something: lower-case operators. */
+export function emptyResultHint(query: string): string | undefined {
+  const outsideQuotes = query.replace(/"(?:[^"\\]|\\.)*"/g, ' ')
+  const operator = /(?:^|[\s()])(and|or)(?=$|[\s()])/i.exec(outsideQuotes)?.[1]
+  if (!operator || operator === operator.toUpperCase()) return undefined
+  return `"${operator}" was searched for as a word; write ${operator.toUpperCase()} in capitals to join terms.`
+}
