@@ -53,10 +53,7 @@ function unknownField(filter: Filter, key: string, definitions: Definitions): Us
 
 type Match = (object: ContextObject) => boolean
 
-/**
- * A function answering whether an object matches, compiled once per query. Word lists of field
- * values are cached per object, so paging through one result set tokenises each value once.
- */
+/** A function answering whether an object matches, compiled once per query. */
 export function matcher(filter: Filter | null | undefined, definitions: Definitions): Match {
   if (!filter) return () => true
   const unsearchable = new Set(Object.values(definitions.fields).filter((field) => !isSearchable(field)).map((field) => field.id))
@@ -85,10 +82,10 @@ function compile(filter: Filter, fields: Record<string, FieldDefinition>, unsear
     }
     case 'words': {
       const {key, words: needle} = filter
-      const maybe = prefilter(needle)
-      if (key !== null) return (object) => fieldHas(object, key, needle, maybe)
+      const test = phraseTest(needle)
+      if (key !== null) return (object) => fieldHas(object, key, test)
       return (object) => {
-        for (const field in object.data) if (!unsearchable.has(field) && fieldHas(object, field, needle, maybe)) return true
+        for (const field in object.data) if (!unsearchable.has(field) && fieldHas(object, field, test)) return true
         return false
       }
     }
@@ -114,34 +111,47 @@ function cost(filter: Filter): number {
   return filter.kind === 'words' ? 1 : 0
 }
 
-/** Word lists per object and field, with the text they came from so a changed value is re-read. */
-const wordCache = new WeakMap<ContextObject, Map<string, {text: string; words: string[]}>>()
+interface PhraseTest {
+  needle: readonly string[]
+  /** For plain-ASCII text: the exact answer (true/false), or null to cut the text into words. */
+  ascii: (text: string) => boolean | null
+}
 
-function fieldHas(object: ContextObject, field: string, needle: readonly string[], maybe: RegExp): boolean {
+function fieldHas(object: ContextObject, field: string, test: PhraseTest): boolean {
   const value = object.data[field]
   if (value === undefined) return false
   const text = String(value)
-  if (!NON_ASCII.test(text) && !maybe.test(text)) return false
-  let cached = wordCache.get(object)
-  if (!cached) wordCache.set(object, (cached = new Map()))
-  let entry = cached.get(field)
-  if (!entry || entry.text !== text) cached.set(field, (entry = {text, words: words(text)}))
-  return containsPhrase(entry.words, needle)
+  if (!NON_ASCII.test(text)) {
+    const answer = test.ascii(text)
+    if (answer !== null) return answer
+  }
+  return containsPhrase(words(text), test.needle)
 }
 
 const NON_ASCII = /[^\u0000-\u007F]/
+const ALNUM = '[a-z0-9]'
+const JOINER = "[@._+'-]"
 
 /**
- * A cheap test that every plain-ASCII text containing the phrase passes, so most texts are refused
- * without being cut into words: the words in order with separators between them, and the digits of
- * a phone number with up to two separator characters between any two ("+44 (20) 7946-0000"). Texts
- * with other characters (which normalisation may change) are always cut into words.
+ * Most field values are plain ASCII, and cutting every one into words is most of a scan's time.
+ * For ASCII text the phrase is decided by one regular expression instead: exactly, when every word
+ * of the phrase has a letter (a word of words() is then a run that neither continues nor is continued
+ * by letters, digits or a joiner followed by one); as a quick refusal otherwise (numbers may be
+ * phone numbers, whose digits words() joins across separators). Text with other characters, which
+ * normalisation may change, is always cut into words. test/core/search/words.test.ts checks that
+ * both ways agree.
  */
-function prefilter(needle: readonly string[]): RegExp {
-  const parts = needle.map((word) =>
-    /^\d{7,}$/.test(word) ? [...word].join('\\D{0,2}') : word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
-  )
-  return new RegExp(parts.join('[^a-z0-9]+'), 'i')
+function phraseTest(needle: readonly string[]): PhraseTest {
+  const escape = (word: string) => word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+  if (needle.every((word) => /[a-z]/.test(word) && !NON_ASCII.test(word))) {
+    const whole = (word: string) => `(?<!${ALNUM})(?<!${ALNUM}${JOINER})${escape(word)}(?!${ALNUM})(?!${JOINER}${ALNUM})`
+    const exact = new RegExp(needle.map(whole).join('[^a-z0-9]+'), 'i')
+    return {needle, ascii: (text) => exact.test(text)}
+  }
+  // Up to two separator characters may stand between the digit groups of a phone number: "(20) 7946".
+  const loose = needle.map((word) => (/^\d{7,}$/.test(word) ? [...word].join('\\D{0,2}') : escape(word)))
+  const maybe = new RegExp(loose.join('[^a-z0-9]+'), 'i')
+  return {needle, ascii: (text) => (maybe.test(text) ? null : false)}
 }
 
 function compare(left: number, op: RangeOp, right: number): boolean {

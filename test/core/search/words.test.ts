@@ -47,14 +47,16 @@ describe('the word matcher', () => {
     let state = 42
     const next = () => (state = (state * 48271) % 2_147_483_647) / 2_147_483_647
     const pick = <T,>(list: readonly T[]) => list[Math.floor(next() * list.length)]
-    const vocabulary = ['smith', 'Smith', 'SMITHSON', 'o’brien', "o'brien", 'ada@example.com', '555', '123', '4567', '2026', '01', '31', 'x', 'é', 'José', 'ﬁne']
-    const gaps = [' ', ' ', '-', '.', '+', '(', ')', ', ', '; ', '  ', '@', "'", '’', '/']
+    const vocabulary = ['smith', 'Smith', 'SMITHSON', 'o’brien', "o'brien", 'ada@example.com', 'a.b', 'Context_Notes', 'x1', '555', '123', '4567', '2026', '01', '31', 'x', 'é', 'José', 'ﬁne', 'K']
+    const gaps = [' ', ' ', '-', '.', '+', '(', ')', ', ', '; ', '  ', '@', "'", '’', '/', '_', '--', '-.', '']
     const definitions = baseDefinitions()
-    for (let round = 0; round < 3000; round++) {
+    for (let round = 0; round < 6000; round++) {
       const text = Array.from({length: 1 + Math.floor(next() * 8)}, () => pick(vocabulary) + pick(gaps)).join('')
       const textWords = words(text)
       const object: ContextObject = {id: 'x', type: 'activity', fieldsets: [], data: {Context_Notes: text}, created: '', lastUpdated: ''}
-      const phrases = [...textWords.map((_, start) => textWords.slice(start, start + 1 + Math.floor(next() * 3))), words(pick(vocabulary) + ' ' + pick(vocabulary))]
+      // Phrases that are in the text, and words that are only parts of its words ("smith" in "x-smith").
+      const parts = [['smith'], ['x'], ['a'], ['b'], ['context'], ['notes'], ['example.com'], ['brien'], ['1'], ['smith', 'x'], ['555', '123']]
+      const phrases = [...textWords.map((_, start) => textWords.slice(start, start + 1 + Math.floor(next() * 3))), words(pick(vocabulary) + ' ' + pick(vocabulary)), ...parts]
       for (const needle of phrases.filter((phrase) => phrase.length > 0)) {
         const expected = containsPhrase(textWords, needle)
         expect(matcher({kind: 'words', key: 'Context_Notes', words: needle}, definitions)(object), `${JSON.stringify(text)} ${needle}`).toBe(expected)
