@@ -92,8 +92,14 @@ function compile(filter: Filter, fields: Record<string, FieldDefinition>, unsear
     case 'range': {
       const {key, op} = filter
       if (isTimeKey(key)) {
-        const bound = Date.parse(filter.value)
-        return (object) => compare(Date.parse(object[key]), op, bound)
+        // ctx writes instants as toISOString() does, and such strings sort as their instants do:
+        // compare them as text, and parse only an instant written another way (kept from an import).
+        const bound = new Date(filter.value).toISOString()
+        const boundMs = Date.parse(bound)
+        return (object) => {
+          const at = object[key]
+          return CANONICAL_INSTANT.test(at) ? compare(at, op, bound) : compare(Date.parse(at), op, boundMs)
+        }
       }
       const dataType = fields[key]?.dataType
       if (!dataType) return () => false
@@ -154,7 +160,9 @@ function phraseTest(needle: readonly string[]): PhraseTest {
   return {needle, ascii: (text) => (maybe.test(text) ? null : false)}
 }
 
-function compare(left: number, op: RangeOp, right: number): boolean {
+const CANONICAL_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/
+
+function compare<T extends number | string>(left: T, op: RangeOp, right: T): boolean {
   if (Number.isNaN(left)) return false
   switch (op) {
     case '<':
