@@ -14,12 +14,9 @@ const relative = new Intl.RelativeTimeFormat('en', {numeric: 'auto'})
 
 export function relativeTime(iso: string, now: Date): string {
   const delta = Date.parse(iso) - now.getTime()
-  const size = Math.abs(delta)
-  if (size < 60_000) return 'just now'
-  for (const [unit, ms] of UNITS) {
-    if (size >= ms) return relative.format(Math.trunc(delta / ms), unit)
-  }
-  return relative.format(Math.trunc(delta / 60_000), 'minute')
+  if (Math.abs(delta) < 60_000) return 'just now'
+  const [unit, ms] = UNITS.find(([, size]) => Math.abs(delta) >= size)!
+  return relative.format(Math.sign(delta) * Math.round(Math.abs(delta) / ms), unit)
 }
 
 const absolute = new Intl.DateTimeFormat('en-GB', {
