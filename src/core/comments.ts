@@ -62,7 +62,7 @@ export async function insertComment(tx: StoreWriter, clock: Clock, draft: Commen
 }
 
 /** Parents per query when fetching comments: one query for most customers, bounded for the rest. */
-const PARENTS_PER_QUERY = 200
+const PARENTS_PER_QUERY = 1000
 
 /** The comments and feedback on each of `parentIds`, oldest first (a thread reads top to bottom). */
 export async function commentsOn(reader: StoreReader, parentIds: readonly string[]): Promise<Map<string, ContextObject[]>> {

@@ -148,7 +148,6 @@ export function wrap(text: string, width: number, indent: string): string[] {
 }
 
 function visibleLength(text: string): number {
-  // eslint-disable-next-line no-control-regex
   return text.replace(/\u001B\[[0-9;]*m/g, '').length
 }
 

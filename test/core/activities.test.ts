@@ -1,10 +1,10 @@
 import {expect, it} from 'vitest'
 import {addActivity, listActivities, moveActivity, showActivity, updateActivity} from '../../src/core/activities.js'
 import {addComment, SYSTEM_AUTHOR} from '../../src/core/comments.js'
-import {createCustomer} from '../../src/core/customers.js'
+import {createCustomer, updateCustomer} from '../../src/core/customers.js'
 import {ConflictError, InvalidDataError, NotFoundError, UsageError} from '../../src/core/errors.js'
 import type {ContextObject} from '../../src/core/model.js'
-import {closeRequest, openRequest} from '../../src/core/requests.js'
+import {closeRequest, openRequest, updateRequest} from '../../src/core/requests.js'
 import {eachStore} from './stores.js'
 
 eachStore('activities', (world) => {
@@ -134,8 +134,8 @@ eachStore('moving activities (rule 5)', (world) => {
     expect(moved).toMatchObject({moved: true, from: {customerId: ada.id, requestId: from.id}, to: {customerId: bob.id, requestId: to.id}})
     const stored = await session().store.get(activity.id)
     expect(stored).toMatchObject({customerId: bob.id, parentId: to.id, lastUpdated: '2026-03-05T12:00:00.000Z'})
-    expect((await session().store.get(from.id))?.lastUpdated >= '2026-03-05T12:00:00.000Z').toBe(true)
-    expect((await session().store.get(to.id))?.lastUpdated >= '2026-03-05T12:00:00.000Z').toBe(true)
+    expect((await session().store.get(from.id))?.lastUpdated).toBe('2026-03-05T12:00:00.000Z')
+    expect((await session().store.get(to.id))?.lastUpdated).toBe('2026-03-05T12:00:00.000Z')
     const comment = moved.comment as ContextObject
     expect(comment).toMatchObject({type: 'comment', state: 'closed', parentId: activity.id, tags: ['system']})
     expect(comment.data.Context_DisplayName).toBe(SYSTEM_AUTHOR)
@@ -184,5 +184,18 @@ eachStore('moving activities (rule 5)', (world) => {
     expect(moved).toMatchObject({moved: false, comment: null})
     expect(await session().store.get(activity.id)).toEqual(activity)
     expect(await session().store.count()).toBe(2)
+  })
+})
+
+eachStore('comments are immutable on every update path', (world) => {
+  it('refuses to update a comment through the customer, request and activity update paths (exit 4)', async () => {
+    const session = world().session
+    const ada = await createCustomer(session, {changes: {Context_Last_Name: 'Lovelace'}})
+    const request = await openRequest(session, {customerId: ada.id, changes: {Context_Title: 'Router'}})
+    const comment = await addComment(session, request.id, 'Escalated')
+    await expect(updateCustomer(session, comment.id, {changes: {Context_Last_Name: 'x'}})).rejects.toBeInstanceOf(ConflictError)
+    await expect(updateRequest(session, comment.id, {changes: {Context_Title: 'x'}})).rejects.toBeInstanceOf(ConflictError)
+    await expect(updateActivity(session, comment.id, {changes: {Context_Notes: 'x'}})).rejects.toBeInstanceOf(ConflictError)
+    expect(await session.store.get(comment.id)).toEqual(comment)
   })
 })

@@ -1,5 +1,5 @@
 import {expect, it} from 'vitest'
-import {addActivity} from '../../src/core/activities.js'
+import {addActivity, moveActivity} from '../../src/core/activities.js'
 import {addComment} from '../../src/core/comments.js'
 import {createCustomer} from '../../src/core/customers.js'
 import {NotFoundError, UsageError} from '../../src/core/errors.js'
@@ -103,7 +103,6 @@ eachStore('journey', (world) => {
 
   it('shows a moved activity under its new request, with the system comment', async () => {
     const s = await story(world())
-    const {moveActivity} = await import('../../src/core/activities.js')
     await moveActivity(world().session, s.chat.id, {toCustomerId: s.ada.id, toRequestId: s.router.id})
     const journey = await customerJourney(world().session, s.ada.id)
     // The move's system comment is the newest event: the router group comes first now.

@@ -122,8 +122,8 @@ describe('ctx activities', () => {
     )
     expect(moved.comment.data.Context_DisplayName).toBe('ctx (system)')
     expect(await json(['activities', 'show', activity])).toMatchObject({customerId: bob, parentId: bobs})
-    expect((await json(['requests', 'show', router])).lastUpdated >= '2026-03-05T12:00:00.000Z').toBe(true)
-    expect((await json(['requests', 'show', bobs])).lastUpdated >= '2026-03-05T12:00:00.000Z').toBe(true)
+    expect((await json(['requests', 'show', router])).lastUpdated).toBe('2026-03-05T12:00:00.000Z')
+    expect((await json(['requests', 'show', bobs])).lastUpdated).toBe('2026-03-05T12:00:00.000Z')
 
     const wrongRequest = await json(['activities', 'move', activity, '--to-customer', ada, '--to-request', bobs], 5)
     expect(wrongRequest.error.code).toBe('INVALID_DATA')
