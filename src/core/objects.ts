@@ -41,11 +41,15 @@ export function applyChanges(data: Record<string, FieldValue>, changes: DataChan
  * Field changes from named flags (field id → text) and repeated `--field ID=VALUE`, each coerced to
  * its field's type; the `--field` form wins when both name a field.
  */
-export function collectChanges(named: Record<string, string | undefined>, assignments: readonly string[], definitions: Definitions): DataChanges {
+export function collectChanges(
+  named: Record<string, string | undefined>,
+  assignments: readonly string[] | undefined,
+  definitions: Definitions,
+): DataChanges {
   const namedAssignments = Object.entries(named)
     .filter((entry): entry is [string, string] => entry[1] !== undefined)
     .map(([id, value]) => `${id}=${value}`)
-  return parseFieldAssignments([...namedAssignments, ...assignments], definitions)
+  return parseFieldAssignments([...namedAssignments, ...(assignments ?? [])], definitions)
 }
 
 /** Validates data against the fieldsets (ajv, loaded only by commands that write) and the size limit. */

@@ -4,7 +4,6 @@ import {Flags} from '@oclif/core'
 export const fieldFlag = Flags.string({
   summary: 'Set a field: ID=VALUE, coerced to the field’s type (repeatable; an empty VALUE removes the field).',
   multiple: true,
-  default: [],
 })
 
 export const fieldsetFlag = Flags.string({

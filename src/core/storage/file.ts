@@ -28,6 +28,7 @@ export class FileStore implements Store {
   readonly location: string
   private readonly db: Low<StoreState | null>
   private loaded: Promise<StoreState | null> | undefined
+  private lockLost: Error | undefined
 
   constructor(
     private readonly path: string,
@@ -145,6 +146,8 @@ export class FileStore implements Store {
   }
 
   private async save(state: StoreState): Promise<void> {
+    // Another process took the lock as stale (this one stalled past 10 s): its write wins, ours must not land.
+    if (this.lockLost) throw new StorageError(`lost the lock on ${this.path} before writing: ${this.lockLost.message}; nothing was written`)
     this.db.data = state
     await this.db.write()
     this.loaded = Promise.resolve(state)
@@ -154,34 +157,40 @@ export class FileStore implements Store {
     await mkdir(dirname(this.path), {recursive: true, mode: 0o700}).catch((error: NodeJS.ErrnoException) => {
       throw unavailable(this.path, 'create the directory of', error)
     })
-    let compromised: Error | undefined
-    const timeout = this.options.lockTimeoutMs ?? 20_000
-    let release: () => Promise<void>
+    this.lockLost = undefined
+    const release = await acquireLock(this.path, this.options.lockTimeoutMs ?? 20_000, (error) => {
+      this.lockLost = error
+    })
     try {
-      release = await lockfile.lock(this.path, {
-        realpath: false,
-        lockfilePath: `${this.path}.lock`,
-        stale: 10_000,
-        retries: {retries: 10_000, factor: 1.2, minTimeout: 5, maxTimeout: 100, randomize: true, maxRetryTime: timeout},
-        onCompromised: (error) => {
-          compromised = error
-        },
-      })
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code
-      if (code === 'ELOCKED') {
-        throw new StorageError(`${this.path} is locked by another ctx process and stayed locked for ${timeout / 1000} s`, {
-          hint: `If no other ctx is running, the lock ${this.path}.lock is left from a killed process and expires within 10 s; try again.`,
-        })
-      }
-      throw unavailable(this.path, 'lock', error as NodeJS.ErrnoException)
-    }
-    try {
-      const result = await work()
-      if (compromised) throw new StorageError(`lost the lock on ${this.path} while writing: ${compromised.message}`)
-      return result
+      return await work()
     } finally {
       await release().catch(() => undefined)
+    }
+  }
+}
+
+/**
+ * Takes the cross-process lock, waiting for another holder up to `timeout` ms. Only "locked by
+ * someone else" is worth waiting for; any other failure (permissions, a missing disk) is reported
+ * at once.
+ */
+async function acquireLock(path: string, timeout: number, onCompromised: (error: Error) => void): Promise<() => Promise<void>> {
+  const deadline = Date.now() + timeout
+  let pause = 5
+  for (;;) {
+    try {
+      return await lockfile.lock(path, {realpath: false, lockfilePath: `${path}.lock`, stale: 10_000, retries: 0, onCompromised})
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code
+      if (code !== 'ELOCKED') throw unavailable(path, 'lock', error as NodeJS.ErrnoException)
+      if (Date.now() >= deadline) {
+        throw new StorageError(`${path} is locked by another ctx process and stayed locked for ${timeout / 1000} s`, {
+          hint: `If no other ctx is running, the lock ${path}.lock was left by a killed process and expires within 10 s; try again.`,
+          where: path,
+        })
+      }
+      await new Promise((resolve) => setTimeout(resolve, pause * (0.5 + Math.random())))
+      pause = Math.min(pause * 1.5, 100)
     }
   }
 }

@@ -53,6 +53,7 @@ export interface StoreReader {
   /** Objects matching `where`, newest lastUpdated first (ties by id, descending), keyset-paged. */
   find(options?: FindOptions): Promise<Page<ContextObject>>
   count(where?: Filter): Promise<number>
+  /** The store's field definitions; like every object a store returns, treat it as read-only. */
   definitions(): Promise<Definitions>
 }
 

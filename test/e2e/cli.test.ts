@@ -1,0 +1,92 @@
+// The CLI surface itself: version, help, usage errors, store administration, the default store.
+import {existsSync, statSync} from 'node:fs'
+import {join} from 'node:path'
+import {afterEach, beforeEach, describe, expect, it} from 'vitest'
+import {expectRun, runCli, type Sandbox, sandbox} from '../helpers/cli.js'
+import {readStore} from '../helpers/store.js'
+
+let box: Sandbox
+
+beforeEach(() => {
+  box = sandbox()
+})
+
+afterEach(() => box.cleanup())
+
+describe('the ctx command', () => {
+  it('prints its version', async () => {
+    const result = await expectRun(box, ['--version'])
+    expect(result.stdout).toMatch(/^ctx-cli\/\d+\.\d+\.\d+/)
+  })
+
+  it('treats an unknown command or flag as a usage error (exit 2)', async () => {
+    await expectRun(box, ['no-such-command'], 2)
+    const flag = await expectRun(box, ['customers', 'create', '--no-such-flag', '--json'], 2)
+    expect(flag.json.error.exitCode).toBe(2)
+  })
+
+  it('uses store.json in the data directory when no store is named, created 0600', async () => {
+    const created = await runCli(['customers', 'create', '--first-name', 'Ada', '--json'], {env: box.env})
+    expect(created.code).toBe(0)
+    const path = join(box.env.XDG_DATA_HOME!, 'ctx', 'store.json')
+    expect(existsSync(path)).toBe(true)
+    expect(statSync(path).mode & 0o777).toBe(0o600)
+    expect((await readStore(path)).map((object) => object.id)).toEqual([created.json.id])
+  })
+
+  it('chooses the store with --store over CTX_STORE', async () => {
+    const other = join(box.dir, 'other.json')
+    await expectRun(box, ['customers', 'create', '--first-name', 'Ada', '--store', other])
+    expect(await readStore(other)).toHaveLength(1)
+    expect(existsSync(box.storePath)).toBe(false)
+  })
+
+  it('refuses a store URL it does not understand (exit 2)', async () => {
+    await expectRun(box, ['store', 'info', '--store', 'ftp://example.com/x'], 2)
+    await expectRun(box, ['store', 'info', '--store', 'not-a-store'], 2)
+  })
+
+  it('refuses a malformed CTX_NOW as a usage error', async () => {
+    await expectRun(box, ['customers', 'create', '--first-name', 'A'], 2, {now: 'yesterday'})
+  })
+
+  it('prints no stack trace unless DEBUG is set', async () => {
+    const result = await expectRun(box, ['customers', 'show', 'nope'], 2)
+    expect(result.stderr).not.toMatch(/\n\s+at /)
+  })
+})
+
+describe('store init, info and flush', () => {
+  it('initialises a lab store, reports it, and flushes it with --force', async () => {
+    const init = await expectRun(box, ['store', 'init', '--mode', 'lab', '--json'])
+    expect(init.json).toMatchObject({adapter: 'file', mode: 'lab', initialized: true, formatVersion: 1})
+    await expectRun(box, ['customers', 'create', '--first-name', 'Ada'])
+    const info = await expectRun(box, ['store', 'info', '--json'])
+    expect(info.json.counts.customer).toBe(1)
+    await expectRun(box, ['store', 'flush'], 2)
+    await expectRun(box, ['store', 'flush', '--force', '--json'])
+    expect((await expectRun(box, ['store', 'info', '--json'])).json).toMatchObject({mode: 'lab', counts: {customer: 0}})
+  })
+
+  it('refuses to flush a store created by its first write (production) with exit 4', async () => {
+    await expectRun(box, ['customers', 'create', '--first-name', 'Ada'])
+    await expectRun(box, ['store', 'flush', '--force'], 4)
+    expect(await readStore(box.storePath)).toHaveLength(1)
+  })
+
+  it('reports an uninitialised store without creating it', async () => {
+    const info = await expectRun(box, ['store', 'info', '--json'])
+    expect(info.json).toMatchObject({initialized: false, mode: null, counts: {customer: 0}})
+    expect(existsSync(box.storePath)).toBe(false)
+  })
+
+  it('upgrades idempotently', async () => {
+    await expectRun(box, ['store', 'init'])
+    expect((await expectRun(box, ['store', 'upgrade', '--json'])).json).toEqual({from: 1, to: 1})
+  })
+
+  it('works on a memory: store', async () => {
+    const info = await expectRun(box, ['store', 'info', '--store', 'memory:', '--json'])
+    expect(info.json).toMatchObject({adapter: 'memory', location: 'memory:'})
+  })
+})
