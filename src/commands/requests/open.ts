@@ -31,7 +31,7 @@ export default class RequestsOpen extends CtxCommand<typeof RequestsOpen> {
 
   async run(): Promise<RequestsOpenResult> {
     const customerId = parseId(await this.required(this.flags.customer, 'Customer id', '--customer'), 'customer id')
-    const titleInField = this.flags.field.some((assignment) => assignment.startsWith(`${REQUEST_FLAG_FIELDS.title}=`))
+    const titleInField = (this.flags.field ?? []).some((assignment) => assignment.startsWith(`${REQUEST_FLAG_FIELDS.title}=`))
     const title = this.flags.title || titleInField ? this.flags.title : await this.required(this.flags.title, 'Title', '--title')
     const session = await this.session()
     const definitions = await session.store.definitions()
