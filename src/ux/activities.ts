@@ -1,15 +1,10 @@
 // Human views of requests and activities: list tables, and the sentences that say what `activities
 // add` and `activities move` did (which customer an activity went to, and how it was found).
-import Table from 'cli-table3'
 import type {ActivityCustomer, AddedActivity, MovedActivity, Placement} from '../core/activities.js'
 import type {ContextObject} from '../core/model.js'
 import {mediaLabel} from './journey.js'
-import {color, objectTitle} from './render.js'
+import {color, objectTitle, table} from './render.js'
 import {relativeTime} from './time.js'
-
-function table(head: string[]): Table.Table {
-  return new Table({head: head.map((title) => color.bold(title)), style: {head: [], border: []}, wordWrap: true})
-}
 
 export function requestState(request: ContextObject): string {
   return request.state === 'closed' ? color.dim(`closed${request.closeReason ? ` (${request.closeReason})` : ''}`) : color.green('active')

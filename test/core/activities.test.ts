@@ -5,7 +5,7 @@ import {createCustomer, updateCustomer} from '../../src/core/customers.js'
 import {ConflictError, InvalidDataError, NotFoundError, UsageError} from '../../src/core/errors.js'
 import type {ContextObject} from '../../src/core/model.js'
 import {closeRequest, openRequest, updateRequest} from '../../src/core/requests.js'
-import {eachStore} from './stores.js'
+import {eachStore} from '../helpers/each-store.js'
 
 eachStore('activities', (world) => {
   const session = () => world().session

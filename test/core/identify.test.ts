@@ -2,7 +2,7 @@ import {expect, it} from 'vitest'
 import {addActivity} from '../../src/core/activities.js'
 import {createCustomer} from '../../src/core/customers.js'
 import {customerDataFromContact} from '../../src/core/identify.js'
-import {eachStore} from './stores.js'
+import {eachStore} from '../helpers/each-store.js'
 
 it('splits a source name into first names and a last name, and puts email and phone in home email and mobile phone', () => {
   expect(customerDataFromContact({name: '  Grace  Brewster Hopper ', email: 'g@navy.mil', phone: '+1 555 0100'})).toEqual({

@@ -6,7 +6,7 @@ import {NotFoundError, UsageError} from '../../src/core/errors.js'
 import {customerJourney, type Journey} from '../../src/core/journey.js'
 import type {ContextObject} from '../../src/core/model.js'
 import {closeRequest, openRequest} from '../../src/core/requests.js'
-import {eachStore, type TestWorld} from './stores.js'
+import {eachStore, type TestWorld} from '../helpers/each-store.js'
 
 /** Ada's story: a closed billing request, an active router request, a chat outside any request, an empty request. */
 async function story(world: TestWorld) {

@@ -5,7 +5,7 @@ import {createCustomer} from '../../src/core/customers.js'
 import {ConflictError, InvalidDataError, NotFoundError, UsageError} from '../../src/core/errors.js'
 import {newId} from '../../src/core/ids.js'
 import {closeRequest, listRequests, openRequest, showRequest, updateRequest} from '../../src/core/requests.js'
-import {eachStore} from './stores.js'
+import {eachStore} from '../helpers/each-store.js'
 
 eachStore('requests', (world) => {
   const customer = (last = 'Lovelace') => createCustomer(world().session, {changes: {Context_Last_Name: last}})
