@@ -27,3 +27,23 @@ export function parseInstant(text: string, what: string): Date {
 export function nowIso(clock: Clock): string {
   return clock().toISOString()
 }
+
+const DURATION = /^(\d+)\s*(m|min|h|d|w)$/i
+const UNIT_MS: Record<string, number> = {m: 60_000, min: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000}
+
+/** A span such as 30m, 12h, 5d or 2w, in milliseconds; a UsageError naming `what` otherwise. */
+export function parseDuration(text: string, what: string): number {
+  const match = DURATION.exec(text.trim())
+  if (!match) throw new UsageError(`${what} must be a span such as 30m, 12h, 5d or 2w, not "${text}"`)
+  return Number(match[1]) * UNIT_MS[match[2].toLowerCase()]
+}
+
+/** A lower bound in time: an ISO-8601 instant or date, or a span back from now (7d = the last 7 days). */
+export function parseSince(text: string, clock: Clock, what = '--since'): string {
+  if (DURATION.test(text.trim())) return new Date(clock().getTime() - parseDuration(text, what)).toISOString()
+  try {
+    return parseInstant(text.trim(), what).toISOString()
+  } catch {
+    throw new UsageError(`${what} takes an ISO-8601 date or instant (2026-01-31, 2026-01-31T09:00:00Z) or a span back from now (12h, 7d, 2w), not "${text}"`)
+  }
+}
