@@ -1,30 +1,12 @@
 // The auto-close sweep (DESIGN rule 3): every active request with no update on it, its activities,
 // or a comment on either for longer than a threshold is closed with closeReason `auto`. Built for
 // cron: one store transaction, idempotent, and safe when runs overlap.
-import {ConflictError, LockTimeoutError, StorageError, UsageError} from './errors.js'
+import {parseDuration} from './clock.js'
+import {ConflictError, LockTimeoutError, StorageError} from './errors.js'
 import type {Session} from './objects.js'
 
 /** DESIGN rule 3: five days, unless `--after` says otherwise. */
 export const DEFAULT_SWEEP_AFTER = '5d'
-
-const UNIT_MS = {d: 86_400_000, h: 3_600_000, m: 60_000, s: 1000} as const
-const MAX_DURATION_MS = 100 * 365 * UNIT_MS.d
-
-/**
- * A duration such as `5d`, `36h`, `90m`, `30s` or a combination in that order (`1d12h`), in ms.
- * Units are lower-case only, so `5M` is refused rather than guessed at (minutes or months?).
- */
-export function parseDuration(text: string, what = '--after'): number {
-  const match = /^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(text.trim())
-  const hint = 'Give a whole number with a unit: d (days), h (hours), m (minutes), s (seconds), e.g. 5d, 36h, 90m or 1d12h.'
-  if (!match || text.trim() === '') throw new UsageError(`${what} must be a duration such as 5d, 36h or 90m, not "${text}"`, {hint})
-  const [, days, hours, minutes, seconds] = match
-  const ms =
-    Number(days ?? 0) * UNIT_MS.d + Number(hours ?? 0) * UNIT_MS.h + Number(minutes ?? 0) * UNIT_MS.m + Number(seconds ?? 0) * UNIT_MS.s
-  if (ms === 0) throw new UsageError(`${what} must be longer than zero, not "${text}"`, {hint})
-  if (!Number.isSafeInteger(ms) || ms > MAX_DURATION_MS) throw new UsageError(`${what} "${text}" is longer than 100 years`, {hint})
-  return ms
-}
 
 export interface SweepOptions {
   /** How long a request may go without an update: a duration text (`5d`) or ms. */
@@ -51,7 +33,7 @@ export interface SweepOutcome {
  * "another sweep is busy", and the next run catches up, since a sweep only closes what is stale then.
  */
 export async function sweepStale(session: Session, options: SweepOptions = {}): Promise<SweepOutcome> {
-  const after = typeof options.after === 'number' ? options.after : parseDuration(options.after ?? DEFAULT_SWEEP_AFTER)
+  const after = typeof options.after === 'number' ? options.after : parseDuration(options.after ?? DEFAULT_SWEEP_AFTER, '--after')
   const now = session.clock().getTime()
   const closedAt = new Date(now).toISOString()
   const cutoff = new Date(now - after).toISOString()

@@ -5,7 +5,10 @@ import {ConflictError, LockTimeoutError, StorageError, UsageError} from '../../s
 import type {Session} from '../../src/core/objects.js'
 import {openStore} from '../../src/core/storage/open.js'
 import type {Store} from '../../src/core/storage/store.js'
-import {parseDuration, sweepStale} from '../../src/core/sweep.js'
+import {parseDuration as parseSpan} from '../../src/core/clock.js'
+import {sweepStale} from '../../src/core/sweep.js'
+
+const parseDuration = (text: string) => parseSpan(text, '--after')
 import {sweepSummary} from '../../src/ux/sweep.js'
 import {fixture} from '../contract/store-contract.js'
 
