@@ -4,7 +4,7 @@
 // (exit 4), check them (exit 5), then write them whole.
 import {ConflictError, NotFoundError, UsageError} from '../errors.js'
 import {equals} from '../search/query.js'
-import type {Store, StoreReader, StoreWriter} from '../storage/store.js'
+import type {Store, StoreReader} from '../storage/store.js'
 import {type FieldPatch, type FieldsetPatch, isEmptyPatch, patchField, patchFieldset} from './edit.js'
 import {
   baseShipped,
