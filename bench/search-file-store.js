@@ -1,7 +1,7 @@
 // Times `ctx search` on file stores of ~5k and ~100k objects (DESIGN §6 style: whole processes,
 // paired with `ctx --version` as the baseline of the same run, medians). Builds the stores through
 // the core API of the built CLI (kept in $TMPDIR/ctx-bench-search between runs), so run
-// `npm run build` first:   node bench/search.js [sizes...]   e.g. ROUNDS=5 node bench/search.js 5000 100000
+// `npm run build` first:   node bench/search-file-store.js [sizes...]   e.g. ROUNDS=5 node bench/search-file-store.js 5000 100000
 import {spawnSync} from 'node:child_process'
 import {existsSync, mkdirSync, statSync} from 'node:fs'
 import {tmpdir} from 'node:os'
