@@ -30,7 +30,8 @@ const SNIFF_BYTES = 64 * 1024
 const BOM = '\uFEFF'
 
 /**
- * Reads the head of the file and guesses its layout from the header line. A file that is not UTF-8
+ * Reads the head of the file and guesses its layout from the header line (the line ending is
+ * reported, and used for the rejects file; reading accepts any). A file that is not UTF-8
  * (a Latin-1 export, say) is refused here, before a single row is misread.
  */
 export async function sniffCsv(path: string): Promise<CsvLayout> {
@@ -81,7 +82,9 @@ export async function* readCsv(path: string, layout: CsvLayout, onBytes?: (bytes
     bom: true,
     info: true,
     delimiter: layout.delimiter,
-    record_delimiter: layout.lineEnding,
+    // Any line ending ends a row, whatever the header used: files stitched together mix them, and
+    // some end their last line with a lone CR.
+    record_delimiter: ['\r\n', '\n', '\r'],
     relax_column_count: true,
     relax_quotes: true,
     skip_empty_lines: true,

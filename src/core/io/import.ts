@@ -5,7 +5,7 @@ import {stat} from 'node:fs/promises'
 import {dirname, basename, extname, join} from 'node:path'
 import type {Definitions} from '../definitions/model.js'
 import {ConflictError, type CtxError, InvalidDataError, NotFoundError, UsageError} from '../errors.js'
-import {newId} from '../ids.js'
+import {newOrderedId} from '../ids.js'
 import {closedRequest, resolveLinks} from '../links.js'
 import {BASE_FIELDSET, canonical, type ContextObject, type ObjectType} from '../model.js'
 import {applyChanges, checkObject, nextTimestamp, type Session} from '../objects.js'
@@ -268,7 +268,7 @@ class RecordImporter {
     const draft: ContextObject = {
       ...defaultsFor(record.type),
       ...record.keys,
-      id: record.keys.id ?? newId(),
+      id: record.keys.id ?? newOrderedId(Date.parse(now)),
       type: record.type,
       fieldsets: record.keys.fieldsets ?? [BASE_FIELDSET[record.type]],
       data: applyChanges({}, record.data),
