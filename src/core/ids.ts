@@ -10,6 +10,8 @@ export function newId(): string {
 
 let lastMs = -1
 let sequence = 0
+let pool = Buffer.alloc(0)
+let poolOffset = 0
 
 /**
  * A UUIDv7 for `atMs`, strictly greater than every one this process made before: the objects of an
@@ -23,7 +25,11 @@ export function newOrderedId(atMs: number): string {
     lastMs++
     sequence = 0
   }
-  const bytes = randomBytes(16)
+  if (poolOffset >= pool.length) {
+    pool = randomBytes(16 * 256)
+    poolOffset = 0
+  }
+  const bytes = Buffer.from(pool.subarray(poolOffset, (poolOffset += 16)))
   bytes.writeUIntBE(lastMs, 0, 6)
   bytes[6] = 0x70 | (sequence >> 8)
   bytes[7] = sequence & 0xff

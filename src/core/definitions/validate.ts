@@ -67,8 +67,21 @@ export function fieldsetSchema(fieldset: FieldsetDefinition, definitions: Defini
   return {type: 'object', properties, required, additionalProperties: false}
 }
 
+/** Validators by definitions object and fieldset, so bulk writes (import) skip building the schema per object. */
+const byDefinitions = new WeakMap<Definitions, Map<FieldsetDefinition, ValidateFunction>>()
+
 /** One validator per fieldset and definition version, compiled on first use. */
 export function compileFieldset(fieldset: FieldsetDefinition, definitions: Definitions): ValidateFunction {
+  let known = byDefinitions.get(definitions)
+  if (!known) byDefinitions.set(definitions, (known = new Map()))
+  const cached = known.get(fieldset)
+  if (cached) return cached
+  const validate = compileSchema(fieldset, definitions)
+  known.set(fieldset, validate)
+  return validate
+}
+
+function compileSchema(fieldset: FieldsetDefinition, definitions: Definitions): ValidateFunction {
   const schema = fieldsetSchema(fieldset, definitions)
   const key = JSON.stringify(schema)
   let validate = compiled.get(key)

@@ -220,12 +220,17 @@ type Outcome = 'created' | 'updated' | 'unchanged' | 'skipped'
 
 /** The rules of one record: find what it updates, merge, check links and fields, stage the write. */
 class RecordImporter {
+  /** When the import happens: created and lastUpdated of new objects that do not carry their own. */
+  private readonly now: string
+
   constructor(
     private readonly session: Session,
     private readonly definitions: Definitions,
     private readonly upsert: boolean,
     private readonly only: ObjectType | undefined,
-  ) {}
+  ) {
+    this.now = nextTimestamp(session.clock)
+  }
 
   async import(pending: PendingWrites, record: ImportRecord): Promise<Outcome> {
     if (this.only && record.type !== this.only) return 'skipped'
@@ -264,7 +269,7 @@ class RecordImporter {
   }
 
   private async checkedNew(reader: PendingWrites, record: ImportRecord): Promise<ContextObject> {
-    const now = nextTimestamp(this.session.clock)
+    const now = this.now
     const draft: ContextObject = {
       ...defaultsFor(record.type),
       ...record.keys,
