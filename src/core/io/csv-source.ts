@@ -2,6 +2,7 @@
 // detected from the head of the file, then csv-parse streaming the rest with constant memory, each
 // row numbered by the line it starts on (quoted newlines included) for error messages and rejects.
 import {createReadStream} from 'node:fs'
+import {finished} from 'node:stream/promises'
 import {open} from 'node:fs/promises'
 import {CsvError, parse, type Parser} from 'csv-parse'
 import {parse as parseSync} from 'csv-parse/sync'
@@ -87,17 +88,21 @@ export async function* readCsv(path: string, layout: CsvLayout, onBytes?: (bytes
     record_delimiter: ['\r\n', '\n', '\r'],
     relax_column_count: true,
     relax_quotes: true,
-    // Not skip_empty_lines, nor info: both cost a context object per row; a blank line comes through
-    // as one empty cell and is skipped below. Not `cast`: it makes csv-parse build a context object per cell and reads six times slower.
-    // Quoted empty cells are found from the raw text of the rare rows that can have one.
+    // Neither skip_empty_lines nor info: both cost a context object per row; a blank line comes
+    // through as one empty cell and is skipped below. Nor cast: csv-parse then builds a context
+    // per cell and reads six times slower; quoted empty cells are found from the raw text instead.
     raw: true,
   })
-  const input = createReadStream(path)
-  input.on('error', (error) => parser.destroy(error))
-  input.pipe(parser)
+  // The file is fed chunk by chunk and each chunk's rows handed on before the next is read, so a
+  // malformed end (csv-parse fails in its flush) never discards rows that came before it.
+  const parsed: {record: Cell[]; raw: string}[] = []
+  let failure: unknown
+  parser.on('data', (row: {record: Cell[]; raw: string}) => parsed.push(row))
+  parser.on('error', (error) => (failure ??= error))
+  const settle = () => new Promise((resolve) => setImmediate(resolve))
   let nextLine = 1
-  try {
-    for await (const {record, raw} of parser as AsyncIterable<{record: Cell[]; raw: string}>) {
+  function* rows(): Generator<CsvRow> {
+    for (const {record, raw} of parsed.splice(0)) {
       // Lines are counted here, not taken from csv-parse, which counts a quoted CRLF as two lines.
       const line = nextLine
       if (record.length === 1 && record[0] === '' && !raw.includes('"')) {
@@ -108,9 +113,26 @@ export async function* readCsv(path: string, layout: CsvLayout, onBytes?: (bytes
       let breaks = 0
       for (const cell of record) if (typeof cell === 'string' && cell !== '') breaks += lineBreaks(cell)
       nextLine = line + breaks + 1
-      onBytes?.(parser.info.bytes)
       yield {line, cells: record}
     }
+  }
+  const input = createReadStream(path)
+  try {
+    let bytes = 0
+    for await (const chunk of input as AsyncIterable<Buffer>) {
+      parser.write(chunk)
+      await settle()
+      bytes += chunk.length
+      onBytes?.(bytes)
+      yield* rows()
+      if (failure) break
+    }
+    if (!failure) {
+      parser.end()
+      await finished(parser).catch(() => undefined)
+    }
+    yield* rows()
+    if (failure) throw failure
   } catch (error) {
     if (error instanceof CsvError) {
       const line = nextLine
@@ -123,6 +145,7 @@ export async function* readCsv(path: string, layout: CsvLayout, onBytes?: (bytes
     throw error
   } finally {
     input.destroy()
+    parser.destroy()
   }
 }
 
