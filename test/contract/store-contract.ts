@@ -231,6 +231,10 @@ export function storeContract(name: string, factory: StoreFactory): void {
       expect((await store.info()).counts.customer).toBe(1)
     })
 
+    it('declares how many rows an import commits per transaction', () => {
+      expect(store.capabilities.importBatchSize).toBeGreaterThanOrEqual(1)
+    })
+
     it('refuses to re-initialise a store in another mode', async () => {
       await store.init('production')
       await expect(store.init('lab')).rejects.toBeInstanceOf(ConflictError)

@@ -174,3 +174,40 @@ describe('links in CSV imports', () => {
     expect(summary.firstRejects[0].reason).toMatch(/is closed/)
   })
 })
+
+describe('stores that commit an import in batches', () => {
+  /** A memory store that commits every three rows, as a database adapter commits every few thousand. */
+  function batchedStore(): Store {
+    const batched = memoryStore()
+    Object.defineProperty(batched, 'capabilities', {value: {...batched.capabilities, importBatchSize: 3}})
+    return batched
+  }
+
+  const rows = (count: number) => Array.from({length: count}, (_, index) => `b-${index},Name ${index}`).join('\n')
+
+  it('keeps the batches committed before a malformed line, and a re-run with --upsert finishes without duplicates', async () => {
+    const batched = batchedStore()
+    const broken = dir.write('broken.csv', `externalId,Context_First_Name\n${rows(7)}\nb-7,"never closed\n${rows(10).split('\n').slice(8).join('\n')}\n`)
+    await expect(importInto(batched, broken, {type: 'customer', upsert: true}, dir)).rejects.toBeInstanceOf(InvalidDataError)
+    expect((await allObjects(batched)).map((object) => object.externalId)).toEqual(['b-0', 'b-1', 'b-2', 'b-3', 'b-4', 'b-5'])
+
+    const fixed = dir.write('fixed.csv', `externalId,Context_First_Name\n${rows(10)}\n`)
+    expect(await importInto(batched, fixed, {type: 'customer', upsert: true}, dir)).toMatchObject({read: 10, created: 4, unchanged: 6})
+    expect((await allObjects(batched)).map((object) => object.externalId)).toEqual(Array.from({length: 10}, (_, index) => `b-${index}`))
+  })
+
+  it('links records to objects committed in earlier batches', async () => {
+    const batched = batchedStore()
+    const customers = Array.from({length: 4}, (_, index) => fixture('customer', {externalId: `c-${index}`}))
+    const requests = customers.map((customer) => fixture('request', {customerId: customer.id}))
+    const file = dir.write('links.jsonl', [...customers, ...requests].map((object) => JSON.stringify(object)).join('\n'))
+    expect(await importInto(batched, file, {}, dir)).toMatchObject({created: 8, rejected: 0})
+  })
+
+  it('still checks a dry run as one whole, writing nothing', async () => {
+    const batched = batchedStore()
+    const file = dir.write('c.csv', `externalId,Context_First_Name\n${rows(8)}\n`)
+    expect(await importInto(batched, file, {type: 'customer', dryRun: true}, dir)).toMatchObject({created: 8})
+    expect(await allObjects(batched)).toEqual([])
+  })
+})
