@@ -23,7 +23,7 @@ export function progressBar(label: string, enabled: boolean, stream: NodeJS.Writ
       const seconds = Math.max((now - started) / 1000, 0.001)
       const bar =
         fraction === null ? '' : `[${'#'.repeat(Math.round(Math.min(1, fraction) * WIDTH)).padEnd(WIDTH, '-')}] ${Math.floor(Math.min(1, fraction) * 100)}% `
-      const rate = `${Math.round(count / seconds).toLocaleString('en-US')} rows/s`
+      const rate = `${Math.round(count / seconds).toLocaleString('en-US')}/s`
       const line = `${label} ${bar}${count.toLocaleString('en-US')} rows · ${rate}${extra ? ` · ${extra}` : ''}`
       stream.write(`\r${line.slice(0, (stream.columns ?? 100) - 1)}\u001B[K`)
       visible = true
