@@ -1,5 +1,5 @@
 // The import pipeline (dist/core/io/import.js) into a store that commits every 5000 rows and keeps
-// nothing: its peak RSS is the pipeline's own, which must not grow with the file.
+// nothing: its peak RSS is the pipeline's own, which must not grow with the file. Run by bench/import.js.
 import {importFile} from '../dist/core/io/import.js'
 import {newState, StateTransaction} from '../dist/core/storage/state.js'
 

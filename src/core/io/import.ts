@@ -6,6 +6,7 @@ import {dirname, basename, extname, join} from 'node:path'
 import type {Definitions} from '../definitions/model.js'
 import {ConflictError, type CtxError, InvalidDataError, NotFoundError, UsageError} from '../errors.js'
 import {newOrderedId} from '../ids.js'
+import {requireChangeable} from '../changes.js'
 import {closedRequest, resolveLinks} from '../links.js'
 import {BASE_FIELDSET, canonical, type ContextObject, type ObjectType} from '../model.js'
 import {applyChanges, checkObject, nextTimestamp, type Session} from '../objects.js'
@@ -236,17 +237,21 @@ class RecordImporter {
     if (this.only && record.type !== this.only) return 'skipped'
     const stored = await this.storedFor(pending, record)
     if (!stored) {
-      pending.insert(await this.checkedNew(pending, record))
+      const {object, request} = await this.checkedNew(pending, record)
+      pending.insert(object)
+      // New work (no timestamps of its own) counts as an update of its request (rule 3); restored history does not.
+      if (record.keys.created === undefined && record.keys.lastUpdated === undefined) this.touch(pending, request, object.lastUpdated)
       return 'created'
     }
     const merged = merge(stored, record)
     if (sameObject(merged, {...stored, lastUpdated: merged.lastUpdated})) return 'unchanged'
-    await assertChangeable(pending, stored)
+    await requireChangeable(pending, stored.id, stored.type, `change ${stored.type} ${stored.id}`)
     const changed = {...merged, lastUpdated: record.keys.lastUpdated ?? nextTimestamp(this.session.clock, stored.lastUpdated)}
     const {object, links} = await resolveLinks(pending, changed, {allowClosed: true})
     if (links.request?.state === 'closed') throw closedRequest(links.request, `move ${object.type} ${object.id} into it`)
     await checkObject(object, this.definitions, stored)
     pending.update(object)
+    if (record.keys.lastUpdated === undefined) this.touch(pending, links.request, object.lastUpdated)
     return 'updated'
   }
 
@@ -268,7 +273,7 @@ class RecordImporter {
     return stored
   }
 
-  private async checkedNew(reader: PendingWrites, record: ImportRecord): Promise<ContextObject> {
+  private async checkedNew(reader: PendingWrites, record: ImportRecord): Promise<{object: ContextObject; request: ContextObject | null}> {
     const now = this.now
     const draft: ContextObject = {
       ...defaultsFor(record.type),
@@ -288,7 +293,13 @@ class RecordImporter {
       throw closedRequest(request, `add a ${object.type} created after it closed`)
     }
     await checkObject(object, this.definitions)
-    return object
+    return {object, request}
+  }
+
+  /** Moves an active request's lastUpdated up to `at`, so the auto-close sweep sees the work done in it. */
+  private touch(pending: PendingWrites, request: ContextObject | null, at: string): void {
+    if (!request || request.state !== 'active' || request.lastUpdated >= at) return
+    pending.update({...request, lastUpdated: at})
   }
 }
 
@@ -322,14 +333,3 @@ function merge(stored: ContextObject, record: ImportRecord): ContextObject {
 function sameObject(a: ContextObject, b: ContextObject): boolean {
   return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b))
 }
-
-/** DESIGN rule 2 for changes: comments and feedback never change; nothing in or under a closed request does. */
-async function assertChangeable(reader: PendingWrites, stored: ContextObject): Promise<void> {
-  if (stored.type === 'comment' || stored.type === 'feedback') {
-    throw new ConflictError(`${stored.type} ${stored.id} cannot be changed: comments and feedback are immutable once created`, {where: stored.id})
-  }
-  if (stored.type === 'request' && stored.state === 'closed') throw closedRequest(stored, 'change it')
-  const {links} = await resolveLinks(reader, stored, {allowClosed: true})
-  if (links.request?.state === 'closed') throw closedRequest(links.request, `change ${stored.type} ${stored.id} under it`)
-}
-

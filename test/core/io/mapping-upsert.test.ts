@@ -5,7 +5,7 @@ import {InvalidDataError} from '../../../src/core/errors.js'
 import type {ContextObject} from '../../../src/core/model.js'
 import type {Store} from '../../../src/core/storage/store.js'
 import {fixture} from '../../contract/store-contract.js'
-import {allObjects, byExternalId, importInto, memoryStore, type Scratch, scratch} from './helpers.js'
+import {allObjects, byExternalId, importInto, memoryStore, NOW, type Scratch, scratch} from './helpers.js'
 
 let store: Store
 let dir: Scratch
@@ -165,6 +165,16 @@ describe('links in CSV imports', () => {
     expect(summary).toMatchObject({created: 1, rejected: 1})
     expect(summary.firstRejects[0].reason).toMatch(/closed/)
     expect((await byExternalId(store))['a-1']).toMatchObject({customerId: customer.id, parentId: closed.id, tags: ['billing', 'vip']})
+  })
+
+  it('counts new work in an active request as an update of the request, but not restored history', async () => {
+    const open = fixture('request', {customerId: customer.id, created: '2026-01-03T00:00:00.000Z', lastUpdated: '2026-01-03T00:00:00.000Z'})
+    await store.transaction((tx) => tx.insert([open]))
+    const history = dir.write('h.csv', `parentId,mediaType,created,lastUpdated\n${open.id},web,2026-01-04T00:00:00.000Z,2026-01-04T00:00:00.000Z\n`)
+    await importInto(store, history, {type: 'activity'}, dir)
+    expect((await store.get(open.id))?.lastUpdated).toBe('2026-01-03T00:00:00.000Z')
+    await importInto(store, dir.write('n.csv', `parentId,mediaType\n${open.id},email\n`), {type: 'activity'}, dir)
+    expect((await store.get(open.id))?.lastUpdated).toBe(NOW)
   })
 
   it('refuses to change a closed request through --upsert', async () => {

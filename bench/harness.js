@@ -1,0 +1,99 @@
+// The benchmark harness of DESIGN §6: each benchmark runs whole processes paired with a baseline
+// in the same run, alternating which goes first, several rounds, and compares medians.
+import {spawn} from 'node:child_process'
+import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+export function median(values) {
+  if (values.length === 0) throw new Error('median of nothing')
+  const sorted = [...values].sort((a, b) => a - b)
+  const middle = Math.floor(sorted.length / 2)
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+}
+
+export function ratio(ours, baseline) {
+  if (!(baseline > 0)) throw new Error(`baseline time must be positive, got ${baseline}`)
+  return ours / baseline
+}
+
+/** Whether a result meets its target; `maxRssMiB` is checked only where the benchmark sets it. */
+export function verdict(result, target) {
+  const timeMet = result.ratio <= target.ratio
+  const memoryMet = target.maxRssMiB === undefined || (result.oursRssMiB !== null && result.oursRssMiB <= target.maxRssMiB)
+  return timeMet && memoryMet
+}
+
+/**
+ * Runs `ours` and `baseline` alternately for `rounds` rounds (baseline first on even rounds, ours
+ * first on odd ones, so neither always gets the warmer cache) and returns both medians.
+ * `run` is injected so the pairing logic can be tested without processes.
+ */
+export async function paired(ours, baseline, {rounds, run}) {
+  const oursRuns = []
+  const baselineRuns = []
+  for (let round = 0; round < rounds; round++) {
+    const order = round % 2 === 0 ? [baseline, ours] : [ours, baseline]
+    for (const job of order) {
+      const measurement = await run(job)
+      ;(job === ours ? oursRuns : baselineRuns).push(measurement)
+    }
+  }
+  const seconds = (runs) => median(runs.map((m) => m.seconds))
+  const peak = (runs) => (runs.some((m) => m.rssKiB === null) ? null : Math.max(...runs.map((m) => m.rssKiB)) / 1024)
+  return {
+    ours: seconds(oursRuns),
+    baseline: seconds(baselineRuns),
+    oursRssMiB: peak(oursRuns),
+    baselineRssMiB: peak(baselineRuns),
+    rounds,
+  }
+}
+
+/** One line per benchmark: id, what, ours, baseline, ratio, target, met. */
+export function formatLine(result) {
+  const rss = result.oursRssMiB === null || result.oursRssMiB === undefined ? '' : `  peak ${result.oursRssMiB.toFixed(0)} MiB`
+  const target = `≤ ${result.target.ratio}×${result.target.maxRssMiB ? `, ≤ ${result.target.maxRssMiB} MiB` : ''}`
+  return [
+    result.id.padEnd(4),
+    result.what.padEnd(58),
+    `ours ${fmt(result.ours)}`,
+    `baseline ${fmt(result.baseline)}`,
+    `ratio ${result.ratio.toFixed(2)}×`.padEnd(12),
+    `target ${target}`,
+    result.met ? 'MET' : 'MISSED',
+  ].join('  ') + rss
+}
+
+function fmt(seconds) {
+  return seconds < 1 ? `${(seconds * 1000).toFixed(0)} ms`.padStart(8) : `${seconds.toFixed(2)} s`.padStart(8)
+}
+
+const TIME = '/usr/bin/time'
+
+/**
+ * Runs a command as a whole process and measures wall time, and peak RSS through GNU time when the
+ * machine has it. `command` is [file, ...args]; a non-zero exit fails the benchmark loudly.
+ */
+export function runProcess(command, {env = process.env, cwd, input} = {}) {
+  return new Promise((resolve, reject) => {
+    const scratch = mkdtempSync(join(tmpdir(), 'ctx-bench-'))
+    const rssFile = join(scratch, 'rss')
+    const withTime = existsSync(TIME)
+    const [file, ...args] = withTime ? [TIME, '-f', '%M', '-o', rssFile, ...command] : command
+    const started = process.hrtime.bigint()
+    const child = spawn(file, args, {env, cwd, stdio: [input ? 'pipe' : 'ignore', 'ignore', 'pipe']})
+    let stderr = ''
+    child.stderr.on('data', (chunk) => (stderr += chunk))
+    if (input) child.stdin.end(input)
+    child.on('error', reject)
+    child.on('close', (code) => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9
+      let rssKiB = null
+      if (withTime && existsSync(rssFile)) rssKiB = Number.parseInt(readFileSync(rssFile, 'utf8').trim().split('\n').at(-1), 10) || null
+      rmSync(scratch, {recursive: true, force: true})
+      if (code !== 0) reject(new Error(`${command.join(' ')} exited ${code}: ${stderr.slice(-2000)}`))
+      else resolve({seconds, rssKiB})
+    })
+  })
+}

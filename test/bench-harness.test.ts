@@ -1,0 +1,45 @@
+// The benchmark harness's own logic on tiny inputs: no timing is asserted, only arithmetic and pairing.
+import {describe, expect, it} from 'vitest'
+// @ts-expect-error plain ESM JavaScript without types
+import {formatLine, median, paired, ratio, verdict} from '../bench/harness.js'
+
+describe('bench harness', () => {
+  it('takes the median of odd and even counts', () => {
+    expect(median([3, 1, 2])).toBe(2)
+    expect(median([4, 1, 3, 2])).toBe(2.5)
+    expect(() => median([])).toThrow()
+  })
+
+  it('computes ratios against the baseline and refuses a zero baseline', () => {
+    expect(ratio(3, 1.5)).toBe(2)
+    expect(() => ratio(1, 0)).toThrow()
+  })
+
+  it('alternates which of the pair runs first, and keeps the runs apart', async () => {
+    const order: string[] = []
+    const ours = {name: 'ours'}
+    const baseline = {name: 'baseline'}
+    const times: Record<string, number[]> = {ours: [5, 7, 6, 100], baseline: [1, 2, 3, 2]}
+    const result = await paired(ours, baseline, {
+      rounds: 4,
+      run: async (job: {name: string}) => {
+        order.push(job.name)
+        return {seconds: times[job.name].shift()!, rssKiB: job.name === 'ours' ? 2048 : 1024}
+      },
+    })
+    expect(order).toEqual(['baseline', 'ours', 'ours', 'baseline', 'baseline', 'ours', 'ours', 'baseline'])
+    expect(result).toMatchObject({ours: 6.5, baseline: 2, oursRssMiB: 2, baselineRssMiB: 1, rounds: 4})
+  })
+
+  it('judges time and memory targets', () => {
+    expect(verdict({ratio: 2.4, oursRssMiB: 100}, {ratio: 2.5})).toBe(true)
+    expect(verdict({ratio: 2.6, oursRssMiB: 100}, {ratio: 2.5})).toBe(false)
+    expect(verdict({ratio: 1.5, oursRssMiB: 300}, {ratio: 2, maxRssMiB: 256})).toBe(false)
+    expect(verdict({ratio: 1.5, oursRssMiB: null}, {ratio: 2, maxRssMiB: 256})).toBe(false)
+  })
+
+  it('prints one line with id, both times, the ratio, the target and the verdict', () => {
+    const line = formatLine({id: 'P1', what: 'ctx --version', ours: 0.1, baseline: 0.05, ratio: 2, target: {ratio: 2.5}, met: true, oursRssMiB: 60})
+    expect(line).toMatch(/^P1 +ctx --version +ours +100 ms +baseline +50 ms +ratio 2\.00× +target ≤ 2\.5× +MET +peak 60 MiB$/)
+  })
+})
