@@ -1,14 +1,9 @@
 // The JSON Schemas of schemas/ that import checks records and mapping files against, each compiled
 // once per process on first use (ajv is loaded only by commands that import).
 import {readFileSync} from 'node:fs'
-import {Ajv, type ErrorObject, type ValidateFunction} from 'ajv'
-import formatsModule from 'ajv-formats'
+import type {Ajv, ErrorObject, ValidateFunction} from 'ajv'
+import {createAjv} from '../definitions/ajv.js'
 import {SCHEMAS_DIR} from '../definitions/model.js'
-
-const addFormats = ((formatsModule as unknown as {default?: typeof formatsModule}).default ?? formatsModule) as unknown as (
-  ajv: Ajv,
-  formats?: string[],
-) => Ajv
 
 export type SchemaName = 'context-object' | 'mapping'
 
@@ -18,7 +13,7 @@ const compiled = new Map<SchemaName, ValidateFunction>()
 export function schemaValidator(name: SchemaName): ValidateFunction {
   let validate = compiled.get(name)
   if (!validate) {
-    ajv ??= addFormats(new Ajv({allErrors: true, strict: true, allowUnionTypes: true}), ['date-time'])
+    ajv ??= createAjv(['date-time'], {allowUnionTypes: true})
     validate = ajv.compile(JSON.parse(readFileSync(new URL(`${name}.schema.json`, SCHEMAS_DIR), 'utf8')) as object)
     compiled.set(name, validate)
   }
