@@ -126,6 +126,8 @@ describe('an import killed mid-way', () => {
 
     const {json} = await expectRun(box, ['import', file, '--type', 'customer', '--upsert', '--json'], 0, {env: {CTX_LOCK_TIMEOUT_MS: '30000'}})
     expect(json.read).toBe(rows)
+    // The killed run had not finished (the file store writes an import in one go: nothing landed).
+    expect(json.created).toBeGreaterThan(0)
     expect(json.created + json.unchanged).toBe(rows)
     const stored = await readStore(box.storePath)
     expect(stored).toHaveLength(rows)

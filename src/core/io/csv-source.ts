@@ -111,7 +111,7 @@ export async function* readCsv(path: string, layout: CsvLayout, onBytes?: (bytes
       }
       if (record.includes('') && raw.includes('""')) markQuotedEmpty(record, raw, layout.delimiter)
       let breaks = 0
-      for (const cell of record) if (typeof cell === 'string' && cell !== '') breaks += lineBreaks(cell)
+      for (const cell of record) if (typeof cell === 'string' && (cell.includes('\n') || cell.includes('\r'))) breaks += lineBreaks(cell)
       nextLine = line + breaks + 1
       yield {line, cells: record}
     }
