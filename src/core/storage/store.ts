@@ -45,6 +45,13 @@ export interface StoreCapabilities {
   indexedSearch: boolean
   /** Other processes may write to the same store concurrently. */
   shared: boolean
+  /**
+   * Rows an import commits per transaction. Infinity: the whole import is one transaction (memory,
+   * file: each commit rewrites the whole file, so batching would make an import quadratic). A
+   * database commits every few thousand rows so a long import neither holds one huge transaction
+   * nor loses everything when killed; `--upsert` re-runs then skip what was committed.
+   */
+  importBatchSize: number
 }
 
 export interface StoreReader {
