@@ -10,7 +10,7 @@ import {requireChangeable} from '../changes.js'
 import {closedRequest, resolveLinks} from '../links.js'
 import {BASE_FIELDSET, canonical, type ContextObject, type ObjectType} from '../model.js'
 import {applyChanges, checkObject, nextTimestamp, type Session} from '../objects.js'
-import {type Cell, type CsvLayout, readCsv, sniffCsv} from './csv-source.js'
+import {type Cell, type CsvLayout, type CsvRow, readCsv, sniffCsv} from './csv-source.js'
 import {importFormatOf, type ImportFormat} from './formats.js'
 import {readJsonLines, readJsonValues} from './json-source.js'
 import {loadMapping, planColumns, recordFromCells} from './mapping.js'
@@ -76,7 +76,8 @@ interface SourceItem {
 }
 
 interface Source {
-  items: AsyncIterator<SourceItem>
+  /** The items in batches (a CSV chunk's rows): the import loop then waits once per batch, not per row. */
+  items: AsyncIterator<SourceItem[]>
   rejects: RejectsShape
   layout?: CsvLayout
   type: ObjectType | null
@@ -114,18 +115,30 @@ export async function importFile(session: Session, options: ImportOptions): Prom
   const importer = new RecordImporter(session, definitions, Boolean(options.upsert), options.type)
   const batchSize = options.dryRun ? Number.POSITIVE_INFINITY : session.store.capabilities.importBatchSize
 
+  let queue: SourceItem[] = []
+  let queued = 0
+  /** The next item, waiting for the source only when the batch in hand is used up; null at the end. */
+  const nextItem = async (): Promise<SourceItem | null> => {
+    while (queued >= queue.length) {
+      const next = await source.items.next()
+      if (next.done) return null
+      queue = next.value
+      queued = 0
+    }
+    return queue[queued++]
+  }
+
   try {
     let done = false
     while (!done) {
       await session.store.transaction(async (tx) => {
         const pending = new PendingWrites(tx)
         for (let rows = 0; rows < batchSize; rows++) {
-          const next = await source.items.next()
-          if (next.done) {
+          const item = queued < queue.length ? queue[queued++] : await nextItem()
+          if (item === null) {
             done = true
             break
           }
-          const item = next.value
           summary.read++
           progress.read++
           try {
@@ -181,9 +194,9 @@ async function openSource(format: ImportFormat, options: ImportOptions, definiti
   if (format === 'csv') return openCsvSource(options, definitions, onBytes)
   const texts = format === 'jsonl' ? readJsonLines(options.file, onBytes) : readJsonValues(options.file, onBytes)
   const toRecord = format === 'jsonl' ? recordFromObjectJson : (value: unknown) => recordFromContextServiceJson(value, definitions)
-  async function* items(): AsyncGenerator<SourceItem> {
+  async function* items(): AsyncGenerator<SourceItem[]> {
     for await (const {line, text} of texts) {
-      yield {line, original: text, record: () => toRecord(parseJson(text))}
+      yield [{line, original: text, record: () => toRecord(parseJson(text))}]
     }
   }
   return {items: items(), rejects: {kind: 'jsonl'}, type: options.type ?? null}
@@ -206,13 +219,15 @@ async function openCsvSource(options: ImportOptions, definitions: Definitions, o
   const type = options.type ?? mapping?.type
   if (!type) throw new UsageError('a CSV import needs --type (customer, request, activity, comment or feedback)', {hint: 'Or set "type" in the mapping file.'})
   const layout = await sniffCsv(options.file)
-  const rows = readCsv(options.file, layout, onBytes)
-  const first = await rows.next()
-  const header = first.done ? [] : first.value.cells
+  const batches = readCsv(options.file, layout, onBytes)
+  const first = await batches.next()
+  const header = first.done ? [] : first.value[0].cells
   const plan = first.done ? null : planColumns(header, type, definitions, mapping, options.file)
-  async function* items(): AsyncGenerator<SourceItem> {
-    if (!plan) return
-    for await (const {line, cells} of rows) yield {line, original: cells, record: () => recordFromCells(plan, cells)}
+  const itemsOf = (rows: CsvRow[]): SourceItem[] => rows.map(({line, cells}) => ({line, original: cells, record: () => recordFromCells(plan!, cells)}))
+  async function* items(): AsyncGenerator<SourceItem[]> {
+    if (!plan || first.done) return
+    yield itemsOf(first.value.slice(1))
+    for await (const rows of batches) yield itemsOf(rows)
   }
   return {items: items(), rejects: {kind: 'csv', header, layout}, layout, type}
 }
@@ -223,6 +238,7 @@ type Outcome = 'created' | 'updated' | 'unchanged' | 'skipped'
 class RecordImporter {
   /** When the import happens: created and lastUpdated of new objects that do not carry their own. */
   private readonly now: string
+  private readonly nowMs: number
 
   constructor(
     private readonly session: Session,
@@ -231,6 +247,7 @@ class RecordImporter {
     private readonly only: ObjectType | undefined,
   ) {
     this.now = nextTimestamp(session.clock)
+    this.nowMs = Date.parse(this.now)
   }
 
   async import(pending: PendingWrites, record: ImportRecord): Promise<Outcome> {
@@ -275,15 +292,24 @@ class RecordImporter {
 
   private async checkedNew(reader: PendingWrites, record: ImportRecord): Promise<{object: ContextObject; request: ContextObject | null}> {
     const now = this.now
+    const keys = record.keys
+    // Every key named, in canonical order, rather than spreads: one object of one shape per row
+    // (DESIGN §6 P3); keys left undefined are dropped when the store takes its canonical copy.
     const draft: ContextObject = {
-      ...defaultsFor(record.type),
-      ...record.keys,
-      id: record.keys.id ?? newOrderedId(Date.parse(now)),
+      id: keys.id ?? newOrderedId(this.nowMs),
       type: record.type,
-      fieldsets: record.keys.fieldsets ?? [BASE_FIELDSET[record.type]],
+      customerId: keys.customerId,
+      parentId: keys.parentId,
+      state: keys.state ?? defaultsFor(record.type).state,
+      mediaType: keys.mediaType,
+      tags: keys.tags,
+      fieldsets: keys.fieldsets ?? [BASE_FIELDSET[record.type]],
       data: applyChanges({}, record.data),
-      created: record.keys.created ?? now,
-      lastUpdated: record.keys.lastUpdated ?? now,
+      externalId: keys.externalId,
+      created: keys.created ?? now,
+      lastUpdated: keys.lastUpdated ?? now,
+      closedAt: keys.closedAt,
+      closeReason: keys.closeReason,
     }
     const {object, links} = await resolveLinks(reader, draft, {allowClosed: true})
     // History may be restored under a closed request (it was written before the request closed);

@@ -1,6 +1,7 @@
 // The writes of an import batch, held until they are handed to the store together: one insert of
 // many objects per flush (a multi-row statement on a database) instead of one call per row. Reads
 // through it see the pending writes first, so a later row can link to or update an earlier one.
+import {ByExternalId} from '../by-external-id.js'
 import type {Definitions} from '../definitions/model.js'
 import type {ContextObject, ObjectType} from '../model.js'
 import type {Filter} from '../search/query.js'
@@ -9,7 +10,7 @@ import type {FindOptions, Page, StoreReader, StoreWriter} from '../storage/store
 export class PendingWrites implements StoreReader {
   private readonly inserts = new Map<string, ContextObject>()
   private readonly updates = new Map<string, ContextObject>()
-  private readonly external = new Map<string, string>()
+  private readonly external = new ByExternalId<string>()
 
   constructor(private readonly tx: StoreWriter) {}
 
@@ -22,7 +23,7 @@ export class PendingWrites implements StoreReader {
   }
 
   async getByExternalId(type: ObjectType, externalId: string): Promise<ContextObject | null> {
-    const id = this.external.get(key(type, externalId))
+    const id = this.external.get(type, externalId)
     const pending = id === undefined ? undefined : (this.inserts.get(id) ?? this.updates.get(id))
     if (pending?.externalId === externalId) return pending
     const stored = await this.tx.getByExternalId(type, externalId)
@@ -66,10 +67,6 @@ export class PendingWrites implements StoreReader {
   }
 
   private remember(object: ContextObject): void {
-    if (object.externalId !== undefined) this.external.set(key(object.type, object.externalId), object.id)
+    if (object.externalId !== undefined) this.external.set(object.type, object.externalId, object.id)
   }
-}
-
-function key(type: ObjectType, externalId: string): string {
-  return `${type}\u0000${externalId}`
 }
