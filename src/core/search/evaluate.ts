@@ -97,8 +97,13 @@ function compare<T extends string | number>(left: T, op: RangeOp, right: T): boo
 }
 
 function compareField(value: FieldValue, op: RangeOp, operand: number): boolean {
-  const left = typeof value === 'number' ? value : Date.parse(String(value))
+  const left = rangeValue(value)
   return !Number.isNaN(left) && compare(left, op, operand)
+}
+
+/** What a range compares for a field value: numbers as they are, anything else as a date (epoch ms). Postgres stores it per field. */
+export function rangeValue(value: FieldValue): number {
+  return typeof value === 'number' ? value : Date.parse(String(value))
 }
 
 /** The number a range compares with: the value itself for numbers, epoch milliseconds for dates. */
