@@ -2,6 +2,7 @@
 // makes (dropped afterwards), and the rule of DESIGN §3 — skipped with a printed notice when no
 // server answers, except under CI=true, where that is a failure.
 import pg from 'pg'
+import {describe, it} from 'vitest'
 
 export const PG_URL = process.env.CTX_TEST_PG_URL ?? 'postgres://root@127.0.0.1:5432/test'
 
@@ -27,6 +28,15 @@ export function postgresAvailable(): Promise<boolean> {
   return availability
 }
 
+/**
+ * Registers `body` as a describe block when PostgreSQL answers; otherwise a skipped case that says
+ * why (the notice itself is printed once by postgresAvailable). Await it at the top of the file.
+ */
+export async function describePostgres(name: string, body: () => void): Promise<void> {
+  if (await postgresAvailable()) describe(name, body)
+  else describe(name, () => it.skip(`needs PostgreSQL at ${redacted(PG_URL)}: see the notice printed above`, () => undefined))
+}
+
 let made = 0
 
 /** A store URL in a new, empty schema, and a function that drops the schema. */
@@ -35,7 +45,9 @@ export async function testSchema(label = 'test'): Promise<{url: string; schema: 
   return {
     url: withSchema(PG_URL, schema),
     schema,
-    drop: () => admin((client) => client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)),
+    drop: async () => {
+      await admin((client) => client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`))
+    },
   }
 }
 

@@ -120,7 +120,7 @@ export function pgFailure(error: unknown, address: PgAddress): unknown {
     case '40P01':
       return new ConflictError('other ctx processes kept changing the same objects; this change was not made', {hint: 'Run the command again.', cause: error})
   }
-  if (LOST.has(code) || /Connection terminated|connection timeout|terminating connection/i.test(err.message ?? '')) {
+  if (LOST.has(code) || /Connection terminated|connection timeout|terminating connection|not queryable/i.test(err.message ?? '')) {
     return storage(
       `lost the connection to PostgreSQL at ${where}: ${err.message}`,
       'The transaction in progress was rolled back: nothing of it was committed. Run the command again once the server is back.',

@@ -35,21 +35,15 @@ export class PgReader implements StoreReader {
 
   async find(options: FindOptions = {}): Promise<Page<ContextObject>> {
     const limit = Math.min(Math.max(1, options.limit ?? DEFAULT_PAGE), MAX_PAGE)
-    const after = options.cursor ? decodeCursor(options.cursor) : null
-    const params = new Params()
-    let where = await this.condition(options.where, params)
-    if (after) where += ` AND (o.last_updated, o.id) < (${params.add(after.lastUpdated)}, ${params.add(after.id)})`
-    const {rows} = await this.db.query<{body: ContextObject}>(
-      `SELECT o.body FROM ctx_objects o WHERE ${where} ORDER BY o.last_updated DESC, o.id DESC LIMIT ${params.add(limit + 1)}`,
-      params.values,
-    )
+    const statement = findStatement(options.where, await this.definitionsFor(options.where), {limit: limit + 1, cursor: options.cursor})
+    const {rows} = await this.db.query<{body: ContextObject}>(statement.text, statement.values)
     const items = rows.slice(0, limit).map((row) => row.body)
     return {items, next: rows.length > limit ? encodeCursor(items.at(-1)!) : null}
   }
 
   async count(where?: Filter): Promise<number> {
     const params = new Params()
-    const condition = await this.condition(where, params)
+    const condition = compileFilter(where, params, await this.definitionsFor(where))
     const {rows} = await this.db.query<{count: string}>(`SELECT count(*) AS count FROM ctx_objects o WHERE ${condition}`, params.values)
     return Number(rows[0].count)
   }
@@ -58,11 +52,28 @@ export class PgReader implements StoreReader {
     return readDefinitions(this.db)
   }
 
-  /** The SQL condition of a query, refused the same way as on every adapter when it names a bad field. */
-  private async condition(where: Filter | undefined, params: Params): Promise<string> {
-    const definitions = needsDefinitions(where) ? await this.definitions() : null
-    if (definitions) checkFilter(where, definitions)
-    return compileFilter(where, params, definitions)
+  /** The definitions a query needs, after refusing it the way every adapter does when it names a bad field. */
+  private async definitionsFor(where: Filter | undefined): Promise<Definitions | null> {
+    if (!needsDefinitions(where)) return null
+    const definitions = await this.definitions()
+    checkFilter(where, definitions)
+    return definitions
+  }
+}
+
+/** One page of a query, newest first, after the cursor: the SQL of `find`. */
+export function findStatement(
+  where: Filter | undefined,
+  definitions: Definitions | null,
+  page: {limit: number; cursor?: string | null},
+): {text: string; values: unknown[]} {
+  const params = new Params()
+  let condition = compileFilter(where, params, definitions)
+  const after = page.cursor ? decodeCursor(page.cursor) : null
+  if (after) condition += ` AND (o.last_updated, o.id) < (${params.add(after.lastUpdated)}, ${params.add(after.id)})`
+  return {
+    text: `SELECT o.body FROM ctx_objects o WHERE ${condition} ORDER BY o.last_updated DESC, o.id DESC LIMIT ${params.add(page.limit)}`,
+    values: params.values,
   }
 }
 

@@ -77,30 +77,25 @@ export class PostgresStore implements Store {
   async transaction<T>(work: (tx: StoreWriter) => Promise<T>): Promise<T> {
     const readiness = await this.guard(() => this.ready())
     for (let attempt = 1; ; attempt++) {
-      const client = await this.guard(() => this.pool.connect())
-      const writer = new PgWriter(recording(client), readiness.mode === null ? {mode: 'production', at: this.options.now()} : null)
-      let healthy = true
+      const connection = await this.checkout()
+      const writer = new PgWriter(connection.db, readiness.mode === null ? {mode: 'production', at: this.options.now()} : null)
       try {
-        await client.query('BEGIN ISOLATION LEVEL SERIALIZABLE')
+        await connection.db.query('BEGIN ISOLATION LEVEL SERIALIZABLE')
         const result = await work(writer)
-        await client.query('COMMIT')
+        await connection.db.query('COMMIT')
         if (writer.created) readiness.mode = 'production'
         return result
       } catch (error) {
-        healthy = await client.query('ROLLBACK').then(
-          () => true,
-          () => false,
-        )
+        await connection.rollback()
         // The first database error explains the failure even when `work` wrapped or replaced it.
-        const cause = failures.get(client) ?? error
+        const cause = connection.failure ?? error
         if (isRetryable(cause) && attempt < MAX_ATTEMPTS) {
           await pause(attempt)
           continue
         }
         throw pgFailure(cause, this.address)
       } finally {
-        failures.delete(client)
-        client.release(healthy ? undefined : true)
+        connection.release()
       }
     }
   }
@@ -109,33 +104,31 @@ export class PostgresStore implements Store {
   async *scan(options: ScanOptions = {}): AsyncIterable<ContextObject[]> {
     await this.guard(() => this.ready())
     const batchSize = Math.max(1, Math.min(Math.trunc(options.batchSize ?? 1000), 100_000))
-    const client = await this.guard(() => this.pool.connect())
+    const connection = await this.checkout()
     let finished = false
-    let healthy = true
     try {
-      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY')
+      await connection.db.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY')
       for (const type of LINK_ORDER) {
         if (options.types && !options.types.includes(type)) continue
         const since = options.since === undefined ? '' : ' AND last_updated >= $2'
-        await client.query(
+        await connection.db.query(
           `DECLARE ctx_scan NO SCROLL CURSOR FOR SELECT body FROM ctx_objects WHERE type = $1${since} ORDER BY created, id`,
           options.since === undefined ? [type] : [type, options.since],
         )
         for (;;) {
-          const {rows} = await client.query<{body: ContextObject}>(`FETCH ${batchSize} FROM ctx_scan`)
+          const {rows} = await connection.db.query<{body: ContextObject}>(`FETCH ${batchSize} FROM ctx_scan`)
           if (rows.length > 0) yield rows.map((row) => row.body)
           if (rows.length < batchSize) break
         }
-        await client.query('CLOSE ctx_scan')
+        await connection.db.query('CLOSE ctx_scan')
       }
-      await client.query('COMMIT')
+      await connection.db.query('COMMIT')
       finished = true
     } catch (error) {
-      healthy = false
-      throw pgFailure(error, this.address)
+      throw pgFailure(connection.failure ?? error, this.address)
     } finally {
-      if (!finished && healthy) healthy = await client.query('ROLLBACK').then(() => true, () => false)
-      client.release(healthy ? undefined : true)
+      if (!finished) await connection.rollback()
+      connection.release()
     }
   }
 
@@ -211,20 +204,50 @@ export class PostgresStore implements Store {
   private administer<T>(work: (client: Queryable) => Promise<T>): Promise<T> {
     this.readiness = undefined
     return this.guard(async () => {
-      const client = await this.pool.connect()
-      let healthy = true
+      const connection = await this.checkout()
       try {
-        await client.query('BEGIN')
-        const result = await work(client)
-        await client.query('COMMIT')
+        await connection.db.query('BEGIN')
+        const result = await work(connection.db)
+        await connection.db.query('COMMIT')
         return result
       } catch (error) {
-        healthy = await client.query('ROLLBACK').then(() => true, () => false)
-        throw error
+        await connection.rollback()
+        throw connection.failure ?? error
       } finally {
-        client.release(healthy ? undefined : true)
+        connection.release()
       }
     })
+  }
+
+  /** A client of its own, watched while in use: a server that goes away mid-transaction is an error here, not a crash. */
+  private async checkout(): Promise<Connection> {
+    const client = await this.guard(() => this.pool.connect())
+    let failure: unknown
+    let healthy = true
+    const record = (error: unknown) => {
+      failure ??= error
+      healthy = false
+    }
+    client.on('error', record)
+    return {
+      db: {
+        query: (text, values) =>
+          client.query(text, values).catch((error: unknown) => {
+            failure ??= error
+            throw error
+          }) as never,
+      },
+      get failure() {
+        return failure
+      },
+      async rollback() {
+        if (healthy) healthy = await client.query('ROLLBACK').then(() => true, () => false)
+      },
+      release() {
+        client.off('error', record)
+        client.release(healthy ? undefined : true)
+      },
+    }
   }
 
   /** Checks once per store that the schema is there and current: exit 7 with the command to run otherwise. */
@@ -272,17 +295,13 @@ export class PostgresStore implements Store {
   }
 }
 
-/** The first error each transaction's client met, for when `work` swallows or wraps it. */
-const failures = new WeakMap<pg.PoolClient, unknown>()
-
-function recording(client: pg.PoolClient): Queryable {
-  return {
-    query: (text, values) =>
-      client.query(text, values).catch((error: unknown) => {
-        if (!failures.has(client)) failures.set(client, error)
-        throw error
-      }) as never,
-  }
+interface Connection {
+  db: Queryable
+  /** The first error this client met (a query's, or the connection's own). */
+  readonly failure: unknown
+  rollback(): Promise<void>
+  /** Back to the pool, or closed when its connection is broken. */
+  release(): void
 }
 
 function pause(attempt: number): Promise<void> {
