@@ -56,7 +56,7 @@ await describePostgres('the postgres:// store', () => {
     for (const attempt of [store.get('x'), store.find({}), store.transaction((tx) => tx.insert([fixture('customer')]))]) {
       const error = await attempt.then(() => null, (error: unknown) => error)
       expect(error).toBeInstanceOf(StorageError)
-      expect((error as StorageError).hint).toContain(`ctx store init --store ${schema.url}`)
+      expect((error as StorageError).hint).toContain(`ctx store init --store '${schema.url}'`)
     }
     expect(await store.info()).toMatchObject({adapter: 'postgres', initialized: false, formatVersion: null, mode: null})
   })

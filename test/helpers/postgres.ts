@@ -51,6 +51,43 @@ export async function testSchema(label = 'test'): Promise<{url: string; schema: 
   }
 }
 
+const preparing = new Map<string, Promise<void>>()
+
+/**
+ * A store for one sandbox when the e2e suites run on PostgreSQL (CTX_TEST_STORE=postgres): its URL
+ * at once, and a schema installed in the background (as `ctx store upgrade` installs it, so the
+ * first write creates a production store, as on a new file). Helpers await `storeReady(url)`.
+ */
+export function sandboxStore(): {url: string; drop(): Promise<void>} {
+  const schema = `ctx_e2e_${process.pid}_${made++}_${Math.random().toString(36).slice(2, 8)}`
+  const url = withSchema(PG_URL, schema)
+  preparing.set(
+    url,
+    (async () => {
+      const {openStore} = await import('../../src/core/storage/open.js')
+      const store = await openStore(url, {clock: () => new Date()})
+      try {
+        await store.upgrade()
+      } finally {
+        await store.close()
+      }
+    })(),
+  )
+  return {
+    url,
+    drop: async () => {
+      await preparing.get(url)?.catch(() => undefined)
+      preparing.delete(url)
+      await admin((client) => client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`))
+    },
+  }
+}
+
+/** Resolves once the store of a sandbox is ready for use (at once for anything but a sandbox's Postgres store). */
+export async function storeReady(url: string): Promise<void> {
+  await preparing.get(url)
+}
+
 /** The same server and database, with `?schema=` set. */
 export function withSchema(url: string, schema: string): string {
   const parsed = new URL(url)

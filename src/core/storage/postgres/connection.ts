@@ -106,7 +106,7 @@ export function pgFailure(error: unknown, address: PgAddress): unknown {
     case '28000':
       return storage(`PostgreSQL at ${where} refused the login: ${err.message}`, 'Check the user of the store URL and that pg_hba.conf lets it connect.')
     case '3D000':
-      return storage(`the database "${address.database}" does not exist on ${where}`, `Create it (createdb ${address.database}), then run \`ctx store init --store ${address.location}\`.`)
+      return storage(`the database "${address.database}" does not exist on ${where}`, `Create it (createdb ${address.database}), then run \`ctx store init --store '${address.location}'\`.`)
     case '53300':
       return storage(`PostgreSQL at ${where} has no free connections: ${err.message}`, 'Try again when fewer clients are connected.')
     case '42501':

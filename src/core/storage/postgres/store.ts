@@ -28,7 +28,7 @@ interface Readiness {
 }
 
 export class PostgresStore implements Store {
-  readonly capabilities: StoreCapabilities = {indexedSearch: true, shared: true}
+  readonly capabilities: StoreCapabilities = {indexedSearch: true, shared: true, rewritesWholeStore: false}
   readonly location: string
   private readonly address: PgAddress
   private readonly pool: pg.Pool
@@ -261,7 +261,7 @@ export class PostgresStore implements Store {
 
   private async checkSchema(): Promise<Readiness> {
     const version = await installedVersion(this.pool)
-    const store = `--store ${this.location}`
+    const store = `--store '${this.location}'`
     if (version === null) {
       throw new StorageError(`${this.location} holds no ctx store: the database has no ctx schema`, {
         hint: `Create the store first: \`ctx store init ${store}\` (add --mode lab for a throwaway store).`,
