@@ -85,9 +85,12 @@ describe('migrateStore', () => {
         if (!interfered) void target.transaction((tx) => tx.insert([fixture('customer')]))
         interfered = true
       },
-    }).catch((error: unknown) => error as StorageError)
+    }).then(
+      () => null,
+      (error: unknown) => error as StorageError,
+    )
     expect(error).toBeInstanceOf(StorageError)
-    expect(error.details).toMatchObject({verified: false, counts: {customer: {source: 1, target: 2}}})
+    expect(error?.details).toMatchObject({verified: false, counts: {customer: {source: 1, target: 2}}})
   })
 
   it('refuses a source that holds no store, and the same store as source and target', async () => {

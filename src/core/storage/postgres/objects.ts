@@ -93,15 +93,7 @@ export class PgWriter extends PgReader implements StoreWriter {
     await this.ensureStore()
     const keys = await customerKeys(objects, (ids) => this.storedKeys(ids))
     const rows = objects.map((object, index) => objectRow(object, keys[index]))
-    const inserted: string[] = []
-    for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
-      const result = await this.db.query<{id: string}>(
-        `INSERT INTO ctx_objects (${COLUMNS}) SELECT ${COLUMNS} FROM json_to_recordset($1::json) AS r(${ROW_TYPES})
-         ON CONFLICT DO NOTHING RETURNING id`,
-        [JSON.stringify(rows.slice(start, start + INSERT_CHUNK))],
-      )
-      for (const row of result.rows) inserted.push(row.id)
-    }
+    const inserted = await this.insertRows(rows)
     if (inserted.length < rows.length) await this.refuseInsert(rows, inserted)
   }
 
@@ -126,18 +118,22 @@ export class PgWriter extends PgReader implements StoreWriter {
     await this.ensureStore()
     const [key] = await customerKeys([object], (ids) => this.storedKeys(ids))
     const row = objectRow(object, key)
-    await this.db.query(
-      `UPDATE ctx_objects o SET (${COLUMNS}) = (SELECT ${COLUMNS} FROM json_to_record($1::json) AS r(${ROW_TYPES})) WHERE o.id = $2`,
-      [JSON.stringify(row), object.id],
-    )
-    if (key !== stored.customer_key) {
-      // Comments under a moved activity follow it to its new customer.
-      await this.db.query('UPDATE ctx_objects SET customer_key = $1 WHERE parent_id = $2 AND customer_id IS NULL AND customer_key = $3', [
-        key,
-        object.id.toLowerCase(),
-        stored.customer_key,
-      ])
+    if (key === stored.customer_key) {
+      await this.db.query(
+        `UPDATE ctx_objects o SET (${COLUMNS}) = (SELECT ${COLUMNS} FROM json_to_record($1::json) AS r(${ROW_TYPES})) WHERE o.id = $2`,
+        [JSON.stringify(row), object.id],
+      )
+      return
     }
+    // An activity moved to another customer: it and the comments under it are re-inserted under the
+    // new key (a key is never updated in place, which a distributed table would refuse).
+    const children = await this.db.query<{body: ContextObject}>(
+      'SELECT body FROM ctx_objects WHERE parent_id = $1 AND customer_id IS NULL AND customer_key = $2',
+      [object.id.toLowerCase(), stored.customer_key],
+    )
+    const moved = [row, ...children.rows.map((child) => objectRow(child.body, key))]
+    await this.db.query('DELETE FROM ctx_objects WHERE id = ANY($1::text[])', [moved.map((each) => each.id)])
+    await this.insertRows(moved)
   }
 
   async remove(ids: readonly string[]): Promise<number> {
@@ -150,6 +146,20 @@ export class PgWriter extends PgReader implements StoreWriter {
   async putDefinitions(definitions: Definitions): Promise<void> {
     await this.ensureStore()
     await writeDefinitions(this.db, definitions)
+  }
+
+  /** Inserts rows a chunk per statement, skipping conflicts; returns the ids that went in. */
+  private async insertRows(rows: readonly ObjectRow[]): Promise<string[]> {
+    const inserted: string[] = []
+    for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
+      const result = await this.db.query<{id: string}>(
+        `INSERT INTO ctx_objects (${COLUMNS}) SELECT ${COLUMNS} FROM json_to_recordset($1::json) AS r(${ROW_TYPES})
+         ON CONFLICT DO NOTHING RETURNING id`,
+        [JSON.stringify(rows.slice(start, start + INSERT_CHUNK))],
+      )
+      for (const row of result.rows) inserted.push(row.id)
+    }
+    return inserted
   }
 
   /** DESIGN rule 9: the first write to a store nobody initialised makes it a production store. */
