@@ -50,7 +50,7 @@ export function pgAddress(url: string): PgAddress {
     connectionString: schema === null ? url : parsed.toString(),
     schema,
     location,
-    host: parsed.searchParams.get('host') ?? parsed.hostname,
+    host: parsed.searchParams.get('host') ?? (parsed.hostname || 'localhost'),
     port: parsed.searchParams.get('port') ?? (parsed.port || '5432'),
     database: decodeURIComponent(parsed.pathname.slice(1)) || user,
     user,

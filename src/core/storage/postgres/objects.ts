@@ -12,10 +12,19 @@ import {compileFilter, needsDefinitions, Params} from './filter.js'
 import {customerKeys, objectRow, type ObjectRow} from './rows.js'
 import type {Queryable} from './schema.js'
 
-/** The columns of ctx_objects as json_to_recordset reads them from an ObjectRow. */
+/**
+ * The columns of ctx_objects as json_to_recordset reads them from rows sent by `wire`. The body
+ * travels as JSON text and is cast to json by the server: json_to_recordset would decode a nested
+ * object's strings, and text cannot hold the \u0000 that a field value may.
+ */
 const ROW_TYPES = `customer_key text, id text, type text, customer_id text, parent_id text, state text, media_type text,
-  external_id text, created text, last_updated text, terms text[], phrases text[], numbers jsonb, body json`
+  external_id text, created text, last_updated text, terms text[], phrases text[], numbers jsonb, body text`
 const COLUMNS = 'customer_key, id, type, customer_id, parent_id, state, media_type, external_id, created, last_updated, terms, phrases, numbers, body'
+const SELECTED = COLUMNS.replace('body', 'body::json')
+
+function wire(rows: readonly ObjectRow[]): string {
+  return JSON.stringify(rows.map((row) => ({...row, body: JSON.stringify(row.body)})))
+}
 
 /** Objects per INSERT statement: one JSON parameter each, so a batch is one round trip. */
 const INSERT_CHUNK = 1000
@@ -120,8 +129,8 @@ export class PgWriter extends PgReader implements StoreWriter {
     const row = objectRow(object, key)
     if (key === stored.customer_key) {
       await this.db.query(
-        `UPDATE ctx_objects o SET (${COLUMNS}) = (SELECT ${COLUMNS} FROM json_to_record($1::json) AS r(${ROW_TYPES})) WHERE o.id = $2`,
-        [JSON.stringify(row), object.id],
+        `UPDATE ctx_objects o SET (${COLUMNS}) = (SELECT ${SELECTED} FROM json_to_recordset($1::json) AS r(${ROW_TYPES})) WHERE o.id = $2`,
+        [wire([row]), object.id],
       )
       return
     }
@@ -153,9 +162,9 @@ export class PgWriter extends PgReader implements StoreWriter {
     const inserted: string[] = []
     for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
       const result = await this.db.query<{id: string}>(
-        `INSERT INTO ctx_objects (${COLUMNS}) SELECT ${COLUMNS} FROM json_to_recordset($1::json) AS r(${ROW_TYPES})
+        `INSERT INTO ctx_objects (${COLUMNS}) SELECT ${SELECTED} FROM json_to_recordset($1::json) AS r(${ROW_TYPES})
          ON CONFLICT DO NOTHING RETURNING id`,
-        [JSON.stringify(rows.slice(start, start + INSERT_CHUNK))],
+        [wire(rows.slice(start, start + INSERT_CHUNK))],
       )
       for (const row of result.rows) inserted.push(row.id)
     }
