@@ -1,4 +1,5 @@
 // Customers: create, show, update, delete (with everything that belongs to them) and find.
+import {requireChangeable} from './changes.js'
 import {ConflictError} from './errors.js'
 import {newId} from './ids.js'
 import {BASE_FIELDSET, type ContextObject, type ObjectType} from './model.js'
@@ -49,7 +50,8 @@ export interface CustomerUpdate extends CustomerInput {
 
 export async function updateCustomer(session: Session, id: string, update: CustomerUpdate): Promise<ContextObject> {
   return session.store.transaction(async (tx) => {
-    const stored = await requireObject(tx, id, 'customer')
+    // requireChangeable, not requireObject: a comment's id here is refused as immutable (rule 2).
+    const {object: stored} = await requireChangeable(tx, id, 'customer', 'edit it')
     const definitions = await tx.definitions()
     const customer: ContextObject = {
       ...stored,

@@ -76,6 +76,12 @@ export class StorageError extends CtxError {
   readonly code = 'STORAGE_UNAVAILABLE'
 }
 
+/**
+ * The store's lock stayed held by another process past the timeout. Still exit 7 for most
+ * commands; the sweep tells it apart because for cron it means "another run is busy" (exit 4).
+ */
+export class LockTimeoutError extends StorageError {}
+
 export function isCtxError(error: unknown): error is CtxError {
   return error instanceof CtxError
 }

@@ -65,7 +65,7 @@ export async function resolveLinks(
     throw new InvalidDataError(`request ${object.id} needs a customerId: a request belongs to exactly one customer`, {where: object.id})
   }
 
-  if (!options.allowClosed && links.request?.state === 'closed') throw closedRequest(links.request, `add a ${object.type} to it`)
+  if (!options.allowClosed && links.request?.state === 'closed') throw closedRequest(links.request, `add ${/^[aeiou]/.test(object.type) ? 'an' : 'a'} ${object.type} to it`)
   return {object: resolved, links}
 }
 

@@ -29,3 +29,18 @@ export const pageFlags = {
 }
 
 export const forceFlag = Flags.boolean({summary: 'Do it without asking (required when no one is at a terminal).'})
+
+export const ifLastUpdatedFlag = Flags.string({
+  summary: 'Refuse the change unless the stored lastUpdated is exactly this (optimistic concurrency).',
+})
+
+export const mediaListFlag = Flags.string({
+  summary: 'Only these media types: chat, email, event, mobile, social, video, voice, web (repeatable or comma-separated).',
+  multiple: true,
+  delimiter: ',',
+})
+
+/** --tag, repeatable; what it means differs (add, filter, replace), so each command says. */
+export const tagFlag = (summary: string) => Flags.string({summary, multiple: true})
+
+export const queryFlag = Flags.string({summary: 'Narrow further with the search language, e.g. \'router AND tags:vip\'.'})

@@ -34,7 +34,7 @@ export function formatValue(value: unknown): string {
   return String(value)
 }
 
-function table(head?: string[]): Table.Table {
+export function table(head?: string[]): Table.Table {
   return new Table({
     ...(head ? {head: head.map((title) => color.bold(title))} : {}),
     style: {head: [], border: []},
@@ -58,12 +58,19 @@ export function objectTable(object: ContextObject, definitions: Definitions): st
   add('Media', object.mediaType)
   add('Tags', object.tags?.length ? object.tags : undefined)
   add('External id', object.externalId)
-  for (const [key, value] of Object.entries(object.data)) add(fieldLabel(definitions.fields[key], key), value)
+  for (const [key, value] of Object.entries(object.data)) add(fieldLabel(definitions.fields[key], key), enumLabelled(definitions, key, value))
   add('Fieldsets', object.fieldsets)
   add('Created', object.created)
   add('Last updated', object.lastUpdated)
   add('Closed', object.closedAt ? `${object.closedAt} (${object.closeReason})` : undefined)
   return rows.toString()
+}
+
+/** An enum value with its label when it has one: "French (fr_FR)". */
+function enumLabelled(definitions: Definitions, fieldId: string, value: unknown): unknown {
+  const item = definitions.fields[fieldId]?.enum?.find((entry) => entry.value === value)
+  const label = item ? fieldLabel(item, item.value) : undefined
+  return label && label !== value ? `${label} (${item!.value})` : value
 }
 
 /** A title for any object in a list: the display name, a request's title, an activity's notes. */

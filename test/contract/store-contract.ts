@@ -5,7 +5,7 @@ import {ConflictError, NotFoundError} from '../../src/core/errors.js'
 import {newId} from '../../src/core/ids.js'
 import {BASE_FIELDSET, type ContextObject, type ObjectType} from '../../src/core/model.js'
 import {parseQuery} from '../../src/core/search/query.js'
-import type {Store} from '../../src/core/storage/store.js'
+import type {CloseStaleResult, Store} from '../../src/core/storage/store.js'
 
 export interface StoreFactory {
   /** A new, empty store. */
@@ -229,6 +229,116 @@ export function storeContract(name: string, factory: StoreFactory): void {
       expect((await store.info()).mode).toBe('production')
       await expect(store.flush()).rejects.toBeInstanceOf(ConflictError)
       expect((await store.info()).counts.customer).toBe(1)
+    })
+
+    describe('closeStaleRequests (the auto-close sweep, DESIGN rule 3)', () => {
+      const cutoff = '2026-03-10T00:00:00.000Z'
+      const closedAt = '2026-03-15T00:00:00.000Z'
+      const before = '2026-03-09T23:59:59.999Z'
+      const after = '2026-03-10T00:00:00.001Z'
+      const old = '2026-03-01T12:00:00.000Z'
+      const customer = fixture('customer')
+      const request = (lastUpdated = old, extra: Partial<ContextObject> = {}) =>
+        fixture('request', {customerId: customer.id, created: old, lastUpdated, ...extra})
+      const activity = (parent: ContextObject, lastUpdated = old) =>
+        fixture('activity', {customerId: customer.id, parentId: parent.id, created: old, lastUpdated})
+      const note = (type: 'comment' | 'feedback', parent: ContextObject, lastUpdated = old) =>
+        fixture(type, {parentId: parent.id, state: 'closed', created: old, lastUpdated})
+      const sweep = (dryRun = false, at = closedAt) => store.transaction((tx) => tx.closeStaleRequests({cutoff, closedAt: at, dryRun}))
+
+      it('closes each active request whose latest update is before the cutoff, and nothing else', async () => {
+        const stale = [request(before), request(old), request(old)]
+        const fresh = request(after)
+        const quietActivity = activity(stale[1])
+        await insert(customer, ...stale, fresh, quietActivity, note('comment', quietActivity))
+        const result = await sweep()
+        expect(result).toEqual({closed: stale.map((r) => r.id).sort(), scanned: 4})
+        for (const r of stale) {
+          expect(await store.get(r.id)).toEqual({...r, state: 'closed', closedAt, closeReason: 'auto', lastUpdated: closedAt})
+        }
+        expect(await store.get(fresh.id)).toEqual(fresh)
+        expect(await store.get(quietActivity.id)).toEqual(quietActivity)
+        expect(await store.get(customer.id)).toEqual(customer)
+      })
+
+      it('keeps a request open when its latest update is exactly the cutoff', async () => {
+        const edge = request(cutoff)
+        await insert(customer, edge)
+        expect(await sweep()).toEqual({closed: [], scanned: 1})
+        expect((await store.get(edge.id))?.state).toBe('active')
+      })
+
+      it('counts an activity, a comment or feedback on the request, and a comment on its activity as updates', async () => {
+        const byActivity = request()
+        const byComment = request()
+        const byFeedback = request()
+        const byCommentOnActivity = request()
+        const quietActivity = activity(byCommentOnActivity)
+        // Children first: the answer must not depend on the order objects are stored in.
+        const children = [
+          activity(byActivity, after),
+          note('comment', byComment, after),
+          note('feedback', byFeedback, after),
+          note('comment', quietActivity, after),
+          quietActivity,
+        ]
+        await insert(customer, byActivity, byComment, byFeedback, byCommentOnActivity, ...children)
+        expect(await sweep()).toEqual({closed: [], scanned: 4})
+      })
+
+      it('ignores updates on objects under other requests or only sharing the customer', async () => {
+        const quiet = request()
+        const busy = request()
+        const customerActivity = fixture('activity', {customerId: customer.id, created: old, lastUpdated: after})
+        await insert(customer, quiet, busy, activity(busy, after), customerActivity, note('comment', customerActivity, after))
+        expect((await sweep()).closed).toEqual([quiet.id])
+      })
+
+      it('never touches a closed request: a second sweep closes nothing and keeps the first closedAt', async () => {
+        const manual = request(old, {state: 'closed', closedAt: old, closeReason: 'manual'})
+        const stale = request()
+        await insert(customer, manual, stale)
+        expect(await sweep()).toEqual({closed: [stale.id], scanned: 1})
+        expect(await sweep(false, '2026-03-16T00:00:00.000Z')).toEqual({closed: [], scanned: 0})
+        expect(await store.get(manual.id)).toEqual(manual)
+        expect((await store.get(stale.id))?.closedAt).toBe(closedAt)
+      })
+
+      it('on a dry run reports what would close and writes nothing', async () => {
+        const stale = request()
+        await insert(customer, stale)
+        expect(await sweep(true)).toEqual({closed: [stale.id], scanned: 1})
+        expect(await store.get(stale.id)).toEqual(stale)
+      })
+
+      it('sees writes made earlier in the same transaction', async () => {
+        const stale = request()
+        await insert(customer, stale)
+        const result = await store.transaction(async (tx) => {
+          await tx.insert([activity(stale, after)])
+          return tx.closeStaleRequests({cutoff, closedAt})
+        })
+        expect(result).toEqual({closed: [], scanned: 1})
+      })
+
+      it('closes each request once when sweeps overlap, and loses no write made meanwhile', async () => {
+        const stale = Array.from({length: 30}, () => request())
+        await insert(customer, ...stale)
+        const late = fixture('customer')
+        const results = await Promise.all([
+          sweep(false, '2026-03-15T00:00:01.000Z'),
+          insert(late),
+          sweep(false, '2026-03-15T00:00:02.000Z'),
+          sweep(false, '2026-03-15T00:00:03.000Z'),
+        ])
+        const sweeps = [results[0], results[2], results[3]] as CloseStaleResult[]
+        const closed = sweeps.flatMap((result) => result.closed)
+        expect(closed.sort()).toEqual(stale.map((r) => r.id).sort())
+        expect(await store.get(late.id)).toEqual(late)
+        for (const [index, result] of sweeps.entries()) {
+          for (const id of result.closed) expect((await store.get(id))?.closedAt).toBe(`2026-03-15T00:00:0${index + 1}.000Z`)
+        }
+      })
     })
 
     it('refuses to re-initialise a store in another mode', async () => {

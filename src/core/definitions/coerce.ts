@@ -2,7 +2,7 @@
 // field's type or refuses them, naming the field and what it expects.
 import {InvalidDataError} from '../errors.js'
 import type {FieldValue} from '../model.js'
-import type {Definitions, FieldDefinition} from './model.js'
+import {type Definitions, type FieldDefinition, INT32} from './model.js'
 
 const INTEGER = /^[+-]?\d+$/
 const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/
@@ -16,10 +16,15 @@ export function coerceFieldValue(field: FieldDefinition, text: string): FieldVal
     case 'string':
     case 'date':
       return text
-    case 'integer':
-    case 'long': {
+    case 'integer': {
       const value = Number(trimmed)
-      if (!INTEGER.test(trimmed) || !Number.isSafeInteger(value)) throw refuse(field, text)
+      if (!INTEGER.test(trimmed) || value < INT32.min || value > INT32.max) throw refuse(field, text, `from ${INT32.min} to ${INT32.max}`)
+      return value
+    }
+    case 'long': {
+      // 64-bit in Context Service; JSON numbers are exact only up to 2^53, so ctx refuses beyond that rather than round.
+      const value = Number(trimmed)
+      if (!INTEGER.test(trimmed) || !Number.isSafeInteger(value)) throw refuse(field, text, `from ${Number.MIN_SAFE_INTEGER} to ${Number.MAX_SAFE_INTEGER}`)
       return value
     }
     case 'double': {
@@ -36,11 +41,13 @@ export function coerceFieldValue(field: FieldDefinition, text: string): FieldVal
   }
 }
 
-function refuse(field: FieldDefinition, text: string): InvalidDataError {
+function refuse(field: FieldDefinition, text: string, range?: string): InvalidDataError {
   const shown = text.length > 40 ? `${text.slice(0, 40)}…` : text
-  return new InvalidDataError(`field ${field.id} is ${article(field.dataType)} ${field.dataType}; "${shown}" is not`, {
+  const expected = `${article(field.dataType)} ${field.dataType}${range ? ` ${range}` : ''}`
+  return new InvalidDataError(`field ${field.id} takes ${expected}; "${shown}" is not`, {
     where: field.id,
-    hint: `Give ${field.id} ${field.dataType === 'boolean' ? 'true or false' : `a ${field.dataType} value`}.`,
+    hint: `Give ${field.id} ${field.dataType === 'boolean' ? 'true or false (yes/no, 1/0 also work)' : `${expected}`}.`,
+    details: {field: field.id, dataType: field.dataType, value: text},
   })
 }
 

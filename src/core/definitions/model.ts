@@ -44,6 +44,11 @@ export interface DefinitionsFile {
   fieldsets?: FieldsetDefinition[]
 }
 
+export type DefinitionKind = 'field' | 'fieldset'
+
+/** The range of the `integer` data type: 32-bit, as in Context Service. */
+export const INT32 = {min: -(2 ** 31), max: 2 ** 31 - 1} as const
+
 export const SCHEMAS_DIR = new URL('../../../schemas/', import.meta.url)
 
 let base: Definitions | undefined
@@ -56,8 +61,67 @@ export function baseDefinitions(): Definitions {
 
 export function indexDefinitions(file: DefinitionsFile): Definitions {
   const out: Definitions = {fields: {}, fieldsets: {}}
-  for (const field of file.fields ?? []) out.fields[field.id] = field
-  for (const fieldset of file.fieldsets ?? []) out.fieldsets[fieldset.id] = fieldset
+  for (const field of file.fields ?? []) out.fields[field.id] = canonicalField(field)
+  for (const fieldset of file.fieldsets ?? []) out.fieldsets[fieldset.id] = canonicalFieldset(fieldset)
+  return out
+}
+
+/** Whether `id` is a field shipped with ctx (in schemas/base-definitions.json). */
+export function isBaseField(id: string): boolean {
+  return Object.hasOwn(baseShipped().fields, id)
+}
+
+/** Whether `id` is a fieldset shipped with ctx (cisco.base.*). */
+export function isBaseFieldset(id: string): boolean {
+  return Object.hasOwn(baseShipped().fieldsets, id)
+}
+
+/** The shipped base definitions, shared and never to be mutated (callers get copies from baseDefinitions). */
+export function baseShipped(): Readonly<Definitions> {
+  if (!base) baseDefinitions()
+  return base!
+}
+
+/**
+ * A field in the one form ctx stores and compares: keys in schema order, defaults written out
+ * (searchable, enum `active`), so that `fields apply` of an equivalent file changes nothing.
+ */
+export function canonicalField(field: FieldDefinition): FieldDefinition {
+  const out: FieldDefinition = {
+    id: field.id,
+    dataType: field.dataType,
+    classification: field.classification,
+    searchable: field.searchable !== false,
+  }
+  if (field.translations !== undefined) out.translations = sortedRecord(field.translations)
+  if (field.description !== undefined) out.description = field.description
+  if (field.maxLength !== undefined) out.maxLength = field.maxLength
+  if (field.pattern !== undefined) out.pattern = field.pattern
+  if (field.enum !== undefined) {
+    out.enum = field.enum.map((item) => ({
+      value: item.value,
+      active: item.active !== false,
+      ...(item.translations === undefined ? {} : {translations: sortedRecord(item.translations)}),
+    }))
+  }
+  // required: false is the default; leaving it out keeps one form for the same meaning.
+  if (field.required) out.required = true
+  return out
+}
+
+/** A fieldset in the one form ctx stores and compares (inactiveFields always present). */
+export function canonicalFieldset(fieldset: FieldsetDefinition): FieldsetDefinition {
+  return {
+    id: fieldset.id,
+    ...(fieldset.description === undefined ? {} : {description: fieldset.description}),
+    fields: [...fieldset.fields],
+    inactiveFields: [...(fieldset.inactiveFields ?? [])],
+  }
+}
+
+function sortedRecord(record: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const key of Object.keys(record).sort()) out[key] = record[key]
   return out
 }
 
@@ -65,8 +129,8 @@ export function isSearchable(field: FieldDefinition | undefined): boolean {
   return field?.searchable !== false
 }
 
-/** The label of a field in the user's locale (LANG), falling back to en_US, any label, the id. */
-export function fieldLabel(field: FieldDefinition | undefined, fieldId: string, locale = userLocale()): string {
+/** The label of a field (or an enum value) in the user's locale (LANG), falling back to en_US, any label, the id. */
+export function fieldLabel(field: {translations?: Record<string, string>} | undefined, fieldId: string, locale = userLocale()): string {
   const translations = field?.translations
   if (!translations) return fieldId
   const language = locale.split('_')[0]

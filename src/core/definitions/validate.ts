@@ -1,26 +1,19 @@
 // Validation of object data against its fieldsets (DESIGN §1): each fieldset compiles to one JSON
 // Schema and one ajv validator, once per process and only when an object uses it.
-import {Ajv, type ErrorObject, type ValidateFunction} from 'ajv'
-import formatsModule from 'ajv-formats'
+import type {Ajv, ErrorObject, ValidateFunction} from 'ajv'
 import {InvalidDataError} from '../errors.js'
 import type {ContextObject, FieldValue} from '../model.js'
-import type {Definitions, FieldDefinition, FieldsetDefinition} from './model.js'
-
-const addFormats = ((formatsModule as unknown as {default?: typeof formatsModule}).default ?? formatsModule) as unknown as (
-  ajv: Ajv,
-  formats?: string[],
-) => Ajv
-
-const INT32 = {min: -(2 ** 31), max: 2 ** 31 - 1}
+import {createAjv} from './ajv.js'
+import {type Definitions, type FieldDefinition, type FieldsetDefinition, INT32} from './model.js'
 
 let ajv: Ajv | undefined
+/** Validators by the schema they were compiled from: a changed definition compiles anew, an unchanged one never. */
 const compiled = new Map<string, ValidateFunction>()
+/** The same validators by definitions object and fieldset id, so a bulk write does not rebuild schemas per object. */
+const byDefinitions = new WeakMap<Definitions, Map<string, ValidateFunction>>()
 
 function sharedAjv(): Ajv {
-  if (!ajv) {
-    ajv = new Ajv({allErrors: true, strict: true, useDefaults: false})
-    addFormats(ajv, ['date', 'date-time', 'regex'])
-  }
+  ajv ??= createAjv(['date', 'date-time'], {useDefaults: false})
   return ajv
 }
 
@@ -33,7 +26,7 @@ export interface FieldProblem {
 export function fieldSchema(field: FieldDefinition): Record<string, unknown> {
   switch (field.dataType) {
     case 'string': {
-      const active = field.enum?.filter((value) => value.active !== false).map((value) => value.value)
+      const active = activeEnumValues(field)
       return {
         type: 'string',
         ...(field.maxLength === undefined ? {} : {maxLength: field.maxLength}),
@@ -54,6 +47,10 @@ export function fieldSchema(field: FieldDefinition): Record<string, unknown> {
   }
 }
 
+function activeEnumValues(field: FieldDefinition): string[] | undefined {
+  return field.enum?.filter((value) => value.active !== false).map((value) => value.value)
+}
+
 /** The JSON Schema a fieldset compiles to: its active fields, and those it requires. */
 export function fieldsetSchema(fieldset: FieldsetDefinition, definitions: Definitions): Record<string, unknown> {
   const properties: Record<string, unknown> = {}
@@ -69,6 +66,9 @@ export function fieldsetSchema(fieldset: FieldsetDefinition, definitions: Defini
 
 /** One validator per fieldset and definition version, compiled on first use. */
 export function compileFieldset(fieldset: FieldsetDefinition, definitions: Definitions): ValidateFunction {
+  let mine = byDefinitions.get(definitions)
+  const known = mine?.get(fieldset.id)
+  if (known && definitions.fieldsets[fieldset.id] === fieldset) return known
   const schema = fieldsetSchema(fieldset, definitions)
   const key = JSON.stringify(schema)
   let validate = compiled.get(key)
@@ -76,13 +76,17 @@ export function compileFieldset(fieldset: FieldsetDefinition, definitions: Defin
     validate = sharedAjv().compile(schema)
     compiled.set(key, validate)
   }
+  if (definitions.fieldsets[fieldset.id] === fieldset) {
+    if (!mine) byDefinitions.set(definitions, (mine = new Map()))
+    mine.set(fieldset.id, validate)
+  }
   return validate
 }
 
 /**
  * Checks that every key of `object.data` belongs to one of its fieldsets and every value matches its
- * field. A key that is only in a fieldset's inactiveFields is accepted when `previous` already held
- * the same value (old data stays readable) and refused otherwise.
+ * field. Inactive things keep old data readable but take no new values: a key only in a fieldset's
+ * inactiveFields, or an inactive enum value, is accepted when `previous` already held the same value.
  */
 export function validateObjectData(object: ContextObject, definitions: Definitions, previous?: ContextObject | null): void {
   const problems: FieldProblem[] = []
@@ -91,7 +95,7 @@ export function validateObjectData(object: ContextObject, definitions: Definitio
   for (const id of object.fieldsets) {
     const fieldset = definitions.fieldsets[id]
     if (fieldset) fieldsets.push(fieldset)
-    else problems.push({field: 'fieldsets', message: `unknown fieldset "${id}"`})
+    else problems.push({field: 'fieldsets', message: `names unknown fieldset "${id}"`})
   }
 
   const slices = new Map<FieldsetDefinition, Record<string, FieldValue>>(fieldsets.map((fieldset) => [fieldset, {}]))
@@ -113,7 +117,11 @@ export function validateObjectData(object: ContextObject, definitions: Definitio
 
   for (const [fieldset, slice] of slices) {
     const validate = compileFieldset(fieldset, definitions)
-    if (!validate(slice)) problems.push(...(validate.errors ?? []).map((error) => describe(error, definitions)))
+    if (validate(slice)) continue
+    for (const error of validate.errors ?? []) {
+      const problem = describe(error, slice, definitions, previous)
+      if (problem && !problems.some((known) => known.field === problem.field)) problems.push(problem)
+    }
   }
 
   if (problems.length > 0) throw dataError(object, problems)
@@ -129,14 +137,25 @@ export function dataError(object: Pick<ContextObject, 'type' | 'id'>, problems: 
   })
 }
 
-function describe(error: ErrorObject, definitions: Definitions): FieldProblem {
-  if (error.keyword === 'required') {
-    return {field: String(error.params.missingProperty), message: 'is required'}
+/** One ajv error in the words of fields; null for an old inactive enum value that is still allowed. */
+function describe(error: ErrorObject, slice: Record<string, FieldValue>, definitions: Definitions, previous?: ContextObject | null): FieldProblem | null {
+  if (error.keyword === 'required') return {field: String(error.params.missingProperty), message: 'is required'}
+  if (error.keyword === 'additionalProperties') {
+    return {field: String(error.params.additionalProperty), message: 'has no definition in this store'}
   }
   const fieldId = error.instancePath.split('/')[1] ?? ''
   const field = definitions.fields[fieldId]
-  const expected = field ? expectation(field) : 'a valid value'
-  return {field: fieldId, message: `must be ${expected}`}
+  const value = slice[fieldId]
+  if (field && error.keyword === 'enum' && field.enum?.some((item) => item.value === value && item.active === false)) {
+    if (previous?.data[fieldId] === value) return null
+    return {field: fieldId, message: `value ${shown(value)} is inactive: it stays on old data but is not accepted as a new value`}
+  }
+  return {field: fieldId, message: `must be ${field ? expectation(field) : 'a valid value'}, not ${shown(value)}`}
+}
+
+function shown(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value)
+  return text.length > 60 ? `${text.slice(0, 59)}…` : text
 }
 
 /** What a field accepts, in words, for error messages. */
@@ -144,7 +163,7 @@ export function expectation(field: FieldDefinition): string {
   switch (field.dataType) {
     case 'string': {
       const parts = ['text']
-      const active = field.enum?.filter((value) => value.active !== false).map((value) => value.value)
+      const active = activeEnumValues(field)
       if (active) parts.push(`one of ${active.join(', ')}`)
       if (field.maxLength !== undefined) parts.push(`at most ${field.maxLength} characters`)
       if (field.pattern !== undefined) parts.push(`matching /${field.pattern}/`)

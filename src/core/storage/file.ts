@@ -7,7 +7,7 @@ import {dirname} from 'node:path'
 import {Low, type Adapter} from 'lowdb'
 import lockfile from 'proper-lockfile'
 import writeFileAtomic from 'write-file-atomic'
-import {ConflictError, StorageError} from '../errors.js'
+import {ConflictError, LockTimeoutError, StorageError} from '../errors.js'
 import type {ContextObject, ObjectType} from '../model.js'
 import type {Filter} from '../search/query.js'
 import {refuseFlush} from './memory.js'
@@ -184,7 +184,7 @@ async function acquireLock(path: string, timeout: number, onCompromised: (error:
       const code = (error as NodeJS.ErrnoException).code
       if (code !== 'ELOCKED') throw unavailable(path, 'lock', error as NodeJS.ErrnoException)
       if (Date.now() >= deadline) {
-        throw new StorageError(`${path} is locked by another ctx process and stayed locked for ${timeout / 1000} s`, {
+        throw new LockTimeoutError(`${path} is locked by another ctx process and stayed locked for ${timeout / 1000} s`, {
           hint: `If no other ctx is running, the lock ${path}.lock was left by a killed process and expires within 10 s; try again.`,
           where: path,
         })

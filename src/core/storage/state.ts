@@ -7,7 +7,12 @@ import {canonical, type ContextObject, LINK_ORDER, type ObjectType} from '../mod
 import {decodeCursor, encodeCursor, isAfter, newestFirst} from '../search/cursor.js'
 import {checkFilter, matcher} from '../search/evaluate.js'
 import type {Filter} from '../search/query.js'
-import {DEFAULT_PAGE, emptyCounts, type FindOptions, MAX_PAGE, type Page, type ScanOptions, type StoreMode, type StoreWriter} from './store.js'
+import {
+  type CloseStaleOptions,
+  type CloseStaleResult,
+  DEFAULT_PAGE,
+  emptyCounts,
+  type FindOptions, MAX_PAGE, type Page, type ScanOptions, type StoreMode, type StoreWriter} from './store.js'
 
 export const STORE_FORMAT = 'ctx-store'
 export const STORE_FORMAT_VERSION = 1
@@ -140,6 +145,18 @@ export class StateTransaction implements StoreWriter {
     this.changedDefinitions = structuredClone(definitions)
   }
 
+  async closeStaleRequests(options: CloseStaleOptions): Promise<CloseStaleResult> {
+    const cutoff = Date.parse(options.cutoff)
+    const {active, latest} = latestUpdates(this.objects())
+    const stale = active.filter((request) => latest.get(request.id)! < cutoff)
+    if (!options.dryRun) {
+      for (const request of stale) {
+        this.changes.set(request.id, canonical({...request, state: 'closed', closedAt: options.closedAt, closeReason: 'auto', lastUpdated: options.closedAt}))
+      }
+    }
+    return {closed: stale.map((request) => request.id).sort(), scanned: active.length}
+  }
+
   /** Applies the overlay to the state; returns whether anything changed. */
   commit(): boolean {
     if (!this.changed) return false
@@ -186,9 +203,9 @@ export class StateTransaction implements StoreWriter {
   }
 
   private *objects(): Iterable<ContextObject> {
-    for (const [id, object] of Object.entries(this.state.objects)) {
-      if (!this.changes.has(id)) yield object
-    }
+    const stored = this.state.objects
+    // for-in, not Object.entries: no [id, object] pair allocated per object on 100k-object scans.
+    for (const id in stored) if (!this.changes.has(id)) yield stored[id]
     for (const object of this.changes.values()) if (object) yield object
   }
 
@@ -197,6 +214,40 @@ export class StateTransaction implements StoreWriter {
     checkFilter(where, definitions)
     return matcher(where, definitions)
   }
+}
+
+/**
+ * The active requests and the latest update of every request (epoch ms), in one pass: each
+ * object's lastUpdated is credited to the request it is or is under. Comments on activities are
+ * credited after the pass, once every activity's request is known, so object order does not matter.
+ * A timestamp that does not parse counts as "now and forever": ctx never closes on data it cannot read.
+ */
+function latestUpdates(objects: Iterable<ContextObject>): {active: ContextObject[]; latest: Map<string, number>} {
+  const active: ContextObject[] = []
+  const latest = new Map<string, number>()
+  const requestOfActivity = new Map<string, string>()
+  const onOtherParents = new Map<string, number>()
+  const credit = (into: Map<string, number>, id: string, at: number) => {
+    const before = into.get(id)
+    if (before === undefined || at > before) into.set(id, at)
+  }
+  for (const object of objects) {
+    const parsed = Date.parse(object.lastUpdated)
+    const at = Number.isNaN(parsed) ? Number.POSITIVE_INFINITY : parsed
+    if (object.type === 'request') {
+      credit(latest, object.id, at)
+      if (object.state === 'active') active.push(object)
+    } else if (object.parentId === undefined) {
+      continue
+    } else if (object.type === 'activity') {
+      credit(latest, object.parentId, at)
+      requestOfActivity.set(object.id, object.parentId)
+    } else {
+      credit(onOtherParents, object.parentId, at)
+    }
+  }
+  for (const [parentId, at] of onOtherParents) credit(latest, requestOfActivity.get(parentId) ?? parentId, at)
+  return {active, latest}
 }
 
 /** Every object of a state in link order, then by created and id: the order of exports. */

@@ -58,7 +58,25 @@ export interface StoreReader {
   /** Objects matching `where`, newest lastUpdated first (ties by id, descending), keyset-paged. */
   find(options?: FindOptions): Promise<Page<ContextObject>>
   count(where?: Filter): Promise<number>
+  /** The store's field definitions; like every object a store returns, treat it as read-only. */
   definitions(): Promise<Definitions>
+}
+
+/** What `closeStaleRequests` is asked to do. */
+export interface CloseStaleOptions {
+  /** ISO instant: a request whose latest update is strictly before it is stale. */
+  cutoff: string
+  /** ISO instant written as the closed requests' closedAt and lastUpdated; after `cutoff`. */
+  closedAt: string
+  /** Work out and return what would close, writing nothing. */
+  dryRun?: boolean
+}
+
+export interface CloseStaleResult {
+  /** Ids of the requests closed (or, on a dry run, that would close), sorted ascending. */
+  closed: string[]
+  /** How many active requests were examined: every request whose state was `active`. */
+  scanned: number
 }
 
 export interface StoreWriter extends StoreReader {
@@ -72,6 +90,36 @@ export interface StoreWriter extends StoreReader {
   /** Removes objects by id and returns how many there were. */
   remove(ids: readonly string[]): Promise<number>
   putDefinitions(definitions: Definitions): Promise<void>
+  /**
+   * DESIGN rule 3, the auto-close sweep, as one set-based write (core's `sweepStale` calls it).
+   *
+   * A request's *latest update* is the greatest `lastUpdated`, compared as instants, among:
+   * the request itself; every object whose parentId is the request (its activities, and comments
+   * and feedback on it); every comment and feedback whose parentId is one of those activities.
+   * Objects that merely name the request's customer do not count.
+   *
+   * Every request with `state: 'active'` whose latest update is strictly before `cutoff` is
+   * replaced by a copy with `state: 'closed'`, `closeReason: 'auto'`, and `closedAt` and
+   * `lastUpdated` both set to `options.closedAt`; nothing else changes, no other object is written.
+   * Closed requests are never touched, so a second call closes nothing new and keeps the first
+   * `closedAt`. Writes earlier in the same transaction count (an activity inserted just before keeps
+   * its request open).
+   *
+   * Overlapping calls from different processes must close each request once: the file store gets
+   * that from its lock; Postgres from a conditional UPDATE (`... WHERE state = 'active' AND ...`,
+   * which READ COMMITTED re-checks on a row another transaction just closed). One statement will do:
+   *
+   *   UPDATE objects r SET state = 'closed', close_reason = 'auto', closed_at = $closedAt, last_updated = $closedAt
+   *    WHERE r.type = 'request' AND r.state = 'active' AND r.last_updated < $cutoff
+   *      AND NOT EXISTS (SELECT 1 FROM objects a WHERE a.parent_id = r.id AND a.last_updated >= $cutoff)
+   *      AND NOT EXISTS (SELECT 1 FROM objects a JOIN objects c ON c.parent_id = a.id
+   *                       WHERE a.parent_id = r.id AND a.type = 'activity' AND c.last_updated >= $cutoff)
+   *   RETURNING r.id
+   *
+   * with `scanned` from a count of active requests in the same transaction, and a SELECT of the same
+   * condition for `dryRun`. A lock wait past the adapter's timeout should throw LockTimeoutError.
+   */
+  closeStaleRequests(options: CloseStaleOptions): Promise<CloseStaleResult>
 }
 
 export interface Store extends StoreReader {

@@ -1,0 +1,18 @@
+// The one way ctx makes an ajv instance (with ajv-formats), shared by object-data validation and
+// the meta-schema checks of definitions.
+import {Ajv, type Options} from 'ajv'
+import formatsModule from 'ajv-formats'
+
+// ajv-formats is CommonJS; under NodeNext its default export arrives wrapped or not, depending on the loader.
+const addFormats = ((formatsModule as unknown as {default?: typeof formatsModule}).default ?? formatsModule) as unknown as (
+  ajv: Ajv,
+  formats?: string[],
+) => Ajv
+
+export type FormatName = 'date' | 'date-time' | 'regex'
+
+export function createAjv(formats: FormatName[], options: Options = {}): Ajv {
+  const ajv = new Ajv({allErrors: true, strict: true, ...options})
+  addFormats(ajv, formats)
+  return ajv
+}

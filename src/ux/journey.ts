@@ -1,0 +1,156 @@
+// The journey as a terminal timeline: one block per request (newest first), its activities under it
+// with a coloured media label, relative and absolute times, tags, notes, other fields by label (links
+// clickable where the terminal allows) and the comments on each.
+import {fieldLabel, type Definitions} from '../core/definitions/model.js'
+import type {Journey, JourneyEntry, JourneyGroup} from '../core/journey.js'
+import {type ContextObject, displayName, type MediaType} from '../core/model.js'
+import {color, formatValue} from './render.js'
+import {relativeTime, when} from './time.js'
+
+const MEDIA_COLOURS: Record<MediaType, (text: string) => string> = {
+  chat: color.cyan,
+  email: color.blue,
+  event: color.gray,
+  mobile: color.magentaBright,
+  social: color.magenta,
+  video: color.red,
+  voice: color.green,
+  web: color.yellow,
+}
+
+/** The media type as a fixed-width, coloured label. */
+export function mediaLabel(media: MediaType | undefined): string {
+  const text = (media ?? '?').toUpperCase().padEnd(6)
+  return media ? color.bold(MEDIA_COLOURS[media](text)) : text
+}
+
+/** Fields shown in the line of their own, not in the label list. */
+const BODY_FIELDS = new Set(['Context_Notes', 'Context_Title', 'Context_Description', 'Context_Comment', 'Context_DisplayName'])
+
+interface ViewContext {
+  definitions: Definitions
+  now: Date
+  width: number
+}
+
+export function journeyView(journey: Journey, definitions: Definitions, now: Date, width = terminalWidth()): string {
+  const context: ViewContext = {definitions, now, width}
+  const lines = [...customerHeader(journey)]
+  if (journey.groups.length === 0) {
+    const filtered = journey.filters.media.length > 0 || journey.filters.since !== null
+    lines.push('', color.dim(filtered ? 'Nothing matches these filters.' : 'No requests or activities yet.'))
+  }
+  for (const group of journey.groups) lines.push('', ...groupLines(group, context))
+  return lines.join('\n')
+}
+
+/** One request's block of the timeline; without its header, the body of `requests show`. */
+export function groupView(group: JourneyGroup, definitions: Definitions, now: Date, options: {header?: boolean; width?: number} = {}): string {
+  return groupLines(group, {definitions, now, width: options.width ?? terminalWidth()}, options.header ?? true).join('\n')
+}
+
+function customerHeader(journey: Journey): string[] {
+  const {customer, counts, filters} = journey
+  const contacts = ['Context_Work_Email', 'Context_Home_Email', 'Context_Work_Phone', 'Context_Mobile_Phone', 'Context_Home_Phone']
+    .map((key) => customer.data[key])
+    .filter((value): value is string => typeof value === 'string' && value !== '')
+  const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`
+  const summary = [
+    `${plural(counts.requests, 'request')}${counts.activeRequests > 0 ? ` (${color.green(`${counts.activeRequests} active`)})` : ''}`,
+    plural(counts.activities, 'activity').replace(/activitys$/, 'activities'),
+    plural(counts.comments, 'comment'),
+  ]
+  const narrowed = [
+    filters.media.length > 0 ? `media ${filters.media.join(', ')}` : '',
+    filters.since ? `since ${filters.since}` : '',
+    filters.requestId ? `request ${filters.requestId}` : '',
+  ].filter(Boolean)
+  return [
+    color.bold(displayName(customer)),
+    color.dim([...new Set(contacts)].concat(`customer ${customer.id}`).join(' · ')),
+    summary.join(' · ') + (narrowed.length > 0 ? color.dim(` — only ${narrowed.join(', ')}`) : ''),
+  ]
+}
+
+function groupLines(group: JourneyGroup, context: ViewContext, header = true): string[] {
+  const lines: string[] = []
+  const request = group.request
+  if (request && !header) {
+    for (const comment of group.comments) lines.push(...commentLines(comment, context, '  '))
+  } else if (request) {
+    const title = String(request.data.Context_Title ?? '(untitled request)')
+    const state =
+      request.state === 'closed'
+        ? color.dim(`CLOSED${request.closeReason ? ` (${request.closeReason})` : ''} ${request.closedAt ? relativeTime(request.closedAt, context.now) : ''}`.trim())
+        : color.green.bold('ACTIVE')
+    lines.push(`${color.bold('■')} ${color.bold(title)}  ${state}`)
+    lines.push(color.dim(`  request ${request.id} · opened ${when(request.created, context.now)}`))
+    if (request.data.Context_Description !== undefined) lines.push(...wrap(String(request.data.Context_Description), context.width, '  '))
+    for (const [key, value] of Object.entries(request.data)) {
+      if (!BODY_FIELDS.has(key)) lines.push(`  ${color.dim(`${fieldLabel(context.definitions.fields[key], key)}:`)} ${formatValue(value)}`)
+    }
+    for (const comment of group.comments) lines.push(...commentLines(comment, context, '  '))
+  } else {
+    lines.push(`${color.bold('■')} ${color.bold('Outside any request')}`)
+  }
+  if (group.activities.length === 0) lines.push(color.dim('  (no activities)'))
+  for (const entry of group.activities) lines.push(color.dim('  │'), ...activityLines(entry, context))
+  return lines
+}
+
+function activityLines(entry: JourneyEntry, context: ViewContext): string[] {
+  const {activity, comments} = entry
+  const bar = color.dim('  │ ')
+  const media = activity.mediaType
+  const bullet = media ? MEDIA_COLOURS[media]('●') : '●'
+  const tags = (activity.tags ?? []).map((tag) => color.cyan(`#${tag}`)).join(' ')
+  const lines = [`  ${bullet} ${mediaLabel(media)} ${when(activity.created, context.now)}${tags ? `  ${tags}` : ''}`]
+  if (activity.data.Context_Notes !== undefined) lines.push(...wrap(String(activity.data.Context_Notes), context.width, bar))
+  for (const [key, value] of Object.entries(activity.data)) {
+    if (!BODY_FIELDS.has(key)) lines.push(`${bar}${color.dim(`${fieldLabel(context.definitions.fields[key], key)}:`)} ${formatValue(value)}`)
+  }
+  for (const comment of comments) lines.push(...commentLines(comment, context, bar))
+  lines.push(`${bar}${color.dim(`activity ${activity.id}`)}`)
+  return lines
+}
+
+/** A comment (author, when, text) or a feedback rating, under whatever it is about. */
+export function commentLines(comment: ContextObject, context: Pick<ViewContext, 'now' | 'width'>, indent: string): string[] {
+  const author = String(comment.data.Context_DisplayName ?? 'someone')
+  if (comment.type === 'feedback') {
+    const rating = comment.data.Context_Rating
+    const scale = comment.data.Context_Rating_Scale
+    const head = `${indent}${color.yellow('★')} ${color.bold(`rated ${rating ?? '?'}${scale === undefined ? '' : `/${scale}`}`)} ${color.dim(relativeTime(comment.created, context.now))}`
+    const text = comment.data.Context_Rating_Comment
+    return text === undefined ? [head] : [head, ...wrap(String(text), context.width, `${indent}  `)]
+  }
+  const system = (comment.tags ?? []).includes('system')
+  const head = `${indent}${color.yellow('✎')} ${system ? color.dim(author) : color.bold(author)} ${color.dim(`· ${when(comment.created, context.now)}`)}`
+  return [head, ...wrap(String(comment.data.Context_Comment ?? ''), context.width, `${indent}  `)]
+}
+
+/** Plain text wrapped at word boundaries to the terminal width, each line after `indent`. */
+export function wrap(text: string, width: number, indent: string): string[] {
+  const room = Math.max(20, width - visibleLength(indent))
+  const out: string[] = []
+  for (const paragraph of text.split(/\r?\n/)) {
+    let line = ''
+    for (const word of paragraph.split(/\s+/).filter(Boolean)) {
+      if (line !== '' && line.length + 1 + word.length > room) {
+        out.push(line)
+        line = ''
+      }
+      line = line === '' ? word : `${line} ${word}`
+    }
+    out.push(line)
+  }
+  return out.map((line) => `${indent}${line}`.trimEnd())
+}
+
+function visibleLength(text: string): number {
+  return text.replace(/\u001B\[[0-9;]*m/g, '').length
+}
+
+export function terminalWidth(): number {
+  return Math.min(120, Math.max(40, process.stdout.columns ?? 100))
+}
