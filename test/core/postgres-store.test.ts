@@ -2,10 +2,8 @@
 // what a command meets on a database that is missing, empty, older or unreachable, concurrency,
 // and that search runs on indexes.
 import {afterEach, beforeEach, expect, it} from 'vitest'
-import {systemClock} from '../../src/core/clock.js'
-import {ConflictError, StorageError} from '../../src/core/errors.js'
+import {ConflictError, LockTimeoutError, StorageError} from '../../src/core/errors.js'
 import {parseQuery} from '../../src/core/search/query.js'
-import {openStore} from '../../src/core/storage/open.js'
 import {pgAddress, pgFailure} from '../../src/core/storage/postgres/connection.js'
 import {MIGRATIONS} from '../../src/core/storage/postgres/migrations/index.js'
 import {findStatement} from '../../src/core/storage/postgres/objects.js'
@@ -158,6 +156,26 @@ await describePostgres('the postgres:// store', () => {
     const results = await Promise.allSettled([edit(a, 'Lyon'), edit(b, 'Nice')])
     expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1)
     expect((results.find((result) => result.status === 'rejected') as PromiseRejectedResult).reason).toBeInstanceOf(ConflictError)
+  })
+
+  it('gives up with LockTimeoutError when another transaction holds a row past the lock timeout', async () => {
+    const store = await open()
+    await store.init('production')
+    const request = fixture('request', {created: '2026-01-01T00:00:00.000Z', lastUpdated: '2026-01-01T00:00:00.000Z'})
+    await store.transaction((tx) => tx.insert([request]))
+    const impatient = new PostgresStore(schema.url, {now, lockTimeoutMs: 200})
+    opened.push(impatient)
+    const error = await admin(async (client) => {
+      await client.query('BEGIN')
+      await client.query(`SELECT 1 FROM "${schema.schema}".ctx_objects WHERE id = $1 FOR UPDATE`, [request.id])
+      try {
+        return await impatient.transaction((tx) => tx.closeStaleRequests({cutoff: '2026-02-01T00:00:00.000Z', closedAt: now()})).catch((error: unknown) => error)
+      } finally {
+        await client.query('ROLLBACK')
+      }
+    })
+    expect(error).toBeInstanceOf(LockTimeoutError)
+    expect((await store.get(request.id))?.state).toBe('active')
   })
 
   it('keeps a customer’s objects under its key, and moves an activity’s comments with it', async () => {

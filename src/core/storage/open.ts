@@ -49,7 +49,7 @@ export async function openStore(url: string, options: OpenOptions): Promise<Stor
     }
     case 'postgres': {
       const {PostgresStore} = await import('./postgres/store.js')
-      return new PostgresStore(address.target, {now})
+      return new PostgresStore(address.target, {now, lockTimeoutMs: options.lockTimeoutMs})
     }
   }
 }

@@ -1,7 +1,7 @@
 // Connecting to PostgreSQL: the store URL turned into a small pool fit for a CLI, and every way a
 // connection can fail turned into an error that says what to do — never showing a password.
 import pg from 'pg'
-import {ConflictError, CtxError, InvalidDataError, StorageError, UsageError} from '../../errors.js'
+import {ConflictError, CtxError, InvalidDataError, LockTimeoutError, StorageError, UsageError} from '../../errors.js'
 import {redactUrl} from '../open.js'
 
 export interface PgAddress {
@@ -58,9 +58,11 @@ export function pgAddress(url: string): PgAddress {
 }
 
 /** Small on purpose: a CLI runs one command at a time; a scan and a transaction may overlap. */
-export function createPool(address: PgAddress): pg.Pool {
+export function createPool(address: PgAddress, lockTimeoutMs: number): pg.Pool {
   const pool = new pg.Pool({
     connectionString: address.connectionString,
+    // Like the file store's lock timeout: waiting on another transaction's locks ends in LockTimeoutError.
+    lock_timeout: lockTimeoutMs,
     max: 4,
     idleTimeoutMillis: 5000,
     connectionTimeoutMillis: 10_000,
@@ -116,6 +118,12 @@ export function pgFailure(error: unknown, address: PgAddress): unknown {
     case '22P05':
     case '22021':
       return new InvalidDataError(`PostgreSQL cannot store this text: ${err.message}`, {hint: 'Remove NUL characters (\\u0000) from values, ids and tags.', cause: error})
+    case '55P03':
+      return new LockTimeoutError(`another ctx process held a lock on ${address.location} past the lock timeout: ${err.message}`, {
+        hint: 'Try again when it is done; CTX_LOCK_TIMEOUT_MS sets how long to wait.',
+        where: address.location,
+        cause: error,
+      })
     case '40001':
     case '40P01':
       return new ConflictError('other ctx processes kept changing the same objects; this change was not made', {hint: 'Run the command again.', cause: error})

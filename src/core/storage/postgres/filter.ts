@@ -16,13 +16,17 @@ export class Params {
   }
 }
 
-/** Special keys stored as lower-cased columns. The others (id, externalId, tags, fieldsets) are terms. */
+/**
+ * Special keys compared on their column, lower-cased (through an index for the links). PostgreSQL's
+ * lower() folds ASCII as JavaScript does, which covers ctx's ids and enums; the other special keys
+ * (id, externalId, tags, fieldsets) are terms lower-cased in JavaScript.
+ */
 const COLUMNS: Partial<Record<SpecialKey, string>> = {
   type: 'o.type',
-  customerId: 'o.customer_id',
-  parentId: 'o.parent_id',
-  state: 'o.state',
-  mediaType: 'o.media_type',
+  customerId: 'lower(o.customer_id)',
+  parentId: 'lower(o.parent_id)',
+  state: 'lower(o.state)',
+  mediaType: 'lower(o.media_type)',
 }
 
 /** Whether compiling `filter` needs the definitions (field types, which fields are searchable). */

@@ -6,11 +6,12 @@ import type {ContextObject, ObjectType} from '../../model.js'
 import {decodeCursor, encodeCursor} from '../../search/cursor.js'
 import {checkFilter} from '../../search/evaluate.js'
 import type {Filter} from '../../search/query.js'
-import {DEFAULT_PAGE, type FindOptions, MAX_PAGE, type Page, type StoreReader, type StoreWriter} from '../store.js'
+import {type CloseStaleOptions, type CloseStaleResult, DEFAULT_PAGE, type FindOptions, MAX_PAGE, type Page, type StoreReader, type StoreWriter} from '../store.js'
 import {readDefinitions, writeDefinitions} from './definitions.js'
 import {compileFilter, needsDefinitions, Params} from './filter.js'
 import {customerKeys, objectRow, type ObjectRow} from './rows.js'
 import type {Queryable} from './schema.js'
+import {closeStaleRequests} from './sweep.js'
 
 /**
  * The columns of ctx_objects as json_to_recordset reads them from rows sent by `wire`. The body
@@ -18,8 +19,8 @@ import type {Queryable} from './schema.js'
  * object's strings, and text cannot hold the \u0000 that a field value may.
  */
 const ROW_TYPES = `customer_key text, id text, type text, customer_id text, parent_id text, state text, media_type text,
-  external_id text, created text, last_updated text, terms text[], phrases text[], numbers jsonb, body text`
-const COLUMNS = 'customer_key, id, type, customer_id, parent_id, state, media_type, external_id, created, last_updated, terms, phrases, numbers, body'
+  external_id text, created text, last_updated text, updated_at timestamptz, terms text[], phrases text[], numbers jsonb, body text`
+const COLUMNS = 'customer_key, id, type, customer_id, parent_id, state, media_type, external_id, created, last_updated, updated_at, terms, phrases, numbers, body'
 const SELECTED = COLUMNS.replace('body', 'body::json')
 
 function wire(rows: readonly ObjectRow[]): string {
@@ -137,8 +138,8 @@ export class PgWriter extends PgReader implements StoreWriter {
     // An activity moved to another customer: it and the comments under it are re-inserted under the
     // new key (a key is never updated in place, which a distributed table would refuse).
     const children = await this.db.query<{body: ContextObject}>(
-      'SELECT body FROM ctx_objects WHERE parent_id = $1 AND customer_id IS NULL AND customer_key = $2',
-      [object.id.toLowerCase(), stored.customer_key],
+      'SELECT body FROM ctx_objects WHERE lower(parent_id) = lower($1) AND parent_id = $1 AND customer_id IS NULL AND customer_key = $2',
+      [object.id, stored.customer_key],
     )
     const moved = [row, ...children.rows.map((child) => objectRow(child.body, key))]
     await this.db.query('DELETE FROM ctx_objects WHERE id = ANY($1::text[])', [moved.map((each) => each.id)])
@@ -155,6 +156,10 @@ export class PgWriter extends PgReader implements StoreWriter {
   async putDefinitions(definitions: Definitions): Promise<void> {
     await this.ensureStore()
     await writeDefinitions(this.db, definitions)
+  }
+
+  closeStaleRequests(options: CloseStaleOptions): Promise<CloseStaleResult> {
+    return closeStaleRequests(this.db, options)
   }
 
   /** Inserts rows a chunk per statement, skipping conflicts; returns the ids that went in. */

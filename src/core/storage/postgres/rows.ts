@@ -36,6 +36,8 @@ export interface ObjectRow {
   external_id: string | null
   created: string
   last_updated: string
+  /** lastUpdated as an instant, for the sweep; 'infinity' when it does not parse (never stale). */
+  updated_at: string
   terms: string[]
   phrases: string[]
   numbers: Record<string, number>
@@ -43,8 +45,8 @@ export interface ObjectRow {
 }
 
 /**
- * The row of an object. Link and enum columns hold values lower-cased as JavaScript lower-cases
- * them, because search compares them case-insensitively; the exact values live in `body`.
+ * The row of an object: its exact values in columns for links and SQL, and the lower-cased terms
+ * search compares case-insensitively, cut by the same tokenizer as every other adapter.
  */
 export function objectRow(object: ContextObject, customerKey: string): ObjectRow {
   const body = canonical(object)
@@ -68,18 +70,25 @@ export function objectRow(object: ContextObject, customerKey: string): ObjectRow
     customer_key: customerKey,
     id: body.id,
     type: body.type,
-    customer_id: body.customerId?.toLowerCase() ?? null,
-    parent_id: body.parentId?.toLowerCase() ?? null,
-    state: body.state?.toLowerCase() ?? null,
-    media_type: body.mediaType?.toLowerCase() ?? null,
+    customer_id: body.customerId ?? null,
+    parent_id: body.parentId ?? null,
+    state: body.state ?? null,
+    media_type: body.mediaType ?? null,
     external_id: body.externalId ?? null,
     created: body.created,
     last_updated: body.lastUpdated,
+    updated_at: instant(body.lastUpdated),
     terms: [...terms],
     phrases,
     numbers,
     body,
   }
+}
+
+/** An ISO instant as PostgreSQL reads it; a text Date.parse cannot read is later than everything. */
+export function instant(text: string): string {
+  const time = Date.parse(text)
+  return Number.isNaN(time) ? 'infinity' : new Date(time).toISOString()
 }
 
 /**

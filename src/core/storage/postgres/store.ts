@@ -16,6 +16,8 @@ import {installedVersion, migrate, type Migration, type Queryable} from './schem
 
 export interface PostgresStoreOptions {
   now: () => string
+  /** How long a statement waits for a lock another transaction holds (default 20 s): then LockTimeoutError. */
+  lockTimeoutMs?: number
   /** The schema versions this ctx knows; tests pass their own to exercise upgrades. */
   migrations?: readonly Migration[]
 }
@@ -43,7 +45,7 @@ export class PostgresStore implements Store {
     this.address = pgAddress(url)
     this.location = this.address.location
     this.migrations = options.migrations ?? MIGRATIONS
-    this.pool = createPool(this.address)
+    this.pool = createPool(this.address, options.lockTimeoutMs ?? 20_000)
   }
 
   private get version(): number {

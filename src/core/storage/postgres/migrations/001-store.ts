@@ -1,6 +1,8 @@
 // Version 1: the store (mode), the definitions, and the objects with an index for each way ctx
 // reads them. Every table that holds customer data has customer_key first in its primary key, so
 // the schema can be distributed by customer on Citus (see README, "PostgreSQL").
+import {baseDefinitions} from '../../../definitions/model.js'
+import {writeDefinitions} from '../definitions.js'
 import type {Migration} from '../schema.js'
 
 export const storeSchema: Migration = {
@@ -30,7 +32,8 @@ CREATE TABLE ctx_definitions (
 
 -- Text columns compare in "C" order, which is JavaScript's order for ctx's ids and ISO instants,
 -- so paging and ranges agree with the file store. body is json, not jsonb: it keeps the object's
--- text (key order, any character) exactly as written.
+-- text (key order, any character) exactly as written. updated_at is lastUpdated as an instant for
+-- the sweep ('infinity' when it does not parse); terms, phrases and numbers serve search.
 CREATE TABLE ctx_objects (
   customer_key text COLLATE "C" NOT NULL,
   id text COLLATE "C" NOT NULL,
@@ -42,6 +45,7 @@ CREATE TABLE ctx_objects (
   external_id text COLLATE "C",
   created text COLLATE "C" NOT NULL,
   last_updated text COLLATE "C" NOT NULL,
+  updated_at timestamptz NOT NULL,
   terms text[] COLLATE "C" NOT NULL,
   phrases text[] COLLATE "C" NOT NULL,
   numbers jsonb NOT NULL,
@@ -52,15 +56,13 @@ CREATE TABLE ctx_objects (
 CREATE UNIQUE INDEX ctx_objects_id ON ctx_objects (id);
 CREATE UNIQUE INDEX ctx_objects_external_id ON ctx_objects (type, external_id) WHERE external_id IS NOT NULL;
 CREATE INDEX ctx_objects_newest ON ctx_objects (last_updated, id);
-CREATE INDEX ctx_objects_by_customer ON ctx_objects (customer_id, last_updated, id) WHERE customer_id IS NOT NULL;
-CREATE INDEX ctx_objects_by_parent ON ctx_objects (parent_id, last_updated, id) WHERE parent_id IS NOT NULL;
+-- Search compares links case-insensitively (lower()); the sweep also joins children by lower(parent_id).
+CREATE INDEX ctx_objects_by_customer ON ctx_objects (lower(customer_id), last_updated, id) WHERE customer_id IS NOT NULL;
+CREATE INDEX ctx_objects_by_parent ON ctx_objects (lower(parent_id), last_updated, id) WHERE parent_id IS NOT NULL;
 CREATE INDEX ctx_objects_link_order ON ctx_objects (type, created, id);
-CREATE INDEX ctx_objects_active_requests ON ctx_objects (last_updated) WHERE type = 'request' AND state = 'active';
+CREATE INDEX ctx_objects_active_requests ON ctx_objects (updated_at) WHERE type = 'request' AND state = 'active';
 CREATE INDEX ctx_objects_terms ON ctx_objects USING gin (terms);
 `,
-  async after(client) {
-    const {writeDefinitions} = await import('../definitions.js')
-    const {baseDefinitions} = await import('../../../definitions/model.js')
-    await writeDefinitions(client, baseDefinitions())
-  },
+  // Every new store starts with the base definitions (DESIGN §1).
+  after: (client) => writeDefinitions(client, baseDefinitions()),
 }
