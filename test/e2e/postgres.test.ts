@@ -3,7 +3,7 @@
 import {afterEach, beforeEach, expect, it} from 'vitest'
 import {fixture} from '../contract/store-contract.js'
 import {expectRun, type Sandbox, sandbox} from '../helpers/cli.js'
-import {describePostgres, PG_URL, testSchema} from '../helpers/postgres.js'
+import {admin, describePostgres, PG_URL, testSchema} from '../helpers/postgres.js'
 import {readStore, seedStore} from '../helpers/store.js'
 
 await describePostgres('ctx on postgres://', () => {
@@ -61,6 +61,34 @@ await describePostgres('ctx on postgres://', () => {
     const absent = await expectRun(box, ['customers', 'search', 'x', '--store', missing.toString(), '--json'], 7)
     expect(absent.stderr).toContain('"no_such_ctx_database" does not exist')
     for (const result of [unreachable, absent]) expect(result.stdout + result.stderr).not.toContain('Secret-Pw')
+  })
+
+  it('sweeps with overlapping runs closing each stale request once, and exits 4 when a lock is held past the timeout', async () => {
+    const now = '2026-03-20T12:00:00.000Z'
+    const customer = fixture('customer')
+    const old = {created: '2026-03-01T00:00:00.000Z', lastUpdated: '2026-03-01T00:00:00.000Z'}
+    const stale = Array.from({length: 20}, () => fixture('request', {customerId: customer.id, ...old}))
+    const fresh = fixture('request', {customerId: customer.id, created: old.created, lastUpdated: '2026-03-19T00:00:00.000Z'})
+    await run(['store', 'init'])
+    await seedStore(schema.url, [customer, ...stale, fresh])
+    const held = stale[0]
+    const timedOut = await admin(async (client) => {
+      await client.query('BEGIN')
+      await client.query(`SELECT 1 FROM "${schema.schema}".ctx_objects WHERE id = $1 FOR UPDATE`, [held.id])
+      try {
+        return await expectRun(box, ['sweep', '--store', schema.url, '--json'], 4, {now, env: {CTX_LOCK_TIMEOUT_MS: '300'}})
+      } finally {
+        await client.query('ROLLBACK')
+      }
+    })
+    expect(timedOut.json.error.code).toBe('CONFLICT')
+    expect((await readStore(schema.url)).filter((object) => object.state === 'closed')).toEqual([])
+    const sweeps = await Promise.all([1, 2, 3].map(() => expectRun(box, ['sweep', '--store', schema.url, '--json'], 0, {now})))
+    const closed = sweeps.flatMap((result) => result.json.closed as string[])
+    expect(closed.sort()).toEqual(stale.map((request) => request.id).sort())
+    const requests = (await readStore(schema.url)).filter((object) => object.type === 'request')
+    expect(requests.filter((request) => request.state === 'closed' && request.closeReason === 'auto')).toHaveLength(20)
+    expect(requests.find((request) => request.id === fresh.id)?.state).toBe('active')
   })
 
   it('migrates file → postgres → file with verified counts and checksums, and refuses a non-empty target', async () => {
