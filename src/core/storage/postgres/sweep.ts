@@ -11,16 +11,14 @@ import type {Queryable} from './schema.js'
  * same crediting as the in-memory sweep. Children are found through lower(parent_id), then
  * compared exactly.
  */
-const STALE = `
-  SELECT r.id FROM ctx_objects r
-  WHERE r.type = 'request' AND r.state = 'active' AND r.updated_at < $1
-    AND NOT EXISTS (
-      SELECT 1 FROM ctx_objects a
-      WHERE lower(a.parent_id) = lower(r.id) AND a.parent_id = r.id AND a.type <> 'request' AND a.updated_at >= $1)
-    AND NOT EXISTS (
-      SELECT 1 FROM ctx_objects a JOIN ctx_objects c ON lower(c.parent_id) = lower(a.id) AND c.parent_id = a.id
-      WHERE lower(a.parent_id) = lower(r.id) AND a.parent_id = r.id AND a.type = 'activity'
-        AND c.type NOT IN ('request', 'activity') AND c.updated_at >= $1)`
+const STALE = `r.type = 'request' AND r.state = 'active' AND r.updated_at < $1
+  AND NOT EXISTS (
+    SELECT 1 FROM ctx_objects a
+    WHERE lower(a.parent_id) = lower(r.id) AND a.parent_id = r.id AND a.type <> 'request' AND a.updated_at >= $1)
+  AND NOT EXISTS (
+    SELECT 1 FROM ctx_objects a JOIN ctx_objects c ON lower(c.parent_id) = lower(a.id) AND c.parent_id = a.id
+    WHERE lower(a.parent_id) = lower(r.id) AND a.parent_id = r.id AND a.type = 'activity'
+      AND c.type NOT IN ('request', 'activity') AND c.updated_at >= $1)`
 
 /**
  * The closed request's body: the stored one with state, lastUpdated, closedAt and closeReason
@@ -28,7 +26,7 @@ const STALE = `
  */
 const CLOSED_BODY = `(
   SELECT json_object_agg(k, v ORDER BY array_position($3::text[], k)) FROM (
-    SELECT key, value FROM json_each(o.body) WHERE key NOT IN ('state', 'lastUpdated', 'closedAt', 'closeReason')
+    SELECT key, value FROM json_each(r.body) WHERE key NOT IN ('state', 'lastUpdated', 'closedAt', 'closeReason')
     UNION ALL VALUES ('state', to_json('closed'::text)), ('lastUpdated', to_json($2::text)), ('closedAt', to_json($2::text)), ('closeReason', to_json('auto'::text))
   ) AS pairs(k, v))`
 
@@ -37,10 +35,10 @@ export async function closeStaleRequests(db: Queryable, options: CloseStaleOptio
   const counted = await db.query<{count: string}>(`SELECT count(*) AS count FROM ctx_objects WHERE type = 'request' AND state = 'active'`)
   const scanned = Number(counted.rows[0].count)
   const {rows} = options.dryRun
-    ? await db.query<{id: string}>(STALE, [cutoff])
+    ? await db.query<{id: string}>(`SELECT r.id FROM ctx_objects r WHERE ${STALE}`, [cutoff])
     : await db.query<{id: string}>(
-        `UPDATE ctx_objects o SET state = 'closed', last_updated = $2, updated_at = $4::timestamptz, body = ${CLOSED_BODY}
-         FROM (${STALE}) AS stale WHERE o.id = stale.id RETURNING o.id`,
+        `UPDATE ctx_objects r SET state = 'closed', last_updated = $2, updated_at = $4::timestamptz, body = ${CLOSED_BODY}
+         WHERE ${STALE} RETURNING r.id`,
         [cutoff, options.closedAt, OBJECT_KEYS, instant(options.closedAt)],
       )
   return {closed: rows.map((row) => row.id).sort(), scanned}
