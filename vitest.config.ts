@@ -2,8 +2,15 @@ import {defineConfig} from 'vitest/config'
 import {postgresAvailable} from './test/helpers/postgres.js'
 
 // End-to-end suites about one store in particular, not about what a user does with any store.
-// (sweep.test.ts checks the store file's bytes and its lock; test/e2e/postgres.test.ts sweeps on Postgres.)
-const STORE_SPECIFIC = ['test/e2e/cli.test.ts', 'test/e2e/file-store-safety.test.ts', 'test/e2e/sweep.test.ts', 'test/e2e/postgres.test.ts']
+// sweep.test.ts and import-export.test.ts compare the store file's bytes and wait for its lock file;
+// test/e2e/postgres.test.ts sweeps and imports on Postgres.
+const STORE_SPECIFIC = [
+  'test/e2e/cli.test.ts',
+  'test/e2e/file-store-safety.test.ts',
+  'test/e2e/sweep.test.ts',
+  'test/e2e/import-export.test.ts',
+  'test/e2e/postgres.test.ts',
+]
 
 // Two cores: end-to-end tests spawn the CLI, so keep to two workers and give spawned runs room.
 // Every test runs once; the end-to-end suites run a second time on PostgreSQL (DESIGN §3), each

@@ -22,7 +22,7 @@ export default class Migrate extends CtxCommand<typeof Migrate> {
     from: Flags.string({summary: 'The store to copy from (a .json path, file:PATH or postgres://…).', required: true}),
     to: Flags.string({summary: 'The store to copy into; must be empty unless --upsert.', required: true}),
     upsert: Flags.boolean({summary: 'Copy into a store that holds objects: replace those with the same ids, keep the others.'}),
-    'batch-size': Flags.integer({summary: 'Objects per transaction.', default: 1000, min: 1, max: 10_000}),
+    'batch-size': Flags.integer({summary: 'Objects per transaction (default: 1000; a file target takes all in one).', min: 1, max: 10_000}),
   }
 
   async run(): Promise<MigrateCommandResult> {
@@ -35,7 +35,7 @@ export default class Migrate extends CtxCommand<typeof Migrate> {
         upsert: this.flags.upsert,
         batchSize: this.flags['batch-size'],
         clock: this.clock,
-        onProgress: (copied, total) => progress.update(copied, total),
+        onProgress: (copied, total) => progress.update(copied, total > 0 ? copied / total : null),
       })
     } finally {
       progress.stop()

@@ -9,7 +9,8 @@ import {resolveLinks} from './links.js'
 import {BASE_FIELDSET, type ContextObject, displayName, isMediaType, MEDIA_TYPES, type MediaType} from './model.js'
 import {applyChanges, checkObject, type DataChanges, nextTimestamp, requireObject, type Session} from './objects.js'
 import {checkLastUpdated, requireChangeable, touchRequest} from './changes.js'
-import {allOf, equals, type Filter, parseQuery} from './search/query.js'
+import {allOf, equals, type Filter} from './search/query.js'
+import {searchObjects} from './search/search.js'
 import type {Page} from './storage/store.js'
 
 /** The named flags of `activities add/update` and the fields they set. */
@@ -138,15 +139,14 @@ export interface ActivityFilters {
 export async function listActivities(session: Session, filters: ActivityFilters): Promise<Page<ContextObject>> {
   if (filters.customerId !== undefined) await requireObject(session.store, filters.customerId, 'customer')
   if (filters.requestId !== undefined) await requireObject(session.store, filters.requestId, 'request')
-  const where = allOf(
+  const scope = allOf(
     equals('type', 'activity'),
     filters.customerId === undefined ? null : equals('customerId', filters.customerId),
     filters.requestId === undefined ? null : equals('parentId', filters.requestId),
     mediaFilter(filters.media),
     ...parseTags(filters.tags ?? []).map((tag) => equals('tags', tag.toLowerCase())),
-    filters.query === undefined ? null : parseQuery(filters.query),
   )
-  return session.store.find({where: where ?? undefined, limit: filters.limit, cursor: filters.cursor})
+  return searchObjects(session.store, filters.query, {scope, limit: filters.limit, cursor: filters.cursor})
 }
 
 /** Any of the media types given (none: no filter). */

@@ -4,7 +4,8 @@ import {ConflictError} from './errors.js'
 import {newId} from './ids.js'
 import {BASE_FIELDSET, type ContextObject, type ObjectType} from './model.js'
 import {applyChanges, checkObject, collect, type DataChanges, findAll, nextTimestamp, requireObject, type Session} from './objects.js'
-import {allOf, equals, parseQuery} from './search/query.js'
+import {allOf, equals} from './search/query.js'
+import {searchObjects} from './search/search.js'
 import type {Page} from './storage/store.js'
 
 /** The named flags of `customers create/update` and the fields they set. */
@@ -100,7 +101,7 @@ export async function deleteCustomer(session: Session, id: string): Promise<Dele
 
 /** `customers search`: the search language with `type:customer` added. */
 export async function searchCustomers(session: Session, query: string, page: {limit?: number; cursor?: string | null}): Promise<Page<ContextObject>> {
-  return session.store.find({where: allOf(equals('type', 'customer'), parseQuery(query)) ?? undefined, ...page})
+  return searchObjects(session.store, query, {scope: equals('type', 'customer'), ...page})
 }
 
 export interface RecentCustomer {

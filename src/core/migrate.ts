@@ -1,6 +1,6 @@
 // `ctx migrate`: copies a whole store to another (any adapter to any adapter), streaming in link
 // order in batches — each batch one transaction, so a failure leaves only whole batches behind (one
-// transaction in all for a file target, which rewrites itself on each) — then reads the target back
+// transaction in all where the target says so: a file rewrites itself on each) — then reads the target back
 // and proves it holds what the source held: counts and a checksum per type.
 import {createHash} from 'node:crypto'
 import type {Clock} from './clock.js'
@@ -87,8 +87,8 @@ async function copyStore(source: Store, target: Store, options: MigrateOptions, 
     copied += batch.length
     options.onProgress?.(copied, Math.max(total, copied))
   }
-  const batches = source.scan({batchSize: options.batchSize ?? 1000})
-  if (target.capabilities.rewritesWholeStore) {
+  const batches = source.scan({batchSize: options.batchSize ?? Math.min(target.capabilities.importBatchSize, 1000)})
+  if (!Number.isFinite(target.capabilities.importBatchSize)) {
     await target.transaction(async (tx) => {
       for await (const batch of batches) await copy(tx, batch)
     })

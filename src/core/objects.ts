@@ -53,8 +53,11 @@ export function collectChanges(
 }
 
 /** Validates data against the fieldsets (ajv, loaded only by commands that write) and the size limit. */
+let validation: Promise<typeof import('./definitions/validate.js')> | undefined
+
 export async function checkObject(object: ContextObject, definitions: Definitions, previous?: ContextObject | null): Promise<void> {
-  const {validateObjectData} = await import('./definitions/validate.js')
+  // The module promise is kept: an import checks every row, and import() per call costs a loader round trip.
+  const {validateObjectData} = await (validation ??= import('./definitions/validate.js'))
   validateObjectData(object, definitions, previous)
   assertWithinSizeLimit(object)
 }

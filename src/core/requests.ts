@@ -7,7 +7,8 @@ import {customerJourney, type JourneyGroup} from './journey.js'
 import {resolveLinks} from './links.js'
 import {BASE_FIELDSET, type ContextObject, type RequestState} from './model.js'
 import {applyChanges, checkObject, type DataChanges, nextTimestamp, requireObject, type Session} from './objects.js'
-import {allOf, equals, parseQuery} from './search/query.js'
+import {allOf, equals} from './search/query.js'
+import {searchObjects} from './search/search.js'
 import type {Page} from './storage/store.js'
 
 /** The named flags of `requests open/update` and the fields they set. */
@@ -69,13 +70,12 @@ export interface RequestFilters {
 /** Requests newest lastUpdated first, filtered by customer, state and the search language. */
 export async function listRequests(session: Session, filters: RequestFilters): Promise<Page<ContextObject>> {
   if (filters.customerId !== undefined) await requireObject(session.store, filters.customerId, 'customer')
-  const where = allOf(
+  const scope = allOf(
     equals('type', 'request'),
     filters.customerId === undefined ? null : equals('customerId', filters.customerId),
     filters.state === undefined ? null : equals('state', filters.state),
-    filters.query === undefined ? null : parseQuery(filters.query),
   )
-  return session.store.find({where: where ?? undefined, limit: filters.limit, cursor: filters.cursor})
+  return searchObjects(session.store, filters.query, {scope, limit: filters.limit, cursor: filters.cursor})
 }
 
 export interface RequestUpdate {

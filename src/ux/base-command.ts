@@ -86,6 +86,11 @@ export abstract class CtxCommand<T extends typeof Command = typeof Command> exte
     if (!(await confirm({message: question, default: false}))) throw new UsageError('cancelled; nothing was changed')
   }
 
+  /** Ends with exit 6 (partial success, DESIGN §5) after the result is printed: an import with rejected rows. */
+  protected partialSuccess(): void {
+    process.exitCode = ExitCode.partial
+  }
+
   protected override logJson(json: unknown): void {
     process.stdout.write(`${JSON.stringify(json, null, 2)}\n`)
   }

@@ -1,31 +1,36 @@
-// A progress bar on stderr for long work, shown only to a person: when stderr is a terminal and
-// --json is off. Redrawn at most ten times a second; `stop` clears it before anything else prints.
+// A one-line progress bar on stderr for long imports and exports: done/total as a bar when the
+// total is known, the count, the rate and anything extra (rejected rows). Drawn only on a terminal
+// and never under --json; redrawn at most ten times a second; stop() clears the line.
+const WIDTH = 24
+const REDRAW_MS = 100
+
 export interface Progress {
-  update(done: number, total: number): void
+  /** `fraction` of the work done (0..1) when known, `count` items so far, `extra` shown after the rate. */
+  update(count: number, fraction: number | null, extra?: string): void
   stop(): void
 }
 
-const SILENT: Progress = {update: () => undefined, stop: () => undefined}
-
 export function progressBar(label: string, enabled: boolean, stream: NodeJS.WriteStream = process.stderr): Progress {
-  if (!enabled || !stream.isTTY) return SILENT
+  if (!enabled || !stream.isTTY) return {update() {}, stop() {}}
+  const started = Date.now()
   let drawn = 0
-  let shown = false
+  let visible = false
   return {
-    update(done, total) {
+    update(count, fraction, extra) {
       const now = Date.now()
-      if (now - drawn < 100 && done < total) return
+      if (now - drawn < REDRAW_MS) return
       drawn = now
-      shown = true
-      const width = 30
-      const share = total > 0 ? Math.min(1, done / total) : 1
-      const filled = Math.round(share * width)
-      const bar = `${'█'.repeat(filled)}${'░'.repeat(width - filled)}`
-      stream.write(`\r${label} ${bar} ${Math.floor(share * 100)}% ${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')}`)
+      const seconds = Math.max((now - started) / 1000, 0.001)
+      const bar =
+        fraction === null ? '' : `[${'#'.repeat(Math.round(Math.min(1, fraction) * WIDTH)).padEnd(WIDTH, '-')}] ${Math.floor(Math.min(1, fraction) * 100)}% `
+      const rate = `${Math.round(count / seconds).toLocaleString('en-US')}/s`
+      const line = `${label} ${bar}${count.toLocaleString('en-US')} rows · ${rate}${extra ? ` · ${extra}` : ''}`
+      stream.write(`\r${line.slice(0, (stream.columns ?? 100) - 1)}\u001B[K`)
+      visible = true
     },
     stop() {
-      if (shown) stream.write('\r\u001B[2K')
-      shown = false
+      if (visible) stream.write('\r\u001B[K')
+      visible = false
     },
   }
 }

@@ -88,3 +88,8 @@ export function objectListTable(objects: readonly ContextObject[]): string {
   }
   return rows.toString()
 }
+
+/** The line under a page that has a following one. */
+export function nextPageHint(next: string): string {
+  return color.dim(`More: repeat with --cursor ${next}`)
+}

@@ -231,6 +231,10 @@ export function storeContract(name: string, factory: StoreFactory): void {
       expect((await store.info()).counts.customer).toBe(1)
     })
 
+    it('declares how many rows an import commits per transaction', () => {
+      expect(store.capabilities.importBatchSize).toBeGreaterThanOrEqual(1)
+    })
+
     describe('closeStaleRequests (the auto-close sweep, DESIGN rule 3)', () => {
       const cutoff = '2026-03-10T00:00:00.000Z'
       const closedAt = '2026-03-15T00:00:00.000Z'

@@ -70,29 +70,6 @@ describe('migrateStore', () => {
     expect(stored.find((object) => object.id === customer.id)).toEqual(customer)
   })
 
-  it('fails verification (exit 7) when something else writes to the target during the copy', async () => {
-    const from = join(dir, 'from.json')
-    await seedStore(from, journey())
-    const to = `memory:migrate-${process.pid}-${named++}`
-    const target = await openStore(to, {clock: systemClock})
-    let interfered = false
-    const error = await migrateStore({
-      from,
-      to,
-      clock: systemClock,
-      batchSize: 1,
-      onProgress: () => {
-        if (!interfered) void target.transaction((tx) => tx.insert([fixture('customer')]))
-        interfered = true
-      },
-    }).then(
-      () => null,
-      (error: unknown) => error as StorageError,
-    )
-    expect(error).toBeInstanceOf(StorageError)
-    expect(error?.details).toMatchObject({verified: false, counts: {customer: {source: 1, target: 2}}})
-  })
-
   it('refuses a source that holds no store, and the same store as source and target', async () => {
     await expect(migrateStore({from: join(dir, 'none.json'), to: join(dir, 'to.json'), clock: systemClock})).rejects.toBeInstanceOf(NotFoundError)
     const same = join(dir, 'same.json')
@@ -123,6 +100,27 @@ await describePostgres('migrateStore with PostgreSQL', () => {
     expect(again.checksums).toEqual(there.checksums)
     expect(await readStore(back)).toEqual(await readStore(from))
     expect((await (await openStore(back, {clock: systemClock})).info()).mode).toBe('lab')
+  })
+
+  it('fails verification (exit 7) when something else changes the target during the copy', async () => {
+    const from = join(dir, 'from.json')
+    await seedStore(from, [...journey(), ...journey()])
+    let batches = 0
+    const error = await migrateStore({
+      from,
+      to: schema.url,
+      clock: systemClock,
+      batchSize: 1,
+      // Inside the second batch's transaction: another client deletes the customer the first one committed.
+      onProgress: () => {
+        if (++batches === 2) execFileSync('psql', [PG_URL, '-qAtc', `DELETE FROM "${schema.schema}".ctx_objects WHERE type = 'customer'`])
+      },
+    }).then(
+      () => null,
+      (error: unknown) => error as StorageError,
+    )
+    expect(error).toBeInstanceOf(StorageError)
+    expect(error?.details).toMatchObject({verified: false, counts: {customer: {source: 2, target: 1}}})
   })
 
   it('leaves only whole batches in the target when its connection is terminated midway (exit 7)', async () => {

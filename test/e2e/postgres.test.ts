@@ -1,10 +1,16 @@
 // PostgreSQL through the built CLI: store administration, what a user sees when the database is
-// missing, empty or unreachable (exit 7, never a password), and `ctx migrate` both ways.
+// missing, empty or unreachable (exit 7, never a password), the sweep and imports where the file
+// store's suites look at its file, and `ctx migrate` both ways.
+import {spawn} from 'node:child_process'
+import {readFileSync, writeFileSync} from 'node:fs'
+import {join} from 'node:path'
 import {afterEach, beforeEach, expect, it} from 'vitest'
 import {fixture} from '../contract/store-contract.js'
-import {expectRun, type Sandbox, sandbox} from '../helpers/cli.js'
+import {BIN, expectRun, type Sandbox, sandbox} from '../helpers/cli.js'
 import {admin, describePostgres, PG_URL, testSchema} from '../helpers/postgres.js'
 import {readStore, seedStore} from '../helpers/store.js'
+
+const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'import')
 
 await describePostgres('ctx on postgres://', () => {
   let box: Sandbox
@@ -89,6 +95,41 @@ await describePostgres('ctx on postgres://', () => {
     const requests = (await readStore(schema.url)).filter((object) => object.type === 'request')
     expect(requests.filter((request) => request.state === 'closed' && request.closeReason === 'auto')).toHaveLength(20)
     expect(requests.find((request) => request.id === fresh.id)?.state).toBe('active')
+  })
+
+  it('imports a CSV and exports it again; a malformed file changes nothing (exit 5)', async () => {
+    await run(['store', 'init'])
+    const imported = await run(['import', join(FIXTURES, 'utf8-names.csv'), '--type', 'customer', '--json'])
+    expect(imported.json).toMatchObject({read: 3, created: 3, rejected: 0})
+    const before = await readStore(schema.url)
+    await run(['import', join(FIXTURES, 'unclosed-quote.csv'), '--type', 'customer'], 5)
+    expect(await readStore(schema.url)).toEqual(before)
+    const out = join(box.dir, 'all.jsonl')
+    await run(['export', '-o', out])
+    expect(readFileSync(out, 'utf8').trim().split('\n').map((line) => JSON.parse(line))).toEqual(before)
+  })
+
+  it('keeps whole batches of an import killed mid-way, and finishes it on a re-run with --upsert', async () => {
+    await run(['store', 'init'])
+    const rows = 20_000
+    const file = join(box.dir, 'big.csv')
+    writeFileSync(file, ['externalId,Context_First_Name', ...Array.from({length: rows}, (_, index) => `k-${index},Name ${index}`)].join('\n') + '\n')
+    const child = spawn(process.execPath, [BIN, 'import', file, '--type', 'customer', '--upsert', '--store', schema.url], {env: box.env, stdio: 'ignore'})
+    const exited = new Promise((resolve) => child.on('exit', resolve))
+    const landed = () => admin(async (client) => Number((await client.query(`SELECT count(*) AS n FROM "${schema.schema}".ctx_objects`)).rows[0].n))
+    while ((await landed()) === 0 && child.exitCode === null) await new Promise((resolve) => setTimeout(resolve, 20))
+    child.kill('SIGKILL')
+    await exited
+    const kept = await landed()
+    expect(kept).toBeGreaterThan(0)
+    expect(kept).toBeLessThan(rows)
+    expect(kept % 1000).toBe(0)
+    const again = await run(['import', file, '--type', 'customer', '--upsert', '--json'])
+    expect(again.json.read).toBe(rows)
+    expect(again.json.created + again.json.unchanged).toBe(rows)
+    const stored = await readStore(schema.url)
+    expect(new Set(stored.map((object) => object.externalId)).size).toBe(rows)
+    expect(stored).toHaveLength(rows)
   })
 
   it('migrates file → postgres → file with verified counts and checksums, and refuses a non-empty target', async () => {

@@ -5,7 +5,7 @@ import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
-import {sandboxStore, storeReady} from './postgres.js'
+import {sandboxStore} from './postgres.js'
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 export const BIN = join(ROOT, 'bin', 'run.js')
@@ -54,10 +54,8 @@ export function sandbox(prefix = 'ctx-test-'): Sandbox {
     dir,
     env,
     storePath,
-    run: async (args, options = {}) => {
-      await storeReady(storePath)
-      return runCli(args, {...options, env: {...env, CTX_STORE: storePath, ...(options.now ? {CTX_NOW: options.now} : {}), ...options.env}})
-    },
+    run: (args, options = {}) =>
+      runCli(args, {...options, env: {...env, CTX_STORE: storePath, ...(options.now ? {CTX_NOW: options.now} : {}), ...options.env}}),
     cleanup: () => {
       rmSync(dir, {recursive: true, force: true})
       return postgres?.drop()

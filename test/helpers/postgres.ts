@@ -1,6 +1,8 @@
 // PostgreSQL for tests: the server of CTX_TEST_PG_URL, a schema of its own for each store a test
 // makes (dropped afterwards), and the rule of DESIGN §3 — skipped with a printed notice when no
 // server answers, except under CI=true, where that is a failure.
+import {execFileSync} from 'node:child_process'
+import {fileURLToPath} from 'node:url'
 import pg from 'pg'
 import {describe, it} from 'vitest'
 
@@ -51,41 +53,23 @@ export async function testSchema(label = 'test'): Promise<{url: string; schema: 
   }
 }
 
-const preparing = new Map<string, Promise<void>>()
+const BIN = fileURLToPath(new URL('../../bin/run.js', import.meta.url))
 
 /**
- * A store for one sandbox when the e2e suites run on PostgreSQL (CTX_TEST_STORE=postgres): its URL
- * at once, and a schema installed in the background (as `ctx store upgrade` installs it, so the
- * first write creates a production store, as on a new file). Helpers await `storeReady(url)`.
+ * A store for one sandbox when the e2e suites run on PostgreSQL (CTX_TEST_STORE=postgres): a schema
+ * of its own, installed before this returns by the built CLI's `ctx store upgrade` (so the first
+ * write creates a production store, as on a new file), ready for any test that opens it directly.
  */
 export function sandboxStore(): {url: string; drop(): Promise<void>} {
   const schema = `ctx_e2e_${process.pid}_${made++}_${Math.random().toString(36).slice(2, 8)}`
   const url = withSchema(PG_URL, schema)
-  preparing.set(
-    url,
-    (async () => {
-      const {openStore} = await import('../../src/core/storage/open.js')
-      const store = await openStore(url, {clock: () => new Date()})
-      try {
-        await store.upgrade()
-      } finally {
-        await store.close()
-      }
-    })(),
-  )
+  execFileSync(process.execPath, [BIN, 'store', 'upgrade', '--store', url, '--json'], {stdio: 'ignore'})
   return {
     url,
     drop: async () => {
-      await preparing.get(url)?.catch(() => undefined)
-      preparing.delete(url)
       await admin((client) => client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`))
     },
   }
-}
-
-/** Resolves once the store of a sandbox is ready for use (at once for anything but a sandbox's Postgres store). */
-export async function storeReady(url: string): Promise<void> {
-  await preparing.get(url)
 }
 
 /** The same server and database, with `?schema=` set. */

@@ -3,10 +3,8 @@
 import {systemClock} from '../../src/core/clock.js'
 import type {ContextObject} from '../../src/core/model.js'
 import {openStore} from '../../src/core/storage/open.js'
-import {storeReady} from './postgres.js'
 
 export async function seedStore(url: string, objects: readonly ContextObject[], mode?: 'lab' | 'production'): Promise<void> {
-  await storeReady(url)
   const store = await openStore(url, {clock: systemClock})
   try {
     if (mode) await store.init(mode)
@@ -17,7 +15,6 @@ export async function seedStore(url: string, objects: readonly ContextObject[], 
 }
 
 export async function readStore(url: string): Promise<ContextObject[]> {
-  await storeReady(url)
   const store = await openStore(url, {clock: systemClock})
   try {
     const out: ContextObject[] = []

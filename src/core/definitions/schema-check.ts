@@ -21,7 +21,8 @@ export interface DefinitionProblem {
 const SCHEMA_FILES = {field: 'field.schema.json', fieldset: 'fieldset.schema.json', file: 'definitions.schema.json'} as const
 type SchemaName = keyof typeof SCHEMA_FILES
 const ID_PATTERN = '^[A-Za-z][A-Za-z0-9_.-]{0,127}$'
-const RESERVED_IDS = new Set<string>([...SPECIAL_KEYS, ...TIME_KEYS])
+/** Search reads special keys in any case (lastupdated:), so a field may not take one in any case. */
+const RESERVED_IDS = new Set<string>([...SPECIAL_KEYS, ...TIME_KEYS].map((key) => key.toLowerCase()))
 
 let ajv: Ajv | undefined
 const validators = new Map<SchemaName, ValidateFunction>()
@@ -77,7 +78,7 @@ export function crossCheck(definitions: Definitions): DefinitionProblem[] {
   ]
   for (const field of Object.values(definitions.fields)) {
     const definition = `field ${field.id}`
-    if (RESERVED_IDS.has(field.id)) {
+    if (RESERVED_IDS.has(field.id.toLowerCase())) {
       problems.push({definition, property: 'id', value: field.id, message: 'is a special key of search; choose another id'})
     }
     if (field.pattern !== undefined) {

@@ -1,11 +1,15 @@
-// Evaluates a query tree against one object in memory: the search of the memory and file stores.
+// Evaluates a query tree against objects in memory: the search of the memory and file stores.
 // Postgres compiles the same tree to SQL; the contract suite holds both to the same answers.
-import type {Definitions} from '../definitions/model.js'
+import type {DataType, Definitions, FieldDefinition} from '../definitions/model.js'
 import {isSearchable} from '../definitions/model.js'
 import {UsageError} from '../errors.js'
 import type {ContextObject, FieldValue} from '../model.js'
-import {type Filter, isSpecialKey, isTimeKey, type RangeOp} from './query.js'
+import {type Filter, isSpecialKey, isTimeKey, queryTermError, type RangeOp, SPECIAL_KEYS, TIME_KEYS} from './query.js'
 import {containsPhrase, words} from './words.js'
+
+const NUMERIC: readonly DataType[] = ['integer', 'long', 'double']
+/** A date, or a date-time with its zone: a zoneless time would be read in the machine's zone. */
+const DATE_OPERAND = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2}))?$/i
 
 /** Refuses a query that names an unknown or unsearchable field, or a range on a text field. */
 export function checkFilter(filter: Filter | null | undefined, definitions: Definitions): void {
@@ -21,69 +25,145 @@ export function checkFilter(filter: Filter | null | undefined, definitions: Defi
     case 'range': {
       if (filter.key === null || isSpecialKey(filter.key) || isTimeKey(filter.key)) return
       const field = definitions.fields[filter.key]
-      if (!field) {
-        throw new UsageError(`the query names "${filter.key}", which is neither a field nor one of the special keys`, {
-          where: filter.key,
-          hint: 'Special keys: id, type, customerId, parentId, state, mediaType, tags, externalId, created, lastUpdated. Fields: `ctx fields list`.',
-        })
+      if (!field) throw unknownField(filter, filter.key, definitions)
+      if (!isSearchable(field)) {
+        throw queryTermError(filter, `field ${filter.key} is not searchable`, filter.key, 'Its definition says searchable: false; search by another field.')
       }
-      if (!isSearchable(field)) throw new UsageError(`field ${filter.key} is not searchable`, {where: filter.key})
-      if (filter.kind === 'range' && !['date', 'integer', 'long', 'double'].includes(field.dataType)) {
-        throw new UsageError(`field ${filter.key} is ${field.dataType}; ranges work on dates and numbers`, {where: filter.key})
+      if (filter.kind === 'range') {
+        if (field.dataType !== 'date' && !NUMERIC.includes(field.dataType)) {
+          throw queryTermError(filter, `field ${filter.key} is ${field.dataType}; ranges work on dates and numbers`, filter.key)
+        }
+        if (Number.isNaN(rangeOperand(filter.value, field.dataType))) {
+          const wanted = field.dataType === 'date' ? 'an ISO-8601 date such as 2026-01-31' : 'a number'
+          throw queryTermError(filter, `the range on ${filter.key} needs ${wanted}, not "${filter.value}"`, filter.key)
+        }
       }
-      if (filter.kind === 'range') rangeOperand(filter.value, field.dataType, filter.key)
     }
   }
 }
 
-/** A function answering whether an object matches; word lists are computed once per object and field. */
-export function matcher(filter: Filter | null | undefined, definitions: Definitions): (object: ContextObject) => boolean {
+function unknownField(filter: Filter, key: string, definitions: Definitions): UsageError {
+  const lower = key.toLowerCase()
+  const near = Object.keys(definitions.fields).find((id) => id.toLowerCase() === lower)
+  const hint = near
+    ? `Field ids are case-sensitive: did you mean ${near}?`
+    : `Special keys: ${[...SPECIAL_KEYS.filter((special) => special !== 'fieldsets'), ...TIME_KEYS].join(', ')}. Fields: \`ctx fields list\`.`
+  return queryTermError(filter, `the query names "${key}", which is neither a field nor one of the special keys`, key, hint)
+}
+
+type Match = (object: ContextObject) => boolean
+
+/** A function answering whether an object matches, compiled once per query. */
+export function matcher(filter: Filter | null | undefined, definitions: Definitions): Match {
   if (!filter) return () => true
-  return (object) => {
-    const cache = new Map<string, string[]>()
-    const fieldWords = (key: string) => {
-      let found = cache.get(key)
-      if (!found) {
-        const value = object.data[key]
-        found = value === undefined ? [] : words(String(value))
-        cache.set(key, found)
-      }
-      return found
-    }
-    return evaluate(filter, object, definitions, fieldWords)
-  }
+  const unsearchable = new Set(Object.values(definitions.fields).filter((field) => !isSearchable(field)).map((field) => field.id))
+  return compile(filter, definitions.fields, unsearchable)
 }
 
-function evaluate(filter: Filter, object: ContextObject, definitions: Definitions, fieldWords: (key: string) => string[]): boolean {
+function compile(filter: Filter, fields: Record<string, FieldDefinition>, unsearchable: ReadonlySet<string>): Match {
   switch (filter.kind) {
-    case 'and':
-      return filter.children.every((child) => evaluate(child, object, definitions, fieldWords))
-    case 'or':
-      return filter.children.some((child) => evaluate(child, object, definitions, fieldWords))
+    case 'and': {
+      // Cheap tests first: an object refused by `type:` or a date range is never cut into words.
+      const ordered = [...filter.children].sort((a, b) => cost(a) - cost(b))
+      const children = ordered.map((child) => compile(child, fields, unsearchable))
+      return (object) => children.every((child) => child(object))
+    }
+    case 'or': {
+      const children = filter.children.map((child) => compile(child, fields, unsearchable))
+      return (object) => children.some((child) => child(object))
+    }
     case 'equals': {
-      if (filter.key === 'tags' || filter.key === 'fieldsets') {
-        return (object[filter.key] ?? []).some((item) => item.toLowerCase() === filter.value)
+      const {key, value} = filter
+      if (key === 'tags' || key === 'fieldsets') return (object) => (object[key] ?? []).some((item) => item.toLowerCase() === value)
+      return (object) => {
+        const found = object[key]
+        return typeof found === 'string' && found.toLowerCase() === value
       }
-      const value = object[filter.key]
-      return typeof value === 'string' && value.toLowerCase() === filter.value
     }
     case 'words': {
-      if (filter.key !== null) return containsPhrase(fieldWords(filter.key), filter.words)
-      return Object.keys(object.data).some(
-        (key) => isSearchable(definitions.fields[key]) && containsPhrase(fieldWords(key), filter.words),
-      )
+      const {key, words: needle} = filter
+      const test = phraseTest(needle)
+      if (key !== null) return (object) => fieldHas(object, key, test)
+      return (object) => {
+        for (const field in object.data) if (!unsearchable.has(field) && fieldHas(object, field, test)) return true
+        return false
+      }
     }
     case 'range': {
-      if (isTimeKey(filter.key)) return compare(object[filter.key], filter.op, filter.value)
-      const field = definitions.fields[filter.key]
-      const value = object.data[filter.key]
-      if (!field || value === undefined) return false
-      return compareField(value, filter.op, rangeOperand(filter.value, field.dataType, filter.key))
+      const {key, op} = filter
+      if (isTimeKey(key)) {
+        // ctx writes instants as toISOString() does, and such strings sort as their instants do:
+        // compare them as text, and parse only an instant written another way (kept from an import).
+        const bound = new Date(filter.value).toISOString()
+        const boundMs = Date.parse(bound)
+        return (object) => {
+          const at = object[key]
+          return CANONICAL_INSTANT.test(at) ? compare(at, op, bound) : compare(Date.parse(at), op, boundMs)
+        }
+      }
+      const dataType = fields[key]?.dataType
+      if (!dataType) return () => false
+      const bound = rangeOperand(filter.value, dataType)
+      return (object) => {
+        const value = object.data[key]
+        return value !== undefined && compare(fieldNumber(value, dataType), op, bound)
+      }
     }
   }
 }
 
-function compare<T extends string | number>(left: T, op: RangeOp, right: T): boolean {
+function cost(filter: Filter): number {
+  if (filter.kind === 'and' || filter.kind === 'or') return Math.max(...filter.children.map(cost))
+  return filter.kind === 'words' ? 1 : 0
+}
+
+interface PhraseTest {
+  needle: readonly string[]
+  /** For plain-ASCII text: the exact answer (true/false), or null to cut the text into words. */
+  ascii: (text: string) => boolean | null
+}
+
+function fieldHas(object: ContextObject, field: string, test: PhraseTest): boolean {
+  const value = object.data[field]
+  if (value === undefined) return false
+  const text = String(value)
+  if (!NON_ASCII.test(text)) {
+    const answer = test.ascii(text)
+    if (answer !== null) return answer
+  }
+  return containsPhrase(words(text), test.needle)
+}
+
+const NON_ASCII = /[^\u0000-\u007F]/
+const ALNUM = '[a-z0-9]'
+const JOINER = "[@._+'-]"
+
+/**
+ * Most field values are plain ASCII, and cutting every one into words is most of a scan's time.
+ * For ASCII text the phrase is decided by one regular expression instead: exactly, when every word
+ * of the phrase has a letter (a word of words() is then a run that neither continues nor is continued
+ * by letters, digits or a joiner followed by one); as a quick refusal otherwise (numbers may be
+ * phone numbers, whose digits words() joins across separators). Text with other characters, which
+ * normalisation may change, is always cut into words. test/core/search/words.test.ts checks that
+ * both ways agree.
+ */
+function phraseTest(needle: readonly string[]): PhraseTest {
+  const escape = (word: string) => word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+  if (needle.every((word) => /[a-z]/.test(word) && !NON_ASCII.test(word))) {
+    const whole = (word: string) => `(?<!${ALNUM})(?<!${ALNUM}${JOINER})${escape(word)}(?!${ALNUM})(?!${JOINER}${ALNUM})`
+    const exact = new RegExp(needle.map(whole).join('[^a-z0-9]+'), 'i')
+    return {needle, ascii: (text) => exact.test(text)}
+  }
+  // Up to two separator characters may stand between the digit groups of a phone number: "(20) 7946".
+  const loose = needle.map((word) => (/^\d{7,}$/.test(word) ? [...word].join('\\D{0,2}') : escape(word)))
+  const maybe = new RegExp(loose.join('[^a-z0-9]+'), 'i')
+  return {needle, ascii: (text) => (maybe.test(text) ? null : false)}
+}
+
+const CANONICAL_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/
+
+function compare<T extends number | string>(left: T, op: RangeOp, right: T): boolean {
+  if (Number.isNaN(left)) return false
   switch (op) {
     case '<':
       return left < right
@@ -96,21 +176,23 @@ function compare<T extends string | number>(left: T, op: RangeOp, right: T): boo
   }
 }
 
-function compareField(value: FieldValue, op: RangeOp, operand: number): boolean {
-  const left = rangeValue(value)
-  return !Number.isNaN(left) && compare(left, op, operand)
+/** What a range compares for a field's value; Postgres stores it for every field when written. */
+export function fieldNumber(value: FieldValue, dataType: DataType): number {
+  if (typeof value === 'number') return value
+  return dataType === 'date' ? Date.parse(dateText(String(value))) : Number.NaN
 }
 
-/** What a range compares for a field value: numbers as they are, anything else as a date (epoch ms). Postgres stores it per field. */
-export function rangeValue(value: FieldValue): number {
-  return typeof value === 'number' ? value : Date.parse(String(value))
+/**
+ * The number a range compares with: the value itself for numbers, epoch milliseconds for dates (a
+ * plain date is its UTC midnight). NaN when the text is neither.
+ */
+export function rangeOperand(text: string, dataType: DataType): number {
+  if (text.trim() === '') return Number.NaN
+  if (dataType === 'date') return DATE_OPERAND.test(text) ? Date.parse(dateText(text)) : Number.NaN
+  return NUMERIC.includes(dataType) ? Number(text) : Number.NaN
 }
 
-/** The number a range compares with: the value itself for numbers, epoch milliseconds for dates. */
-export function rangeOperand(text: string, dataType: string, key: string): number {
-  const value = dataType === 'date' ? Date.parse(text) : Number(text)
-  if (Number.isNaN(value) || text === '') {
-    throw new UsageError(`the range on ${key} needs ${dataType === 'date' ? 'an ISO-8601 date' : 'a number'}, not "${text}"`, {where: key})
-  }
-  return value
+/** Date.parse reads a plain date as UTC but a zoneless date-time as local time: make both UTC. */
+function dateText(text: string): string {
+  return /^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : text
 }

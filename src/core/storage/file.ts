@@ -24,7 +24,7 @@ export interface FileStoreOptions {
 const UPGRADES: Record<number, (state: StoreState) => StoreState> = {}
 
 export class FileStore implements Store {
-  readonly capabilities: StoreCapabilities = {indexedSearch: false, shared: true, rewritesWholeStore: true}
+  readonly capabilities: StoreCapabilities = {indexedSearch: false, shared: true, importBatchSize: Number.POSITIVE_INFINITY}
   readonly location: string
   private readonly db: Low<StoreState | null>
   private loaded: Promise<StoreState | null> | undefined

@@ -19,7 +19,7 @@ export function openMemoryStore(name: string, now: () => string): MemoryStore {
 }
 
 export class MemoryStore implements Store {
-  readonly capabilities: StoreCapabilities = {indexedSearch: false, shared: false, rewritesWholeStore: false}
+  readonly capabilities: StoreCapabilities = {indexedSearch: false, shared: false, importBatchSize: Number.POSITIVE_INFINITY}
   private state: StoreState | null = null
   private queue: Promise<unknown> = Promise.resolve()
 

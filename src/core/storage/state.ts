@@ -202,7 +202,13 @@ export class StateTransaction implements StoreWriter {
     return this.state.objects[id] ?? null
   }
 
-  private *objects(): Iterable<ContextObject> {
+  private objects(): Iterable<ContextObject> {
+    // Reads outside a write (every search) see the state as it is: a plain array scans fastest.
+    if (this.changes.size === 0) return Object.values(this.state.objects)
+    return this.overlaid()
+  }
+
+  private *overlaid(): Iterable<ContextObject> {
     const stored = this.state.objects
     // for-in, not Object.entries: no [id, object] pair allocated per object on 100k-object scans.
     for (const id in stored) if (!this.changes.has(id)) yield stored[id]

@@ -46,10 +46,12 @@ export interface StoreCapabilities {
   /** Other processes may write to the same store concurrently. */
   shared: boolean
   /**
-   * Every transaction rewrites the whole store (the file store): bulk work should write in one
-   * transaction rather than in batches, which would cost a rewrite each.
+   * Rows an import commits per transaction. Infinity: the whole import is one transaction (memory,
+   * file: each commit rewrites the whole file, so batching would make an import quadratic). A
+   * database commits every few thousand rows so a long import neither holds one huge transaction
+   * nor loses everything when killed; `--upsert` re-runs then skip what was committed.
    */
-  rewritesWholeStore: boolean
+  importBatchSize: number
 }
 
 export interface StoreReader {

@@ -1,10 +1,12 @@
 // Compiles the search tree (src/core/search/query.ts) to a SQL condition on ctx_objects `o`, with
 // every value a $n parameter. Each term hits an index (the GIN index on `terms`, or a btree on a
 // link column or a time), and gives exactly the answer of the in-memory matcher in evaluate.ts.
-import {type Definitions, isSearchable} from '../../definitions/model.js'
+import {type DataType, type Definitions, isSearchable} from '../../definitions/model.js'
 import {rangeOperand} from '../../search/evaluate.js'
 import {type Filter, isTimeKey, type SpecialKey} from '../../search/query.js'
 import {ANY_FIELD, fieldTerm, phraseNeedle, specialTerm} from './rows.js'
+
+const NUMERIC: readonly DataType[] = ['integer', 'long', 'double']
 
 /** Collects query parameters; `add` returns the placeholder to write in the SQL. */
 export class Params {
@@ -70,10 +72,15 @@ function compile(filter: Filter, params: Params, definitions: Definitions | null
       return filter.key === null ? anyField(filter.words, params, unsearchable) : inField(filter.key, filter.words, params)
     case 'range': {
       const op = filter.op
-      if (isTimeKey(filter.key)) return `${filter.key === 'created' ? 'o.created' : 'o.last_updated'} ${op} ${params.add(filter.value)}`
-      const field = definitions?.fields[filter.key]
-      const operand = rangeOperand(filter.value, field?.dataType ?? 'double', filter.key)
-      return `(o.numbers -> ${params.add(filter.key)})::float8 ${op} ${params.add(operand)}::float8`
+      if (isTimeKey(filter.key)) {
+        // Instants compared as instants; one that does not parse ('infinity') matches no range.
+        const column = filter.key === 'created' ? 'o.created_at' : 'o.updated_at'
+        return `(isfinite(${column}) AND ${column} ${op} ${params.add(filter.value)}::timestamptz)`
+      }
+      const dataType = definitions?.fields[filter.key]?.dataType
+      if (dataType === undefined || (dataType !== 'date' && !NUMERIC.includes(dataType))) return 'FALSE'
+      const value = dataType === 'date' ? `coalesce(o.numbers -> ${params.add(filter.key)}, o.dates -> $${params.values.length})` : `o.numbers -> ${params.add(filter.key)}`
+      return `(${value})::float8 ${op} ${params.add(rangeOperand(filter.value, dataType))}::float8`
     }
   }
 }

@@ -19,8 +19,10 @@ import {closeStaleRequests} from './sweep.js'
  * object's strings, and text cannot hold the \u0000 that a field value may.
  */
 const ROW_TYPES = `customer_key text, id text, type text, customer_id text, parent_id text, state text, media_type text,
-  external_id text, created text, last_updated text, updated_at timestamptz, terms text[], phrases text[], numbers jsonb, body text`
-const COLUMNS = 'customer_key, id, type, customer_id, parent_id, state, media_type, external_id, created, last_updated, updated_at, terms, phrases, numbers, body'
+  external_id text, created text, last_updated text, created_at timestamptz, updated_at timestamptz, terms text[], phrases text[],
+  numbers jsonb, dates jsonb, body text`
+const COLUMNS =
+  'customer_key, id, type, customer_id, parent_id, state, media_type, external_id, created, last_updated, created_at, updated_at, terms, phrases, numbers, dates, body'
 const SELECTED = COLUMNS.replace('body', 'body::json')
 
 function wire(rows: readonly ObjectRow[]): string {

@@ -2,7 +2,7 @@
 // columns that let SQL answer the search language with indexes and the same answers as the
 // in-memory matcher. Words are cut here, in JavaScript, by the one tokenizer every adapter uses.
 import {canonical, type ContextObject} from '../../model.js'
-import {rangeValue} from '../../search/evaluate.js'
+import {fieldNumber} from '../../search/evaluate.js'
 import {words} from '../../search/words.js'
 
 /** A term of the `terms` array: `FIELD:word`, `*:word` (any field), `=key:value` (special keys). */
@@ -36,11 +36,15 @@ export interface ObjectRow {
   external_id: string | null
   created: string
   last_updated: string
-  /** lastUpdated as an instant, for the sweep; 'infinity' when it does not parse (never stale). */
+  /** created and lastUpdated as instants, for ranges and the sweep; 'infinity' when they do not parse. */
+  created_at: string
   updated_at: string
   terms: string[]
   phrases: string[]
+  /** Number values, for ranges on number fields (and date fields holding a number). */
   numbers: Record<string, number>
+  /** Other values read as dates (epoch ms), for ranges on date fields. */
+  dates: Record<string, number>
   body: ContextObject
 }
 
@@ -56,6 +60,7 @@ export function objectRow(object: ContextObject, customerKey: string): ObjectRow
   for (const fieldset of body.fieldsets ?? []) terms.add(specialTerm('fieldsets', fieldset.toLowerCase()))
   const phrases: string[] = []
   const numbers: Record<string, number> = {}
+  const dates: Record<string, number> = {}
   for (const [field, value] of Object.entries(body.data)) {
     const found = words(String(value))
     for (const word of found) {
@@ -63,8 +68,8 @@ export function objectRow(object: ContextObject, customerKey: string): ObjectRow
       terms.add(fieldTerm(ANY_FIELD, word))
     }
     if (found.length > 0) phrases.push(fieldPhrase(field, found))
-    const number = rangeValue(value)
-    if (Number.isFinite(number)) numbers[field] = number
+    if (typeof value === 'number') numbers[field] = value
+    else if (Number.isFinite(fieldNumber(value, 'date'))) dates[field] = fieldNumber(value, 'date')
   }
   return {
     customer_key: customerKey,
@@ -77,10 +82,12 @@ export function objectRow(object: ContextObject, customerKey: string): ObjectRow
     external_id: body.externalId ?? null,
     created: body.created,
     last_updated: body.lastUpdated,
+    created_at: instant(body.created),
     updated_at: instant(body.lastUpdated),
     terms: [...terms],
     phrases,
     numbers,
+    dates,
     body,
   }
 }

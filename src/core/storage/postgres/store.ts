@@ -30,7 +30,7 @@ interface Readiness {
 }
 
 export class PostgresStore implements Store {
-  readonly capabilities: StoreCapabilities = {indexedSearch: true, shared: true, rewritesWholeStore: false}
+  readonly capabilities: StoreCapabilities = {indexedSearch: true, shared: true, importBatchSize: 1000}
   readonly location: string
   private readonly address: PgAddress
   private readonly pool: pg.Pool

@@ -32,8 +32,9 @@ CREATE TABLE ctx_definitions (
 
 -- Text columns compare in "C" order, which is JavaScript's order for ctx's ids and ISO instants,
 -- so paging and ranges agree with the file store. body is json, not jsonb: it keeps the object's
--- text (key order, any character) exactly as written. updated_at is lastUpdated as an instant for
--- the sweep ('infinity' when it does not parse); terms, phrases and numbers serve search.
+-- text (key order, any character) exactly as written. created_at and updated_at are the instants
+-- for ranges and the sweep ('infinity' when they do not parse); terms, phrases, numbers and dates
+-- serve search.
 CREATE TABLE ctx_objects (
   customer_key text COLLATE "C" NOT NULL,
   id text COLLATE "C" NOT NULL,
@@ -45,10 +46,12 @@ CREATE TABLE ctx_objects (
   external_id text COLLATE "C",
   created text COLLATE "C" NOT NULL,
   last_updated text COLLATE "C" NOT NULL,
+  created_at timestamptz NOT NULL,
   updated_at timestamptz NOT NULL,
   terms text[] COLLATE "C" NOT NULL,
   phrases text[] COLLATE "C" NOT NULL,
   numbers jsonb NOT NULL,
+  dates jsonb NOT NULL,
   body json NOT NULL,
   PRIMARY KEY (customer_key, id)
 );

@@ -1,0 +1,67 @@
+import {Args, Flags} from '@oclif/core'
+import {IMPORT_FORMATS, type ImportFormat} from '../core/io/formats.js'
+import type {ImportSummary} from '../core/io/import.js'
+import {OBJECT_TYPES, type ObjectType} from '../core/model.js'
+import {CtxCommand} from '../ux/base-command.js'
+import {progressBar} from '../ux/progress.js'
+
+export type ImportResult = ImportSummary
+
+export default class Import extends CtxCommand<typeof Import> {
+  static override summary = 'Import objects from CSV, JSON Lines or a Context Service export.'
+  static override description = `The format comes from the extension (.csv, .jsonl/.ndjson, .json) or --format. A CSV holds one type (--type); its columns are field ids and object keys, or what --mapping says. JSON Lines and Context Service files carry their types, links and timestamps.
+
+Every row is checked like any other write; refused rows go to a rejects file (default: FILE.rejects.csv beside the input) with their line and reason, and the import exits 6. A malformed file or an unknown column exits 5. With --upsert, objects with a known id or externalId are updated instead of refused, so an interrupted import can simply be run again.`
+
+  static override examples = [
+    '<%= config.bin %> <%= command.id %> customers.csv --type customer --upsert',
+    '<%= config.bin %> <%= command.id %> crm-export.csv --mapping crm-mapping.json --dry-run',
+    '<%= config.bin %> <%= command.id %> backup.jsonl --json',
+    '<%= config.bin %> <%= command.id %> context-service-export.json',
+  ]
+
+  static override args = {file: Args.string({description: 'The file to import.', required: true})}
+
+  static override flags = {
+    type: Flags.string({summary: 'CSV: the type of every row. JSON: import only objects of this type.', options: [...OBJECT_TYPES]}),
+    format: Flags.string({summary: 'The format, when the extension does not say it.', options: [...IMPORT_FORMATS]}),
+    mapping: Flags.string({summary: 'CSV: a mapping file: column → field or key, transforms, defaults.'}),
+    upsert: Flags.boolean({summary: 'Update objects already stored (same id, or same type and externalId) instead of refusing them.'}),
+    'dry-run': Flags.boolean({summary: 'Check every row and report, writing nothing to the store.'}),
+    rejects: Flags.string({summary: 'Where refused rows go (default: beside the input, FILE.rejects.csv or .jsonl).'}),
+  }
+
+  async run(): Promise<ImportResult> {
+    const session = await this.session()
+    const {importFile} = await import('../core/io/import.js')
+    const progress = progressBar('Importing', !this.jsonEnabled())
+    let summary: ImportSummary
+    try {
+      summary = await importFile(session, {
+        file: this.args.file,
+        format: this.flags.format as ImportFormat | undefined,
+        type: this.flags.type as ObjectType | undefined,
+        mapping: this.flags.mapping,
+        upsert: this.flags.upsert,
+        dryRun: this.flags['dry-run'],
+        rejects: this.flags.rejects,
+        onProgress: (p) => progress.update(p.read, p.totalBytes > 0 ? p.bytes / p.totalBytes : null, p.rejected > 0 ? `${p.rejected} rejected` : undefined),
+      })
+    } finally {
+      progress.stop()
+    }
+    if (!this.jsonEnabled()) this.report(summary)
+    if (summary.rejected > 0) this.partialSuccess()
+    return summary
+  }
+
+  private report(summary: ImportSummary): void {
+    const counts = `${summary.created} created, ${summary.updated} updated, ${summary.unchanged} unchanged`
+    const skipped = summary.skipped > 0 ? `, ${summary.skipped} skipped (not ${summary.type})` : ''
+    const prefix = summary.dryRun ? 'Dry run, nothing written: would have' : 'Read'
+    this.log(`${prefix} ${summary.read} rows: ${counts}${skipped}, ${summary.rejected} rejected, in ${summary.seconds} s.`)
+    for (const {line, reason} of summary.firstRejects) this.logToStderr(`  line ${line}: ${reason}`)
+    if (summary.rejected > summary.firstRejects.length) this.logToStderr(`  … and ${summary.rejected - summary.firstRejects.length} more`)
+    if (summary.rejectsFile) this.logToStderr(`Rejected rows, with line and reason: ${summary.rejectsFile}`)
+  }
+}

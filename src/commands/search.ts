@@ -1,0 +1,43 @@
+import {Args} from '@oclif/core'
+import type {ContextObject} from '../core/model.js'
+import {emptyResultHint, searchObjects} from '../core/search/search.js'
+import type {Page} from '../core/storage/store.js'
+import {CtxCommand} from '../ux/base-command.js'
+import {pageFlags} from '../ux/flags.js'
+import {nextPageHint, objectListTable} from '../ux/render.js'
+
+export type SearchResult = Page<ContextObject>
+
+export default class Search extends CtxCommand<typeof Search> {
+  static override summary = 'Find customers, requests, activities and comments by anything you know about them.'
+  static override description = `Bare words match whole words in any searchable field, case-insensitively; FIELD:VALUE matches one field; an email address or a phone number is one word. Terms are joined by AND unless OR is given (AND binds tighter); parentheses group; quotes make phrases.
+
+Special keys: id, type, customerId, parentId, state, mediaType, tags, externalId (exact values), created and lastUpdated (a day, or a range: created:>=2026-01-01, lastUpdated:<2026-02-01). Fields of type date or number take ranges too.
+
+Results are newest lastUpdated first, --limit per page; pass the printed --cursor (or the "next" of --json) for the following page.`
+
+  static override examples = [
+    '<%= config.bin %> <%= command.id %> lovelace',
+    '<%= config.bin %> <%= command.id %> ada@example.com --json',
+    '<%= config.bin %> <%= command.id %> \'type:activity (mediaType:voice OR mediaType:chat) tags:vip\'',
+    '<%= config.bin %> <%= command.id %> \'type:request state:active lastUpdated:<2026-02-01\' --limit 20',
+    '<%= config.bin %> <%= command.id %> \'"late delivery" created:>=2026-01-01\' --cursor NEXT',
+  ]
+
+  static override args = {
+    query: Args.string({description: 'Search query (quote it for the shell when it holds spaces, parentheses or quotes).'}),
+  }
+
+  static override flags = pageFlags
+
+  async run(): Promise<SearchResult> {
+    const query = await this.required(this.args.query, 'Search query', 'a query as an argument')
+    const session = await this.session()
+    const page = await searchObjects(session.store, query, {limit: this.flags.limit, cursor: this.flags.cursor})
+    if (!this.jsonEnabled()) {
+      this.log(page.items.length === 0 ? ['Nothing matches.', emptyResultHint(query)].filter(Boolean).join(' ') : objectListTable(page.items))
+      if (page.next) this.log(nextPageHint(page.next))
+    }
+    return page
+  }
+}

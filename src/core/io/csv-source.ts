@@ -1,0 +1,189 @@
+// Reading CSV as it comes from spreadsheets and other systems: BOM, delimiter and line ending
+// detected from the head of the file, then csv-parse streaming the rest with constant memory, each
+// row numbered by the line it starts on (quoted newlines included) for error messages and rejects.
+import {createReadStream} from 'node:fs'
+import {finished} from 'node:stream/promises'
+import {open} from 'node:fs/promises'
+import {CsvError, parse, type Parser} from 'csv-parse'
+import {parse as parseSync} from 'csv-parse/sync'
+import {InvalidDataError} from '../errors.js'
+
+export const DELIMITERS = [',', ';', '\t', '|'] as const
+export type Delimiter = (typeof DELIMITERS)[number]
+export type LineEnding = '\n' | '\r\n' | '\r'
+
+export interface CsvLayout {
+  delimiter: Delimiter
+  lineEnding: LineEnding
+  bom: boolean
+}
+
+/** A cell that was written as `""`: an empty string, where a bare empty cell means "no value". */
+export const QUOTED_EMPTY: unique symbol = Symbol('quoted empty cell')
+export type Cell = string | typeof QUOTED_EMPTY
+
+export interface CsvRow {
+  /** The line of the file the row starts on, counting from 1. */
+  line: number
+  cells: Cell[]
+}
+
+const SNIFF_BYTES = 64 * 1024
+const BOM = '\uFEFF'
+
+/**
+ * Reads the head of the file and guesses its layout from the header line (the line ending is
+ * reported, and used for the rejects file; reading accepts any). A file that is not UTF-8
+ * (a Latin-1 export, say) is refused here, before a single row is misread.
+ */
+export async function sniffCsv(path: string): Promise<CsvLayout> {
+  const handle = await open(path, 'r')
+  let head: string
+  try {
+    const buffer = Buffer.alloc(SNIFF_BYTES)
+    const {bytesRead} = await handle.read(buffer, 0, SNIFF_BYTES, 0)
+    head = new TextDecoder('utf-8', {fatal: true, ignoreBOM: true}).decode(buffer.subarray(0, bytesRead), {stream: true})
+  } catch (error) {
+    if (!(error instanceof TypeError)) throw error
+    throw new InvalidDataError(`${path} is not UTF-8 text`, {
+      where: path,
+      hint: 'Save it as UTF-8 (in a spreadsheet: "CSV UTF-8"), or convert it: iconv -f latin1 -t utf-8 FILE > NEW.csv',
+    })
+  } finally {
+    await handle.close()
+  }
+  const bom = head.startsWith(BOM)
+  return {bom, ...layoutOfHeader(bom ? head.slice(1) : head)}
+}
+
+/** The delimiter that occurs most often outside quotes on the first line, and how that line ends. */
+export function layoutOfHeader(text: string): {delimiter: Delimiter; lineEnding: LineEnding} {
+  const counts = new Map<string, number>(DELIMITERS.map((delimiter) => [delimiter, 0]))
+  let quoted = false
+  let lineEnding: LineEnding = '\n'
+  for (let index = 0; index < text.length; index++) {
+    const char = text[index]
+    if (char === '"') quoted = !quoted
+    else if (!quoted && (char === '\n' || char === '\r')) {
+      lineEnding = char === '\r' ? (text[index + 1] === '\n' ? '\r\n' : '\r') : '\n'
+      break
+    } else if (!quoted && counts.has(char)) counts.set(char, counts.get(char)! + 1)
+  }
+  let delimiter: Delimiter = ','
+  for (const candidate of DELIMITERS) if (counts.get(candidate)! > counts.get(delimiter)!) delimiter = candidate
+  return {delimiter, lineEnding}
+}
+
+/**
+ * Every row of the file, the header first. Rows keep their cells as written (ragged rows too: the
+ * caller decides what a wrong cell count means). A file csv-parse cannot read past some point (an
+ * unclosed quote) ends the iteration with an InvalidDataError naming the line.
+ */
+export async function* readCsv(path: string, layout: CsvLayout, onBytes?: (bytes: number) => void): AsyncGenerator<CsvRow> {
+  const parser: Parser = parse({
+    bom: true,
+    delimiter: layout.delimiter,
+    // Any line ending ends a row, whatever the header used: files stitched together mix them, and
+    // some end their last line with a lone CR.
+    record_delimiter: ['\r\n', '\n', '\r'],
+    relax_column_count: true,
+    relax_quotes: true,
+    // Neither skip_empty_lines nor info: both cost a context object per row; a blank line comes
+    // through as one empty cell and is skipped below. Nor cast: csv-parse then builds a context
+    // per cell and reads six times slower; quoted empty cells are found from the raw text instead.
+    raw: true,
+  })
+  // The file is fed chunk by chunk and each chunk's rows handed on before the next is read, so a
+  // malformed end (csv-parse fails in its flush) never discards rows that came before it.
+  const parsed: {record: Cell[]; raw: string}[] = []
+  let failure: unknown
+  parser.on('data', (row: {record: Cell[]; raw: string}) => parsed.push(row))
+  parser.on('error', (error) => (failure ??= error))
+  const settle = () => new Promise((resolve) => setImmediate(resolve))
+  let nextLine = 1
+  function* rows(): Generator<CsvRow> {
+    for (const {record, raw} of parsed.splice(0)) {
+      // Lines are counted here, not taken from csv-parse, which counts a quoted CRLF as two lines.
+      const line = nextLine
+      if (record.length === 1 && record[0] === '' && !raw.includes('"')) {
+        nextLine++
+        continue
+      }
+      if (record.includes('') && raw.includes('""')) markQuotedEmpty(record, raw, layout.delimiter)
+      let breaks = 0
+      for (const cell of record) if (typeof cell === 'string' && (cell.includes('\n') || cell.includes('\r'))) breaks += lineBreaks(cell)
+      nextLine = line + breaks + 1
+      yield {line, cells: record}
+    }
+  }
+  const input = createReadStream(path)
+  try {
+    let bytes = 0
+    for await (const chunk of input as AsyncIterable<Buffer>) {
+      parser.write(chunk)
+      await settle()
+      bytes += chunk.length
+      onBytes?.(bytes)
+      yield* rows()
+      if (failure) break
+    }
+    if (!failure) {
+      parser.end()
+      await finished(parser).catch(() => undefined)
+    }
+    yield* rows()
+    if (failure) throw failure
+  } catch (error) {
+    if (error instanceof CsvError) {
+      const line = nextLine
+      throw new InvalidDataError(`${path}:${line}: ${csvProblem(error)}; the file cannot be read past this point`, {
+        where: `${path}:${line}`,
+        hint: 'Fix the file (a quote is probably missing or doubled) and import it again; with --upsert, rows already written are not duplicated.',
+        details: {line, csvError: error.code},
+      })
+    }
+    throw error
+  } finally {
+    input.destroy()
+    parser.destroy()
+  }
+}
+
+/** Re-reads one row's raw text, noting which empty cells were written `""`. */
+function markQuotedEmpty(record: Cell[], raw: string, delimiter: Delimiter): void {
+  const [cells] = parseSync(raw.replace(/^[\r\n]+/, ''), {
+    delimiter,
+    record_delimiter: ['\r\n', '\n', '\r'],
+    relax_column_count: true,
+    relax_quotes: true,
+    cast: (value, context) => (value === '' && context.quoting ? QUOTED_EMPTY : value),
+  }) as Cell[][]
+  cells?.forEach((cell, index) => {
+    if (cell === QUOTED_EMPTY && record[index] === '') record[index] = QUOTED_EMPTY
+  })
+}
+
+function lineBreaks(text: string): number {
+  let count = 0
+  for (let index = 0; index < text.length; index++) {
+    const char = text.charCodeAt(index)
+    if (char === 10) count++
+    else if (char === 13) {
+      count++
+      if (text.charCodeAt(index + 1) === 10) index++
+    }
+  }
+  return count
+}
+
+function csvProblem(error: CsvError): string {
+  switch (error.code) {
+    case 'CSV_QUOTE_NOT_CLOSED':
+      return 'a quoted value starts on this line and its closing quote never comes'
+    case 'CSV_INVALID_CLOSING_QUOTE':
+    case 'CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE':
+      return 'a closing quote is followed by more text in the same cell'
+    default:
+      return error.message
+  }
+}

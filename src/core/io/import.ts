@@ -1,0 +1,335 @@
+// `ctx import`: streams a CSV, JSON Lines or Context Service file into the store. Every record is
+// checked like any other write (fieldsets, size, links); good ones are written in batches of the
+// store's importBatchSize, bad ones go to the rejects file with their line and reason.
+import {stat} from 'node:fs/promises'
+import {dirname, basename, extname, join} from 'node:path'
+import type {Definitions} from '../definitions/model.js'
+import {ConflictError, type CtxError, InvalidDataError, NotFoundError, UsageError} from '../errors.js'
+import {newOrderedId} from '../ids.js'
+import {requireChangeable} from '../changes.js'
+import {closedRequest, resolveLinks} from '../links.js'
+import {BASE_FIELDSET, canonical, type ContextObject, type ObjectType} from '../model.js'
+import {applyChanges, checkObject, nextTimestamp, type Session} from '../objects.js'
+import {type Cell, type CsvLayout, readCsv, sniffCsv} from './csv-source.js'
+import {importFormatOf, type ImportFormat} from './formats.js'
+import {readJsonLines, readJsonValues} from './json-source.js'
+import {loadMapping, planColumns, recordFromCells} from './mapping.js'
+import {PendingWrites} from './pending.js'
+import {type ImportRecord, recordFromContextServiceJson, recordFromObjectJson} from './records.js'
+import {RejectsFile, type RejectsShape} from './rejects.js'
+
+export interface ImportOptions {
+  file: string
+  format?: ImportFormat
+  /** CSV: the type of every row (required, or from the mapping). JSON: import only this type. */
+  type?: ObjectType
+  mapping?: string
+  /** Update objects whose id or (type, externalId) is already stored, instead of refusing them. */
+  upsert?: boolean
+  /** Check everything, write nothing to the store. */
+  dryRun?: boolean
+  /** Where refused rows go; default beside the input. In a dry run, only when given. */
+  rejects?: string
+  onProgress?: (progress: ImportProgress) => void
+}
+
+export interface ImportProgress {
+  read: number
+  rejected: number
+  bytes: number
+  totalBytes: number
+}
+
+export interface RejectedRow {
+  line: number
+  reason: string
+}
+
+export interface ImportSummary {
+  file: string
+  format: ImportFormat
+  type: ObjectType | null
+  read: number
+  created: number
+  updated: number
+  unchanged: number
+  /** JSON records of another type than --type. */
+  skipped: number
+  rejected: number
+  rejectsFile: string | null
+  /** The first few rejected rows, for a quick look; the rejects file has them all. */
+  firstRejects: RejectedRow[]
+  /** CSV only: what was detected. */
+  layout?: CsvLayout
+  seconds: number
+  dryRun: boolean
+}
+
+/** Writes are handed to the store this often inside a transaction, whatever its size. */
+const FLUSH_EVERY = 1000
+const FIRST_REJECTS = 10
+
+interface SourceItem {
+  line: number
+  original: readonly Cell[] | string
+  record(): ImportRecord
+}
+
+interface Source {
+  items: AsyncIterator<SourceItem>
+  rejects: RejectsShape
+  layout?: CsvLayout
+  type: ObjectType | null
+}
+
+class DryRunDone extends Error {}
+
+export async function importFile(session: Session, options: ImportOptions): Promise<ImportSummary> {
+  const started = performance.now()
+  const format = importFormatOf(options.file, options.format)
+  const totalBytes = await sizeOf(options.file)
+  const definitions = await session.store.definitions()
+  const progress: ImportProgress = {read: 0, rejected: 0, bytes: 0, totalBytes}
+  const onBytes = (bytes: number) => (progress.bytes = bytes)
+  const source = await openSource(format, options, definitions, onBytes)
+
+  const summary: ImportSummary = {
+    file: options.file,
+    format,
+    type: source.type,
+    read: 0,
+    created: 0,
+    updated: 0,
+    unchanged: 0,
+    skipped: 0,
+    rejected: 0,
+    rejectsFile: null,
+    firstRejects: [],
+    ...(source.layout ? {layout: source.layout} : {}),
+    seconds: 0,
+    dryRun: Boolean(options.dryRun),
+  }
+  const keepRejects = !options.dryRun || options.rejects !== undefined
+  const rejects = new RejectsFile(options.rejects ?? defaultRejectsPath(options.file, source.rejects.kind), source.rejects)
+  const importer = new RecordImporter(session, definitions, Boolean(options.upsert), options.type)
+  const batchSize = options.dryRun ? Number.POSITIVE_INFINITY : session.store.capabilities.importBatchSize
+
+  try {
+    let done = false
+    while (!done) {
+      await session.store.transaction(async (tx) => {
+        const pending = new PendingWrites(tx)
+        for (let rows = 0; rows < batchSize; rows++) {
+          const next = await source.items.next()
+          if (next.done) {
+            done = true
+            break
+          }
+          const item = next.value
+          summary.read++
+          progress.read++
+          try {
+            summary[await importer.import(pending, item.record())]++
+          } catch (error) {
+            if (!isRowProblem(error)) throw error
+            summary.rejected++
+            progress.rejected++
+            if (summary.firstRejects.length < FIRST_REJECTS) summary.firstRejects.push({line: item.line, reason: error.message})
+            if (keepRejects) await rejects.add(item.line, error.message, item.original)
+          }
+          if (pending.size >= FLUSH_EVERY) await pending.flush()
+          if (summary.read % 500 === 0) options.onProgress?.(progress)
+        }
+        await pending.flush()
+        if (options.dryRun) throw new DryRunDone()
+      })
+    }
+  } catch (error) {
+    if (!(error instanceof DryRunDone)) throw error
+  } finally {
+    await source.items.return?.()
+    await rejects.close()
+  }
+  options.onProgress?.(progress)
+  summary.rejectsFile = rejects.written ? rejects.path : null
+  summary.seconds = Math.round(performance.now() - started) / 1000
+  return summary
+}
+
+/** Errors that refuse one record; anything else (storage, bugs) stops the import. */
+function isRowProblem(error: unknown): error is CtxError {
+  return error instanceof InvalidDataError || error instanceof NotFoundError || error instanceof ConflictError
+}
+
+async function sizeOf(file: string): Promise<number> {
+  try {
+    const stats = await stat(file)
+    if (!stats.isFile()) throw new UsageError(`${file} is not a file`, {where: file})
+    return stats.size
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new NotFoundError(`${file} does not exist`, {where: file})
+    throw error
+  }
+}
+
+/** `customers.csv` → `customers.rejects.csv`, beside it. */
+export function defaultRejectsPath(file: string, kind: 'csv' | 'jsonl'): string {
+  return join(dirname(file), `${basename(file, extname(file))}.rejects.${kind}`)
+}
+
+async function openSource(format: ImportFormat, options: ImportOptions, definitions: Definitions, onBytes: (bytes: number) => void): Promise<Source> {
+  if (format === 'csv') return openCsvSource(options, definitions, onBytes)
+  const texts = format === 'jsonl' ? readJsonLines(options.file, onBytes) : readJsonValues(options.file, onBytes)
+  const toRecord = format === 'jsonl' ? recordFromObjectJson : (value: unknown) => recordFromContextServiceJson(value, definitions)
+  async function* items(): AsyncGenerator<SourceItem> {
+    for await (const {line, text} of texts) {
+      yield {line, original: text, record: () => toRecord(parseJson(text))}
+    }
+  }
+  return {items: items(), rejects: {kind: 'jsonl'}, type: options.type ?? null}
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch (error) {
+    throw new InvalidDataError(`not JSON: ${(error as Error).message}`)
+  }
+}
+
+/** Reads the header and plans the columns before anything is written: a bad header refuses the file. */
+async function openCsvSource(options: ImportOptions, definitions: Definitions, onBytes: (bytes: number) => void): Promise<Source> {
+  const mapping = options.mapping === undefined ? undefined : await loadMapping(options.mapping)
+  if (options.type && mapping?.type && options.type !== mapping.type) {
+    throw new UsageError(`--type ${options.type} and the mapping's type ${mapping.type} disagree`, {hint: 'Leave one of them out.'})
+  }
+  const type = options.type ?? mapping?.type
+  if (!type) throw new UsageError('a CSV import needs --type (customer, request, activity, comment or feedback)', {hint: 'Or set "type" in the mapping file.'})
+  const layout = await sniffCsv(options.file)
+  const rows = readCsv(options.file, layout, onBytes)
+  const first = await rows.next()
+  const header = first.done ? [] : first.value.cells
+  const plan = first.done ? null : planColumns(header, type, definitions, mapping, options.file)
+  async function* items(): AsyncGenerator<SourceItem> {
+    if (!plan) return
+    for await (const {line, cells} of rows) yield {line, original: cells, record: () => recordFromCells(plan, cells)}
+  }
+  return {items: items(), rejects: {kind: 'csv', header, layout}, layout, type}
+}
+
+type Outcome = 'created' | 'updated' | 'unchanged' | 'skipped'
+
+/** The rules of one record: find what it updates, merge, check links and fields, stage the write. */
+class RecordImporter {
+  /** When the import happens: created and lastUpdated of new objects that do not carry their own. */
+  private readonly now: string
+
+  constructor(
+    private readonly session: Session,
+    private readonly definitions: Definitions,
+    private readonly upsert: boolean,
+    private readonly only: ObjectType | undefined,
+  ) {
+    this.now = nextTimestamp(session.clock)
+  }
+
+  async import(pending: PendingWrites, record: ImportRecord): Promise<Outcome> {
+    if (this.only && record.type !== this.only) return 'skipped'
+    const stored = await this.storedFor(pending, record)
+    if (!stored) {
+      const {object, request} = await this.checkedNew(pending, record)
+      pending.insert(object)
+      // New work (no timestamps of its own) counts as an update of its request (rule 3); restored history does not.
+      if (record.keys.created === undefined && record.keys.lastUpdated === undefined) this.touch(pending, request, object.lastUpdated)
+      return 'created'
+    }
+    const merged = merge(stored, record)
+    if (sameObject(merged, {...stored, lastUpdated: merged.lastUpdated})) return 'unchanged'
+    await requireChangeable(pending, stored.id, stored.type, `change ${stored.type} ${stored.id}`)
+    const changed = {...merged, lastUpdated: record.keys.lastUpdated ?? nextTimestamp(this.session.clock, stored.lastUpdated)}
+    const {object, links} = await resolveLinks(pending, changed, {allowClosed: true})
+    if (links.request?.state === 'closed') throw closedRequest(links.request, `move ${object.type} ${object.id} into it`)
+    await checkObject(object, this.definitions, stored)
+    pending.update(object)
+    if (record.keys.lastUpdated === undefined) this.touch(pending, links.request, object.lastUpdated)
+    return 'updated'
+  }
+
+  /** The stored object a record is about: same id, or with --upsert the same (type, externalId). */
+  private async storedFor(reader: PendingWrites, record: ImportRecord): Promise<ContextObject | null> {
+    const {id, externalId} = record.keys
+    const byId = id === undefined ? null : await reader.get(id)
+    const byExternal = externalId === undefined ? null : await reader.getByExternalId(record.type, externalId)
+    const stored = byId ?? byExternal
+    if (!stored) return null
+    if (byId && byId.type !== record.type) throw new ConflictError(`id ${id} already belongs to a ${byId.type}, not a ${record.type}`, {where: id})
+    if (byId && byExternal && byId.id !== byExternal.id) {
+      throw new ConflictError(`externalId "${externalId}" belongs to ${record.type} ${byExternal.id}, but the record's id is ${id}`, {where: externalId})
+    }
+    if (!this.upsert) {
+      const what = byId ? `${record.type} ${id}` : `a ${record.type} with externalId "${externalId}" (${stored.id})`
+      throw new ConflictError(`${what} already exists`, {where: stored.id, hint: 'Import with --upsert to update existing objects.'})
+    }
+    return stored
+  }
+
+  private async checkedNew(reader: PendingWrites, record: ImportRecord): Promise<{object: ContextObject; request: ContextObject | null}> {
+    const now = this.now
+    const draft: ContextObject = {
+      ...defaultsFor(record.type),
+      ...record.keys,
+      id: record.keys.id ?? newOrderedId(Date.parse(now)),
+      type: record.type,
+      fieldsets: record.keys.fieldsets ?? [BASE_FIELDSET[record.type]],
+      data: applyChanges({}, record.data),
+      created: record.keys.created ?? now,
+      lastUpdated: record.keys.lastUpdated ?? now,
+    }
+    const {object, links} = await resolveLinks(reader, draft, {allowClosed: true})
+    // History may be restored under a closed request (it was written before the request closed);
+    // new work may not (DESIGN rule 2).
+    const request = links.request
+    if (request?.state === 'closed' && Date.parse(object.created) > Date.parse(request.closedAt ?? request.lastUpdated)) {
+      throw closedRequest(request, `add a ${object.type} created after it closed`)
+    }
+    await checkObject(object, this.definitions)
+    return {object, request}
+  }
+
+  /** Moves an active request's lastUpdated up to `at`, so the auto-close sweep sees the work done in it. */
+  private touch(pending: PendingWrites, request: ContextObject | null, at: string): void {
+    if (!request || request.state !== 'active' || request.lastUpdated >= at) return
+    pending.update({...request, lastUpdated: at})
+  }
+}
+
+function defaultsFor(type: ObjectType): Partial<ContextObject> {
+  if (type === 'request') return {state: 'active'}
+  if (type === 'comment' || type === 'feedback') return {state: 'closed'}
+  return {}
+}
+
+/** The stored object as the record would leave it (timestamps aside). */
+function merge(stored: ContextObject, record: ImportRecord): ContextObject {
+  if (record.whole) {
+    return {
+      ...defaultsFor(record.type),
+      ...record.keys,
+      id: stored.id,
+      type: stored.type,
+      fieldsets: record.keys.fieldsets ?? [BASE_FIELDSET[record.type]],
+      data: applyChanges({}, record.data),
+      created: record.keys.created ?? stored.created,
+      lastUpdated: record.keys.lastUpdated ?? stored.lastUpdated,
+    }
+  }
+  const merged: ContextObject = {...stored, ...record.keys, id: stored.id, data: applyChanges(stored.data, record.data)}
+  for (const key of record.cleared) {
+    if (key !== 'id' && key !== 'fieldsets' && key !== 'created' && key !== 'lastUpdated') delete merged[key]
+  }
+  return merged
+}
+
+function sameObject(a: ContextObject, b: ContextObject): boolean {
+  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b))
+}

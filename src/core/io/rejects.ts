@@ -1,0 +1,78 @@
+// The rejects file of an import: every refused row as it was read, with its line number and the
+// reason, in a file that imports again once corrected (import skips the _line and _reason columns).
+// It is created on the first rejected row only, so a clean import leaves no empty file behind.
+import {once} from 'node:events'
+import {createWriteStream, type WriteStream} from 'node:fs'
+import {finished} from 'node:stream/promises'
+import {stringify, type Stringifier} from 'csv-stringify'
+import {StorageError} from '../errors.js'
+import {type Cell, type CsvLayout, QUOTED_EMPTY} from './csv-source.js'
+import {isPlainObject, REJECT_LINE, REJECT_REASON} from './records.js'
+
+export type RejectsShape = {kind: 'csv'; header: readonly Cell[]; layout: CsvLayout} | {kind: 'jsonl'}
+
+export class RejectsFile {
+  private file: WriteStream | undefined
+  private csv: Stringifier | undefined
+  private failure: Error | undefined
+
+  constructor(
+    readonly path: string,
+    private readonly shape: RejectsShape,
+  ) {}
+
+  get written(): boolean {
+    return this.file !== undefined
+  }
+
+  /** Adds a refused row: CSV cells as read, or the JSON text of a line. */
+  async add(line: number, reason: string, original: readonly Cell[] | string): Promise<void> {
+    this.open()
+    if (this.shape.kind === 'csv') {
+      const cells = (original as readonly Cell[]).map((cell) => (cell === QUOTED_EMPTY ? '' : cell))
+      if (!this.csv!.write([String(line), reason, ...cells])) await once(this.csv!, 'drain')
+    } else {
+      if (!this.file!.write(`${JSON.stringify(jsonReject(line, reason, original as string))}\n`)) await once(this.file!, 'drain')
+    }
+    if (this.failure) throw this.failure
+  }
+
+  async close(): Promise<void> {
+    if (!this.file) return
+    if (this.csv) this.csv.end()
+    else this.file.end()
+    await finished(this.file).catch(() => undefined)
+    if (this.failure) throw this.failure
+  }
+
+  private open(): void {
+    if (this.file) return
+    this.file = createWriteStream(this.path, {encoding: 'utf8'})
+    this.file.on('error', (error: NodeJS.ErrnoException) => {
+      this.failure = new StorageError(`cannot write the rejects file ${this.path}: ${error.message}`, {
+        where: this.path,
+        hint: 'Choose another place with --rejects FILE.',
+      })
+    })
+    if (this.shape.kind === 'csv') {
+      const header = this.shape.header.map((cell) => (cell === QUOTED_EMPTY ? '' : cell))
+      this.csv = stringify({delimiter: this.shape.layout.delimiter, bom: this.shape.layout.bom, record_delimiter: this.shape.layout.lineEnding})
+      this.csv.pipe(this.file)
+      this.csv.write([REJECT_LINE, REJECT_REASON, ...header])
+    }
+  }
+}
+
+/** The original object with _line and _reason in front, or its text when it was not a JSON object. */
+function jsonReject(line: number, reason: string, text: string): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(text)
+    if (isPlainObject(value)) {
+      const {[REJECT_LINE]: _line, [REJECT_REASON]: _reason, ...object} = value
+      return {[REJECT_LINE]: line, [REJECT_REASON]: reason, ...object}
+    }
+  } catch {
+    // Not JSON at all: keep the text as it was.
+  }
+  return {[REJECT_LINE]: line, [REJECT_REASON]: reason, _text: text}
+}

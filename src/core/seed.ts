@@ -1,0 +1,194 @@
+// Deterministic synthetic data for CI and benchmarks (`ctx seed`): the same seed gives the same
+// objects, ids included; timestamps are laid out back from `now`, so the same seed and the same
+// `now` give a byte-identical store. Realistic enough to exercise everything: names, emails,
+// phones, all eight media types, tags, comments, closed requests and stale ones for the sweep.
+import {BASE_FIELDSET, type ContextObject, MEDIA_TYPES} from './model.js'
+import type {Store} from './storage/store.js'
+
+export interface SeedOptions {
+  customers: number
+  requestsPerCustomer: number
+  activitiesPerRequest: number
+  seed: string
+  /** ISO instant the data is laid out back from. */
+  now: string
+  /** Customers generated (and written, on a batching store) per chunk. */
+  chunkCustomers?: number
+}
+
+export interface SeedSummary {
+  seed: string
+  now: string
+  counts: {customer: number; request: number; activity: number; comment: number}
+  /** Active requests whose latest update is more than 5 days before `now`: what a sweep closes. */
+  staleRequests: number
+}
+
+const FIRST = ['Ada', 'Grace', 'Alan', 'Edsger', 'Barbara', 'Donald', 'Frances', 'John', 'Katherine', 'Linus', 'Margaret', 'Niklaus', 'Radia', 'Tim', 'Anita', 'Ken', 'Dennis', 'Hedy', 'Claude', 'Sophie', 'Yukihiro', 'Guido', 'Bjarne', 'Shafi', 'Leslie', 'Whitfield', 'Mary', 'Annie', 'Carl', 'Jean']
+const LAST = ['Lovelace', 'Hopper', 'Turing', 'Dijkstra', 'Liskov', 'Knuth', 'Allen', 'McCarthy', 'Johnson', 'Torvalds', 'Hamilton', 'Wirth', 'Perlman', 'Berners-Lee', 'Borg', 'Thompson', 'Ritchie', 'Lamarr', 'Shannon', 'Wilson', 'Matsumoto', 'van Rossum', 'Stroustrup', 'Goldwasser', 'Lamport', 'Diffie', 'Easley', 'Easley-Jones', 'Sagan', 'Bartik']
+const CITIES = [['London', 'GB', 'en_GB'], ['Paris', 'FR', 'fr_FR'], ['Berlin', 'DE', 'de_DE'], ['Madrid', 'ES', 'es_ES'], ['Boston', 'US', 'en_US'], ['Osaka', 'JP', 'ja_JP'], ['Utrecht', 'NL', 'nl_NL'], ['Recife', 'BR', 'pt_BR']] as const
+const TITLES = ['Broken engine', 'Billing question', 'Refund for double charge', 'Cannot log in', 'Delivery is late', 'Upgrade my plan', 'Cancel subscription', 'Router keeps rebooting', 'Wrong item shipped', 'Password reset loop']
+const NOTES = ['Customer called about', 'Emailed regarding', 'Chatted about', 'Follow-up on', 'Escalated', 'Left a voicemail about', 'Sent a photo of', 'Tweeted about']
+const TAGS = ['vip', 'billing', 'outage', 'follow-up', 'complaint', 'renewal', 'new', 'escalated']
+const COMMENTS = ['Promised a callback tomorrow.', 'Refund approved.', 'Waiting for the part.', 'Customer confirmed it works now.', 'Passed to tier 2.']
+const DAY = 86_400_000
+
+/** A small, fast, seedable generator (mulberry32 over an FNV-1a hash of the seed text). */
+export class SeededRandom {
+  private state: number
+
+  constructor(seed: string) {
+    let hash = 0x811c9dc5
+    for (let index = 0; index < seed.length; index++) hash = Math.imul(hash ^ seed.charCodeAt(index), 0x01000193)
+    this.state = hash >>> 0
+  }
+
+  next(): number {
+    let t = (this.state = (this.state + 0x6d2b79f5) >>> 0)
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
+  }
+
+  int(below: number): number {
+    return Math.floor(this.next() * below)
+  }
+
+  pick<T>(items: readonly T[]): T {
+    return items[this.int(items.length)]
+  }
+
+  /** A version-4-shaped UUID from this generator: deterministic, unlike crypto.randomUUID. */
+  uuid(): string {
+    const hex = Array.from({length: 32}, () => this.int(16).toString(16))
+    hex[12] = '4'
+    hex[16] = '89ab'[this.int(4)]
+    const text = hex.join('')
+    return `${text.slice(0, 8)}-${text.slice(8, 12)}-${text.slice(12, 16)}-${text.slice(16, 20)}-${text.slice(20)}`
+  }
+}
+
+/** The objects of customers [from, to), in link order: customers, requests, activities, comments. */
+export function generateChunk(options: SeedOptions, random: SeededRandom, from: number, to: number, tally: SeedSummary): ContextObject[] {
+  const now = Date.parse(options.now)
+  const iso = (ms: number) => new Date(ms).toISOString()
+  const customers: ContextObject[] = []
+  const requests: ContextObject[] = []
+  const activities: ContextObject[] = []
+  const comments: ContextObject[] = []
+
+  for (let index = from; index < to; index++) {
+    const first = random.pick(FIRST)
+    const last = random.pick(LAST)
+    const [city, country, language] = random.pick(CITIES)
+    const joined = now - (90 + random.int(600)) * DAY - random.int(DAY)
+    const customer: ContextObject = {
+      id: random.uuid(),
+      type: 'customer',
+      fieldsets: [BASE_FIELDSET.customer],
+      data: {
+        Context_First_Name: first,
+        Context_Last_Name: last,
+        Context_Work_Email: `${first}.${last}.${index}@example.com`.toLowerCase().replaceAll(' ', ''),
+        Context_Mobile_Phone: `+1 555 ${String(index).padStart(7, '0')}`,
+        Context_City: city,
+        Context_Country: country,
+        Context_Preferred_Language: language,
+      },
+      externalId: `seed-customer-${index}`,
+      created: iso(joined),
+      lastUpdated: iso(joined),
+    }
+    customers.push(customer)
+
+    for (let r = 0; r < options.requestsPerCustomer; r++) {
+      // 10% stale and active (the sweep's work), 20% closed long ago, the rest recent and active.
+      const roll = random.next()
+      const kind = roll < 0.1 ? 'stale' : roll < 0.3 ? 'closed' : 'fresh'
+      const latest =
+        kind === 'stale' ? now - (6 + random.int(20)) * DAY - random.int(DAY) : kind === 'closed' ? now - (12 + random.int(60)) * DAY : now - random.int(4 * DAY)
+      const opened = latest - (1 + random.int(5)) * DAY
+      const request: ContextObject = {
+        id: random.uuid(),
+        type: 'request',
+        customerId: customer.id,
+        state: kind === 'closed' ? 'closed' : 'active',
+        fieldsets: [BASE_FIELDSET.request],
+        data: {Context_Title: random.pick(TITLES), Context_Description: `Seeded request ${r + 1} of customer ${index}.`},
+        externalId: `seed-request-${index}-${r}`,
+        created: iso(opened),
+        lastUpdated: iso(kind === 'closed' ? latest + 5 * DAY : latest),
+        ...(kind === 'closed' ? {closedAt: iso(latest + 5 * DAY), closeReason: 'auto' as const} : {}),
+      }
+      if (kind === 'stale') tally.staleRequests++
+      requests.push(request)
+
+      const span = latest - opened
+      for (let a = 0; a < options.activitiesPerRequest; a++) {
+        const at = options.activitiesPerRequest === 1 ? latest : opened + Math.round((span * (a + 1)) / options.activitiesPerRequest)
+        const mediaType = MEDIA_TYPES[(index + r + a) % MEDIA_TYPES.length]
+        const tags = random.next() < 0.5 ? [random.pick(TAGS)] : random.next() < 0.5 ? [] : [random.pick(TAGS), random.pick(TAGS)].filter((tag, i, all) => all.indexOf(tag) === i)
+        const activityId = random.uuid()
+        const activity: ContextObject = {
+          id: activityId,
+          type: 'activity',
+          customerId: customer.id,
+          parentId: request.id,
+          mediaType,
+          tags,
+          fieldsets: [BASE_FIELDSET.activity],
+          data: {
+            Context_Notes: `${random.pick(NOTES)} ${String(request.data.Context_Title).toLowerCase()}.`,
+            ...(mediaType === 'voice' || mediaType === 'video' ? {Context_POD_Activity_Link: `https://recordings.example.com/${activityId}`} : {}),
+          },
+          created: iso(at),
+          lastUpdated: iso(at),
+        }
+        activities.push(activity)
+        if (random.next() < 0.3) {
+          comments.push({
+            id: random.uuid(),
+            type: 'comment',
+            parentId: activity.id,
+            state: 'closed',
+            fieldsets: [BASE_FIELDSET.comment],
+            data: {Context_Comment: random.pick(COMMENTS), Context_DisplayName: 'seed', Context_Visible: true},
+            created: iso(at),
+            lastUpdated: iso(at),
+          })
+        }
+      }
+    }
+  }
+  tally.counts.customer += customers.length
+  tally.counts.request += requests.length
+  tally.counts.activity += activities.length
+  tally.counts.comment += comments.length
+  return [...customers, ...requests, ...activities, ...comments]
+}
+
+/**
+ * Writes the seeded objects into `store`: all in one transaction where the store commits imports
+ * whole (file, memory), in chunks of customers elsewhere (Postgres).
+ */
+export async function seedStore(store: Store, options: SeedOptions, onProgress?: (customersDone: number) => void): Promise<SeedSummary> {
+  const random = new SeededRandom(options.seed)
+  const tally: SeedSummary = {seed: options.seed, now: options.now, counts: {customer: 0, request: 0, activity: 0, comment: 0}, staleRequests: 0}
+  const chunk = options.chunkCustomers ?? 1000
+  const whole = !Number.isFinite(store.capabilities.importBatchSize)
+  if (whole) {
+    await store.transaction(async (tx) => {
+      for (let from = 0; from < options.customers; from += chunk) {
+        await tx.insert(generateChunk(options, random, from, Math.min(from + chunk, options.customers), tally))
+        onProgress?.(Math.min(from + chunk, options.customers))
+      }
+    })
+  } else {
+    for (let from = 0; from < options.customers; from += chunk) {
+      const objects = generateChunk(options, random, from, Math.min(from + chunk, options.customers), tally)
+      await store.transaction((tx) => tx.insert(objects))
+      onProgress?.(Math.min(from + chunk, options.customers))
+    }
+  }
+  return tally
+}

@@ -1,0 +1,136 @@
+// ctx import and ctx export through the built CLI: exit codes 0/5/6, --json summaries, rejects
+// files beside the input, files out, and an import killed mid-way then finished with --upsert.
+import {spawn} from 'node:child_process'
+import {copyFileSync, existsSync, readFileSync, writeFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {afterEach, beforeEach, describe, expect, it} from 'vitest'
+import {BIN, expectRun, type Sandbox, sandbox} from '../helpers/cli.js'
+import {readStore} from '../helpers/store.js'
+
+const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'import')
+const NOW = '2026-03-01T09:00:00.000Z'
+let box: Sandbox
+
+beforeEach(() => {
+  box = sandbox()
+})
+
+afterEach(() => box.cleanup())
+
+function copy(name: string): string {
+  const target = join(box.dir, name)
+  copyFileSync(join(FIXTURES, name), target)
+  return target
+}
+
+describe('ctx import', () => {
+  it('imports a CSV and prints the summary as JSON (exit 0)', async () => {
+    const {json} = await expectRun(box, ['import', copy('utf8-names.csv'), '--type', 'customer', '--json'], 0, {now: NOW})
+    expect(json).toMatchObject({format: 'csv', type: 'customer', read: 3, created: 3, updated: 0, rejected: 0, rejectsFile: null, dryRun: false})
+    expect(typeof json.seconds).toBe('number')
+    expect((await readStore(box.storePath)).map((object) => object.data.Context_First_Name)).toEqual(['Zoë', '李', 'Ørjan'])
+  })
+
+  it('lands the good rows of a messy file, explains the bad ones beside it, and exits 6', async () => {
+    const file = copy('ragged.csv')
+    const result = await expectRun(box, ['import', file, '--type', 'customer'], 6, {now: NOW})
+    expect(result.stdout).toContain('2 created')
+    expect(result.stderr).toContain('line 3: the row has 2 cells where the header has 3')
+    const rejects = join(box.dir, 'ragged.rejects.csv')
+    expect(result.stderr).toContain(rejects)
+    expect(readFileSync(rejects, 'utf8').split('\n')[0]).toBe('_line,_reason,externalId,Context_First_Name,Context_Last_Name')
+    expect(await readStore(box.storePath)).toHaveLength(2)
+  })
+
+  it('exits 6 with the summary on stdout under --json', async () => {
+    const {json} = await expectRun(box, ['import', copy('ragged.csv'), '--type', 'customer', '--json', '--rejects', join(box.dir, 'bad.csv')], 6)
+    expect(json).toMatchObject({created: 2, rejected: 2, rejectsFile: join(box.dir, 'bad.csv')})
+  })
+
+  it('refuses an unknown column (exit 5) naming it, and writes nothing', async () => {
+    const result = await expectRun(box, ['import', copy('unknown-column.csv'), '--type', 'customer', '--json'], 5)
+    expect(result.json.error).toMatchObject({code: 'INVALID_DATA', details: {columns: ['"Shoe_Size"']}})
+    expect(existsSync(box.storePath)).toBe(false)
+  })
+
+  it('stops at an unclosed quote (exit 5) naming the line, and the store is as it was', async () => {
+    await expectRun(box, ['customers', 'create', '--first-name', 'Before'], 0)
+    const before = readFileSync(box.storePath, 'utf8')
+    const result = await expectRun(box, ['import', copy('unclosed-quote.csv'), '--type', 'customer'], 5)
+    expect(result.stderr).toContain('unclosed-quote.csv:3')
+    expect(readFileSync(box.storePath, 'utf8')).toBe(before)
+  })
+
+  it('writes nothing in a dry run', async () => {
+    const {json} = await expectRun(box, ['import', copy('bom.csv'), '--type', 'customer', '--dry-run', '--json'], 0)
+    expect(json).toMatchObject({dryRun: true, created: 2})
+    expect(existsSync(box.storePath)).toBe(false)
+  })
+
+  it('needs --type for a CSV (exit 2) and a file that exists (exit 3)', async () => {
+    await expectRun(box, ['import', copy('bom.csv')], 2)
+    await expectRun(box, ['import', join(box.dir, 'missing.csv'), '--type', 'customer'], 3)
+  })
+
+  it('imports a Context Service export with its links', async () => {
+    const {json} = await expectRun(box, ['import', copy('context-service.json'), '--json'], 6, {now: NOW})
+    expect(json).toMatchObject({format: 'cs-json', created: 6, rejected: 1, rejectsFile: join(box.dir, 'context-service.rejects.jsonl')})
+    const types = (await readStore(box.storePath)).map((object) => object.type)
+    expect(types).toEqual(['customer', 'request', 'activity', 'activity', 'comment', 'feedback'])
+  })
+})
+
+describe('ctx export', () => {
+  it('moves a whole store out and back in, byte for byte', async () => {
+    await expectRun(box, ['import', copy('context-service.json')], 6, {now: NOW})
+    const first = join(box.dir, 'first.jsonl')
+    const {json} = await expectRun(box, ['export', '-o', first, '--json'], 0)
+    expect(json).toMatchObject({format: 'jsonl', exported: 6, file: first})
+    const other = join(box.dir, 'other.json')
+    await expectRun(box, ['import', first, '--store', other], 0)
+    const second = await expectRun(box, ['export', '--store', other], 0)
+    expect(second.stdout).toBe(readFileSync(first, 'utf8'))
+  })
+
+  it('writes a CSV of one type to a file chosen by extension, with a BOM when asked', async () => {
+    await expectRun(box, ['import', copy('formula.csv'), '--type', 'customer'], 0)
+    const out = join(box.dir, 'customers.csv')
+    await expectRun(box, ['export', '--type', 'customer', '-o', out, '--bom'], 0)
+    const text = readFileSync(out, 'utf8')
+    expect(text.startsWith('\uFEFFid,externalId,')).toBe(true)
+    expect(text).toContain(`'=HYPERLINK`)
+    expect(existsSync(`${out}.partial-${process.pid}`)).toBe(false)
+  })
+
+  it('refuses CSV without --type, and --json without -o (exit 2)', async () => {
+    await expectRun(box, ['export', '--format', 'csv'], 2)
+    await expectRun(box, ['export', '--json'], 2)
+  })
+})
+
+describe('an import killed mid-way', () => {
+  it('finishes on a re-run with --upsert: every row once, none lost', async () => {
+    const rows = 60_000
+    const file = join(box.dir, 'big.csv')
+    const lines = ['externalId,Context_First_Name,Context_City']
+    for (let index = 0; index < rows; index++) lines.push(`k-${index},Name ${index},City ${index % 50}`)
+    writeFileSync(file, `${lines.join('\n')}\n`)
+
+    const child = spawn(process.execPath, [BIN, 'import', file, '--type', 'customer', '--upsert'], {env: {...box.env, CTX_STORE: box.storePath}, stdio: 'ignore'})
+    const exited = new Promise((resolve) => child.on('exit', resolve))
+    // Kill once the import is under way: its lock file appears when the transaction starts.
+    while (!existsSync(`${box.storePath}.lock`) && child.exitCode === null) await new Promise((resolve) => setTimeout(resolve, 5))
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    child.kill('SIGKILL')
+    await exited
+
+    const {json} = await expectRun(box, ['import', file, '--type', 'customer', '--upsert', '--json'], 0, {env: {CTX_LOCK_TIMEOUT_MS: '30000'}})
+    expect(json.read).toBe(rows)
+    // The killed run had not finished (the file store writes an import in one go: nothing landed).
+    expect(json.created).toBeGreaterThan(0)
+    expect(json.created + json.unchanged).toBe(rows)
+    const stored = await readStore(box.storePath)
+    expect(stored).toHaveLength(rows)
+    expect(new Set(stored.map((object) => object.externalId)).size).toBe(rows)
+  })
+})
