@@ -131,7 +131,8 @@ export interface Store extends StoreReader {
   /**
    * Runs `work` as one read-modify-write: reads inside see a consistent store, and its writes land
    * together when it resolves, or not at all when it throws. Creates the store (production mode) on
-   * its first write.
+   * its first write. On Postgres, `work` runs again when a concurrent transaction made it
+   * unserialisable, so it must not have effects outside the store.
    */
   transaction<T>(work: (tx: StoreWriter) => Promise<T>): Promise<T>
   /** Every object in link order (customers, requests, activities, comments, feedback), in batches. */
