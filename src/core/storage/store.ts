@@ -82,6 +82,13 @@ export interface CloseStaleResult {
 }
 
 export interface StoreWriter extends StoreReader {
+  /**
+   * The stored objects among `ids`, in any order; ids not stored are simply absent. One round trip
+   * on a database: bulk paths (import) read a batch's objects ahead with it instead of one get each.
+   */
+  getMany(ids: readonly string[]): Promise<ContextObject[]>
+  /** The stored objects of `type` among these externalIds, in any order; like getMany. */
+  getManyByExternalId(type: ObjectType, externalIds: readonly string[]): Promise<ContextObject[]>
   /** Adds new objects; an id or a (type, externalId) already stored is a ConflictError. */
   insert(objects: readonly ContextObject[]): Promise<void>
   /**

@@ -45,6 +45,21 @@ export class PgReader implements StoreReader {
     return rows[0]?.body ?? null
   }
 
+  async getMany(ids: readonly string[]): Promise<ContextObject[]> {
+    if (ids.length === 0) return []
+    const {rows} = await this.db.query<{body: ContextObject}>('SELECT body FROM ctx_objects WHERE id = ANY($1::text[])', [[...new Set(ids)]])
+    return rows.map((row) => row.body)
+  }
+
+  async getManyByExternalId(type: ObjectType, externalIds: readonly string[]): Promise<ContextObject[]> {
+    if (externalIds.length === 0) return []
+    const {rows} = await this.db.query<{body: ContextObject}>(
+      'SELECT body FROM ctx_objects WHERE type = $1 AND external_id = ANY($2::text[])',
+      [type, [...new Set(externalIds)]],
+    )
+    return rows.map((row) => row.body)
+  }
+
   async find(options: FindOptions = {}): Promise<Page<ContextObject>> {
     const limit = Math.min(Math.max(1, options.limit ?? DEFAULT_PAGE), MAX_PAGE)
     const statement = findStatement(options.where, await this.definitionsFor(options.where), {limit: limit + 1, cursor: options.cursor})
