@@ -69,6 +69,21 @@ export function storeContract(name: string, factory: StoreFactory): void {
       if (again !== store) await again.close()
     })
 
+    it('reads many objects by id or by externalId in one call, leaving out what it does not hold', async () => {
+      const a = fixture('customer', {externalId: 'many-a'})
+      const b = fixture('customer', {externalId: 'many-b'})
+      const request = fixture('request', {customerId: a.id, externalId: 'many-a'})
+      await insert(a, b, request)
+      await store.transaction(async (tx) => {
+        const byId = await tx.getMany([a.id, request.id, newId(), a.id])
+        expect(byId.map((object) => object.id).sort()).toEqual([a.id, request.id].sort())
+        const byExternal = await tx.getManyByExternalId('customer', ['many-a', 'many-b', 'nobody'])
+        expect(byExternal.map((object) => object.id).sort()).toEqual([a.id, b.id].sort())
+        expect(await tx.getMany([])).toEqual([])
+        expect(await tx.getManyByExternalId('request', [])).toEqual([])
+      })
+    })
+
     it('refuses a second object with the same id', async () => {
       const customer = fixture('customer')
       await insert(customer)

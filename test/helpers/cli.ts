@@ -5,6 +5,7 @@ import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
+import {sandboxStore} from './postgres.js'
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 export const BIN = join(ROOT, 'bin', 'run.js')
@@ -20,10 +21,10 @@ export interface CliResult {
 export interface Sandbox {
   dir: string
   env: NodeJS.ProcessEnv
-  /** A store file path inside the sandbox. */
+  /** The sandbox's store: a file path inside it or, under CTX_TEST_STORE=postgres, a schema of its own. */
   storePath: string
   run(args: readonly string[], options?: RunOptions): Promise<CliResult>
-  cleanup(): void
+  cleanup(): void | Promise<void>
 }
 
 export interface RunOptions {
@@ -31,6 +32,9 @@ export interface RunOptions {
   input?: string
   now?: string
 }
+
+/** Which store the e2e suites run on: `file` (default) or `postgres` (CTX_TEST_STORE=postgres). */
+export const TEST_STORE = process.env.CTX_TEST_STORE === 'postgres' ? 'postgres' : 'file'
 
 export function sandbox(prefix = 'ctx-test-'): Sandbox {
   const dir = mkdtempSync(join(tmpdir(), prefix))
@@ -44,14 +48,18 @@ export function sandbox(prefix = 'ctx-test-'): Sandbox {
     LANG: 'en_US.UTF-8',
     CTX_OPERATOR: 'tester',
   }
-  const storePath = join(dir, 'store.json')
+  const postgres = TEST_STORE === 'postgres' ? sandboxStore() : null
+  const storePath = postgres?.url ?? join(dir, 'store.json')
   return {
     dir,
     env,
     storePath,
     run: (args, options = {}) =>
       runCli(args, {...options, env: {...env, CTX_STORE: storePath, ...(options.now ? {CTX_NOW: options.now} : {}), ...options.env}}),
-    cleanup: () => rmSync(dir, {recursive: true, force: true}),
+    cleanup: () => {
+      rmSync(dir, {recursive: true, force: true})
+      return postgres?.drop()
+    },
   }
 }
 

@@ -76,7 +76,7 @@ interface SourceItem {
 }
 
 interface Source {
-  /** The items in batches (a CSV chunk's rows): the import loop then waits once per batch, not per row. */
+  /** The items in batches (a CSV chunk's rows): reading waits once per batch, not per row (DESIGN §6 P3). */
   items: AsyncIterator<SourceItem[]>
   rejects: RejectsShape
   layout?: CsvLayout
@@ -115,50 +115,50 @@ export async function importFile(session: Session, options: ImportOptions): Prom
   const importer = new RecordImporter(session, definitions, Boolean(options.upsert), options.type)
   const batchSize = options.dryRun ? Number.POSITIVE_INFINITY : session.store.capabilities.importBatchSize
 
-  let queue: SourceItem[] = []
-  let queued = 0
-  /** The next item, waiting for the source only when the batch in hand is used up; null at the end. */
-  const nextItem = async (): Promise<SourceItem | null> => {
-    while (queued >= queue.length) {
-      const next = await source.items.next()
-      if (next.done) return null
-      queue = next.value
-      queued = 0
-    }
-    return queue[queued++]
-  }
-
+  const readBatch = batchReader(source.items)
   try {
-    let done = false
-    while (!done) {
-      await session.store.transaction(async (tx) => {
-        const pending = new PendingWrites(tx)
-        for (let rows = 0; rows < batchSize; rows++) {
-          const item = queued < queue.length ? queue[queued++] : await nextItem()
-          if (item === null) {
-            done = true
-            break
-          }
-          summary.read++
-          progress.read++
-          try {
-            summary[await importer.import(pending, item.record())]++
-          } catch (error) {
-            if (!isRowProblem(error)) throw error
-            summary.rejected++
-            progress.rejected++
-            if (summary.firstRejects.length < FIRST_REJECTS) summary.firstRejects.push({line: item.line, reason: error.message})
-            if (keepRejects) await rejects.add(item.line, error.message, item.original)
-          }
-          if (pending.size >= FLUSH_EVERY) await pending.flush()
-          if (summary.read % 500 === 0) options.onProgress?.(progress)
-        }
-        await pending.flush()
-        if (options.dryRun) throw new DryRunDone()
+    for (;;) {
+      // The batch is read before its transaction: a store may run a transaction's work again (Postgres
+      // retries serialization failures), so the work must not consume input or write rejects.
+      const batch = await readBatch(batchSize, () => {
+        if (++progress.read % 500 === 0) options.onProgress?.(progress)
       })
+      if (batch.length === 0) break
+      let outcome = emptyOutcome()
+      try {
+        await session.store.transaction(async (tx) => {
+          outcome = emptyOutcome()
+          const pending = new PendingWrites(tx)
+          const records = batch.map((item) => recordOf(item))
+          await pending.readAhead(...lookupsOf(records))
+          for (const [index, item] of batch.entries()) {
+            const record = records[index]
+            try {
+              if (record instanceof Error) throw record
+              outcome.counts[await importer.import(pending, record)]++
+            } catch (error) {
+              if (!isRowProblem(error)) throw error
+              outcome.rejected.push({item, reason: error.message})
+            }
+            if (pending.size >= FLUSH_EVERY) await pending.flush()
+          }
+          await pending.flush()
+          if (options.dryRun) throw new DryRunDone()
+        })
+      } catch (error) {
+        if (!(error instanceof DryRunDone)) throw error
+      }
+      // Committed (or checked, on a dry run): now count it and write its rejects.
+      summary.read += batch.length
+      for (const kind of ['created', 'updated', 'unchanged', 'skipped'] as const) summary[kind] += outcome.counts[kind]
+      for (const {item, reason} of outcome.rejected) {
+        summary.rejected++
+        progress.rejected++
+        if (summary.firstRejects.length < FIRST_REJECTS) summary.firstRejects.push({line: item.line, reason})
+        if (keepRejects) await rejects.add(item.line, reason, item.original)
+      }
+      options.onProgress?.(progress)
     }
-  } catch (error) {
-    if (!(error instanceof DryRunDone)) throw error
   } finally {
     await source.items.return?.()
     await rejects.close()
@@ -167,6 +167,62 @@ export async function importFile(session: Session, options: ImportOptions): Prom
   summary.rejectsFile = rejects.written ? rejects.path : null
   summary.seconds = Math.round(performance.now() - started) / 1000
   return summary
+}
+
+interface BatchOutcome {
+  counts: Record<Outcome, number>
+  rejected: {item: SourceItem; reason: string}[]
+}
+
+function emptyOutcome(): BatchOutcome {
+  return {counts: {created: 0, updated: 0, unchanged: 0, skipped: 0}, rejected: []}
+}
+
+/**
+ * Reads the source `size` items at a time (on the file and memory stores, size Infinity: the whole
+ * source), carrying what is left of the source's last batch over to the next call.
+ */
+function batchReader(items: AsyncIterator<SourceItem[]>): (size: number, onItem: () => void) => Promise<SourceItem[]> {
+  let queue: SourceItem[] = []
+  let at = 0
+  return async (size, onItem) => {
+    const batch: SourceItem[] = []
+    while (batch.length < size) {
+      if (at >= queue.length) {
+        const next = await items.next()
+        if (next.done) break
+        queue = next.value
+        at = 0
+        continue
+      }
+      batch.push(queue[at++])
+      onItem()
+    }
+    return batch
+  }
+}
+
+/** The record of an item, or the row problem that stops it becoming one. */
+function recordOf(item: SourceItem): ImportRecord | CtxError {
+  try {
+    return item.record()
+  } catch (error) {
+    if (isRowProblem(error)) return error
+    throw error
+  }
+}
+
+/** What a batch will look up: ids and links, and (type, externalId) pairs. */
+function lookupsOf(records: readonly (ImportRecord | CtxError)[]): [string[], [ObjectType, string][]] {
+  const ids: string[] = []
+  const externalIds: [ObjectType, string][] = []
+  for (const record of records) {
+    if (record instanceof Error) continue
+    const {id, customerId, parentId, externalId} = record.keys
+    for (const value of [id, customerId, parentId]) if (typeof value === 'string') ids.push(value)
+    if (externalId !== undefined) externalIds.push([record.type, externalId])
+  }
+  return [ids, externalIds]
 }
 
 /** Errors that refuse one record; anything else (storage, bugs) stops the import. */

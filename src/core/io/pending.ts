@@ -1,6 +1,7 @@
 // The writes of an import batch, held until they are handed to the store together: one insert of
 // many objects per flush (a multi-row statement on a database) instead of one call per row. Reads
-// through it see the pending writes first, so a later row can link to or update an earlier one.
+// through it see the pending writes first, so a later row can link to or update an earlier one,
+// then what `readAhead` fetched for the whole batch in two queries, and only then the store.
 import {ByExternalId} from '../by-external-id.js'
 import type {Definitions} from '../definitions/model.js'
 import type {ContextObject, ObjectType} from '../model.js'
@@ -11,22 +12,49 @@ export class PendingWrites implements StoreReader {
   private readonly inserts = new Map<string, ContextObject>()
   private readonly updates = new Map<string, ContextObject>()
   private readonly external = new ByExternalId<string>()
+  /** Objects read ahead or already flushed, by id; null where the store has none. */
+  private readonly known = new Map<string, ContextObject | null>()
+  /** Ids of objects read ahead or flushed, by (type, externalId); null where the store has none. */
+  private readonly knownExternal = new ByExternalId<string | null>()
 
   constructor(private readonly tx: StoreWriter) {}
+
+  /** Fetches what a batch of records will ask for (ids, links, externalIds) in one query per kind. */
+  async readAhead(ids: Iterable<string>, externalIds: Iterable<[ObjectType, string]>): Promise<void> {
+    const wanted = [...new Set(ids)].filter((id) => !this.known.has(id))
+    for (const id of wanted) this.known.set(id, null)
+    for (const object of await this.tx.getMany(wanted)) this.remember(object)
+    const byType = new Map<ObjectType, string[]>()
+    for (const [type, externalId] of externalIds) {
+      if (this.knownExternal.get(type, externalId) !== undefined) continue
+      this.knownExternal.set(type, externalId, null)
+      // Pushed, not spread into a new array: a file-store import reads ahead its whole file at once.
+      let wanted = byType.get(type)
+      if (!wanted) byType.set(type, (wanted = []))
+      wanted.push(externalId)
+    }
+    for (const [type, wantedExternal] of byType) {
+      for (const object of await this.tx.getManyByExternalId(type, wantedExternal)) this.remember(object)
+    }
+  }
 
   get size(): number {
     return this.inserts.size + this.updates.size
   }
 
   async get(id: string): Promise<ContextObject | null> {
-    return this.inserts.get(id) ?? this.updates.get(id) ?? this.tx.get(id)
+    const pending = this.inserts.get(id) ?? this.updates.get(id)
+    if (pending) return pending
+    const known = this.known.get(id)
+    return known === undefined ? this.tx.get(id) : known
   }
 
   async getByExternalId(type: ObjectType, externalId: string): Promise<ContextObject | null> {
     const id = this.external.get(type, externalId)
     const pending = id === undefined ? undefined : (this.inserts.get(id) ?? this.updates.get(id))
     if (pending?.externalId === externalId) return pending
-    const stored = await this.tx.getByExternalId(type, externalId)
+    const knownId = this.knownExternal.get(type, externalId)
+    const stored = knownId === undefined ? await this.tx.getByExternalId(type, externalId) : knownId === null ? null : this.known.get(knownId)
     if (!stored) return null
     // A pending update may have given the stored object another externalId.
     const current = this.updates.get(stored.id) ?? stored
@@ -48,25 +76,34 @@ export class PendingWrites implements StoreReader {
 
   insert(object: ContextObject): void {
     this.inserts.set(object.id, object)
-    this.remember(object)
+    this.stage(object)
   }
 
   update(object: ContextObject): void {
     if (this.inserts.has(object.id)) this.inserts.set(object.id, object)
     else this.updates.set(object.id, object)
-    this.remember(object)
+    this.stage(object)
   }
 
   /** Hands the pending writes to the transaction: updates first, so an externalId they free can be taken by an insert. */
   async flush(): Promise<void> {
     for (const object of this.updates.values()) await this.tx.update(object)
     if (this.inserts.size > 0) await this.tx.insert([...this.inserts.values()])
+    for (const object of [...this.updates.values(), ...this.inserts.values()]) this.remember(object)
     this.inserts.clear()
     this.updates.clear()
     this.external.clear()
   }
 
-  private remember(object: ContextObject): void {
+  private stage(object: ContextObject): void {
     if (object.externalId !== undefined) this.external.set(object.type, object.externalId, object.id)
+  }
+
+  /** Records an object as the store now holds it (read ahead, or just flushed). */
+  private remember(object: ContextObject): void {
+    const before = this.known.get(object.id)
+    if (before?.externalId !== undefined && before.externalId !== object.externalId) this.knownExternal.set(before.type, before.externalId, null)
+    this.known.set(object.id, object)
+    if (object.externalId !== undefined) this.knownExternal.set(object.type, object.externalId, object.id)
   }
 }

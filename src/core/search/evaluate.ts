@@ -176,7 +176,8 @@ function compare<T extends number | string>(left: T, op: RangeOp, right: T): boo
   }
 }
 
-function fieldNumber(value: FieldValue, dataType: DataType): number {
+/** What a range compares for a field's value; Postgres stores it for every field when written. */
+export function fieldNumber(value: FieldValue, dataType: DataType): number {
   if (typeof value === 'number') return value
   return dataType === 'date' ? Date.parse(dateText(String(value))) : Number.NaN
 }

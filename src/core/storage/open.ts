@@ -47,12 +47,14 @@ export async function openStore(url: string, options: OpenOptions): Promise<Stor
       const {FileStore} = await import('./file.js')
       return new FileStore(address.target, {now, lockTimeoutMs: options.lockTimeoutMs})
     }
-    case 'postgres':
-      throw new UsageError('the postgres:// adapter is not part of this build yet', {hint: 'Use a file store (a .json path) or memory:.'})
+    case 'postgres': {
+      const {PostgresStore} = await import('./postgres/store.js')
+      return new PostgresStore(address.target, {now, lockTimeoutMs: options.lockTimeoutMs})
+    }
   }
 }
 
-/** A URL fit to print: any password replaced by ***. */
+/** A URL fit to print: any password (in the authority or a `password=` parameter) replaced by ***. */
 export function redactUrl(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:)[^@]*@/i, '$1***@')
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/?#@]*:)[^/?#]*@/i, '$1***@').replace(/([?&]password=)[^&#]*/gi, '$1***')
 }

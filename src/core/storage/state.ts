@@ -77,6 +77,24 @@ export class StateTransaction implements StoreWriter {
     return object && object.externalId === externalId ? object : null
   }
 
+  async getMany(ids: readonly string[]): Promise<ContextObject[]> {
+    const found: ContextObject[] = []
+    for (const id of new Set(ids)) {
+      const object = this.current(id)
+      if (object) found.push(object)
+    }
+    return found
+  }
+
+  async getManyByExternalId(type: ObjectType, externalIds: readonly string[]): Promise<ContextObject[]> {
+    const found: ContextObject[] = []
+    for (const externalId of new Set(externalIds)) {
+      const object = this.getByExternalIdSync(type, externalId)
+      if (object) found.push(object)
+    }
+    return found
+  }
+
   async find(options: FindOptions = {}): Promise<Page<ContextObject>> {
     const limit = Math.min(Math.max(1, options.limit ?? DEFAULT_PAGE), MAX_PAGE)
     const after = options.cursor ? decodeCursor(options.cursor) : null

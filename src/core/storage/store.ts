@@ -82,6 +82,13 @@ export interface CloseStaleResult {
 }
 
 export interface StoreWriter extends StoreReader {
+  /**
+   * The stored objects among `ids`, in any order; ids not stored are simply absent. One round trip
+   * on a database: bulk paths (import) read a batch's objects ahead with it instead of one get each.
+   */
+  getMany(ids: readonly string[]): Promise<ContextObject[]>
+  /** The stored objects of `type` among these externalIds, in any order; like getMany. */
+  getManyByExternalId(type: ObjectType, externalIds: readonly string[]): Promise<ContextObject[]>
   /** Adds new objects; an id or a (type, externalId) already stored is a ConflictError. */
   insert(objects: readonly ContextObject[]): Promise<void>
   /**
@@ -131,7 +138,8 @@ export interface Store extends StoreReader {
   /**
    * Runs `work` as one read-modify-write: reads inside see a consistent store, and its writes land
    * together when it resolves, or not at all when it throws. Creates the store (production mode) on
-   * its first write.
+   * its first write. On Postgres, `work` runs again when a concurrent transaction made it
+   * unserialisable, so it must not have effects outside the store.
    */
   transaction<T>(work: (tx: StoreWriter) => Promise<T>): Promise<T>
   /** Every object in link order (customers, requests, activities, comments, feedback), in batches. */

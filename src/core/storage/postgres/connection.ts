@@ -1,0 +1,138 @@
+// Connecting to PostgreSQL: the store URL turned into a small pool fit for a CLI, and every way a
+// connection can fail turned into an error that says what to do — never showing a password.
+import pg from 'pg'
+import {ConflictError, CtxError, InvalidDataError, LockTimeoutError, StorageError, UsageError} from '../../errors.js'
+import {redactUrl} from '../open.js'
+
+export interface PgAddress {
+  /** Handed to node-postgres: the URL, with `schema=` turned into a search_path option. */
+  connectionString: string
+  /** The schema named by `?schema=`, or null for the server's search_path (usually public). */
+  schema: string | null
+  /** The URL fit to print. */
+  location: string
+  host: string
+  port: string
+  database: string
+  user: string
+}
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/
+
+/**
+ * Reads a postgres:// URL. `?schema=NAME` puts the store in its own schema (one database can hold
+ * many stores: tests, teams); it is passed to the server as `-c search_path=NAME`.
+ */
+export function pgAddress(url: string): PgAddress {
+  const location = redactUrl(url)
+  let parsed: URL
+  try {
+    // A URL without a host (a Unix socket given as ?host=/run/postgresql) is valid for libpq, not for URL.
+    parsed = new URL(url.replace(/^(postgres(?:ql)?:\/\/[^/?#]*@)(?=[/?#]|$)/i, '$1localhost'))
+  } catch {
+    throw new UsageError(`"${location}" is not a valid postgres:// URL`, {
+      hint: 'The form is postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?schema=NAME]; percent-encode special characters in the password.',
+    })
+  }
+  const schema = parsed.searchParams.get('schema')
+  if (schema !== null) {
+    if (!SCHEMA_NAME.test(schema)) {
+      throw new UsageError(`schema "${schema}" in the store URL is not a plain lower-case name`, {
+        hint: 'Use letters a-z, digits and underscores, starting with a letter or underscore (at most 63).',
+      })
+    }
+    parsed.searchParams.delete('schema')
+    const options = parsed.searchParams.get('options')
+    parsed.searchParams.set('options', `${options ? `${options} ` : ''}-c search_path=${schema}`)
+  }
+  const user = parsed.searchParams.get('user') ?? (decodeURIComponent(parsed.username) || process.env.PGUSER || 'postgres')
+  return {
+    connectionString: schema === null ? url : parsed.toString(),
+    schema,
+    location,
+    host: parsed.searchParams.get('host') ?? (parsed.hostname || 'localhost'),
+    port: parsed.searchParams.get('port') ?? (parsed.port || '5432'),
+    database: decodeURIComponent(parsed.pathname.slice(1)) || user,
+    user,
+  }
+}
+
+/** Small on purpose: a CLI runs one command at a time; a scan and a transaction may overlap. */
+export function createPool(address: PgAddress, lockTimeoutMs: number): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: address.connectionString,
+    // Like the file store's lock timeout: waiting on another transaction's locks ends in LockTimeoutError.
+    lock_timeout: lockTimeoutMs,
+    max: 4,
+    idleTimeoutMillis: 5000,
+    connectionTimeoutMillis: 10_000,
+    allowExitOnIdle: true,
+    keepAlive: true,
+    application_name: 'ctx',
+  })
+  // An idle client whose server went away emits 'error'; the next checkout simply opens a new one.
+  pool.on('error', () => undefined)
+  return pool
+}
+
+/** Serialization failures and deadlocks: the transaction did nothing and may simply run again. */
+export function isRetryable(error: unknown): boolean {
+  const code = (error as {code?: string} | null)?.code
+  return code === '40001' || code === '40P01'
+}
+
+const LOST = new Set(['57P01', '57P02', '57P03', '08000', '08003', '08006', '08001', '08004', 'ECONNRESET', 'EPIPE'])
+
+/**
+ * A pg or network error as a ctx error: storage unavailable (exit 7) for everything about reaching,
+ * logging in to, or losing the server; other errors pass through unchanged (they are bugs).
+ */
+export function pgFailure(error: unknown, address: PgAddress): unknown {
+  if (error instanceof CtxError) return error
+  const err = error as Error & {code?: string; errors?: {code?: string}[]}
+  const code = err.code ?? err.errors?.[0]?.code ?? ''
+  const where = `${address.host}:${address.port}`
+  const storage = (message: string, hint: string) => new StorageError(message, {hint, where: address.location, cause: error})
+  switch (code) {
+    case 'ECONNREFUSED':
+      return storage(`cannot reach PostgreSQL at ${where}: connection refused`, 'Is the server running and listening there? Check the host and port of --store / CTX_STORE.')
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return storage(`cannot reach PostgreSQL: the host "${address.host}" is not known`, 'Check the host name of --store / CTX_STORE.')
+    case 'ETIMEDOUT':
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return storage(`cannot reach PostgreSQL at ${where}: ${code}`, 'Check the network path to the server and the host and port of the store URL.')
+    case '28P01':
+      return storage(`PostgreSQL at ${where} refused the password of user "${address.user}"`, 'Check the user and password of the store URL (or PGPASSWORD / ~/.pgpass).')
+    case '28000':
+      return storage(`PostgreSQL at ${where} refused the login: ${err.message}`, 'Check the user of the store URL and that pg_hba.conf lets it connect.')
+    case '3D000':
+      return storage(`the database "${address.database}" does not exist on ${where}`, `Create it (createdb ${address.database}), then run \`ctx store init --store '${address.location}'\`.`)
+    case '53300':
+      return storage(`PostgreSQL at ${where} has no free connections: ${err.message}`, 'Try again when fewer clients are connected.')
+    case '42501':
+      return storage(`PostgreSQL refused: ${err.message}`, `Grant user "${address.user}" the rights ctx needs on the store's schema, or use another user.`)
+    case '25006':
+      return storage(`PostgreSQL at ${where} is read-only: ${err.message}`, 'Point the store URL at the primary server.')
+    case '22P05':
+    case '22021':
+      return new InvalidDataError(`PostgreSQL cannot store this text: ${err.message}`, {hint: 'Remove NUL characters (\\u0000) from values, ids and tags.', cause: error})
+    case '55P03':
+      return new LockTimeoutError(`another ctx process held a lock on ${address.location} past the lock timeout: ${err.message}`, {
+        hint: 'Try again when it is done; CTX_LOCK_TIMEOUT_MS sets how long to wait.',
+        where: address.location,
+        cause: error,
+      })
+    case '40001':
+    case '40P01':
+      return new ConflictError('other ctx processes kept changing the same objects; this change was not made', {hint: 'Run the command again.', cause: error})
+  }
+  if (LOST.has(code) || /Connection terminated|connection timeout|terminating connection|not queryable/i.test(err.message ?? '')) {
+    return storage(
+      `lost the connection to PostgreSQL at ${where}: ${err.message}`,
+      'The transaction in progress was rolled back: nothing of it was committed. Run the command again once the server is back.',
+    )
+  }
+  return error
+}

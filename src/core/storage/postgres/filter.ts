@@ -1,0 +1,108 @@
+// Compiles the search tree (src/core/search/query.ts) to a SQL condition on ctx_objects `o`, with
+// every value a $n parameter. Each term hits an index (the GIN index on `terms`, or a btree on a
+// link column or a time), and gives exactly the answer of the in-memory matcher in evaluate.ts.
+import {type DataType, type Definitions, isSearchable} from '../../definitions/model.js'
+import {rangeOperand} from '../../search/evaluate.js'
+import {type Filter, isTimeKey, type SpecialKey} from '../../search/query.js'
+import {ANY_FIELD, fieldTerm, phraseNeedle, specialTerm} from './rows.js'
+
+const NUMERIC: readonly DataType[] = ['integer', 'long', 'double']
+
+/** Collects query parameters; `add` returns the placeholder to write in the SQL. */
+export class Params {
+  readonly values: unknown[] = []
+
+  add(value: unknown): string {
+    this.values.push(value)
+    return `$${this.values.length}`
+  }
+}
+
+/**
+ * Special keys compared on their column, lower-cased (through an index for the links). PostgreSQL's
+ * lower() folds ASCII as JavaScript does, which covers ctx's ids and enums; the other special keys
+ * (id, externalId, tags, fieldsets) are terms lower-cased in JavaScript.
+ */
+const COLUMNS: Partial<Record<SpecialKey, string>> = {
+  type: 'o.type',
+  customerId: 'lower(o.customer_id)',
+  parentId: 'lower(o.parent_id)',
+  state: 'lower(o.state)',
+  mediaType: 'lower(o.media_type)',
+}
+
+/** Whether compiling `filter` needs the definitions (field types, which fields are searchable). */
+export function needsDefinitions(filter: Filter | null | undefined): boolean {
+  if (!filter) return false
+  switch (filter.kind) {
+    case 'and':
+    case 'or':
+      return filter.children.some(needsDefinitions)
+    case 'words':
+      return true
+    case 'range':
+      return !isTimeKey(filter.key)
+    case 'equals':
+      return false
+  }
+}
+
+/** The condition for `filter` (checked already by checkFilter); `TRUE` for no filter. */
+export function compileFilter(filter: Filter | null | undefined, params: Params, definitions: Definitions | null): string {
+  if (!filter) return 'TRUE'
+  const unsearchable = definitions
+    ? Object.values(definitions.fields)
+        .filter((field) => !isSearchable(field))
+        .map((field) => field.id)
+    : []
+  return compile(filter, params, definitions, unsearchable)
+}
+
+function compile(filter: Filter, params: Params, definitions: Definitions | null, unsearchable: string[]): string {
+  switch (filter.kind) {
+    case 'and':
+    case 'or':
+      return `(${filter.children.map((child) => compile(child, params, definitions, unsearchable)).join(filter.kind === 'and' ? ' AND ' : ' OR ')})`
+    case 'equals': {
+      const column = COLUMNS[filter.key]
+      if (column) return `${column} = ${params.add(filter.value)}`
+      return `o.terms @> ${params.add([specialTerm(filter.key as 'id', filter.value)])}::text[]`
+    }
+    case 'words':
+      return filter.key === null ? anyField(filter.words, params, unsearchable) : inField(filter.key, filter.words, params)
+    case 'range': {
+      const op = filter.op
+      if (isTimeKey(filter.key)) {
+        // Instants compared as instants; one that does not parse ('infinity') matches no range.
+        const column = filter.key === 'created' ? 'o.created_at' : 'o.updated_at'
+        return `(isfinite(${column}) AND ${column} ${op} ${params.add(filter.value)}::timestamptz)`
+      }
+      const dataType = definitions?.fields[filter.key]?.dataType
+      if (dataType === undefined || (dataType !== 'date' && !NUMERIC.includes(dataType))) return 'FALSE'
+      const value = dataType === 'date' ? `coalesce(o.numbers -> ${params.add(filter.key)}, o.dates -> $${params.values.length})` : `o.numbers -> ${params.add(filter.key)}`
+      return `(${value})::float8 ${op} ${params.add(rangeOperand(filter.value, dataType))}::float8`
+    }
+  }
+}
+
+/**
+ * Words in one field: every word's term through the index, then — for a phrase — the words in
+ * order, checked on the field's word sequence.
+ */
+function inField(field: string, phrase: string[], params: Params): string {
+  const indexed = `o.terms @> ${params.add(phrase.map((word) => fieldTerm(field, word)))}::text[]`
+  if (phrase.length === 1) return indexed
+  return `(${indexed} AND EXISTS (SELECT 1 FROM unnest(o.phrases) AS p(words) WHERE starts_with(p.words, ${params.add(`${field}: `)}) AND strpos(p.words, ${params.add(phraseNeedle(phrase))}) > 0))`
+}
+
+/**
+ * Words in any searchable field. The `*:word` terms find candidates through the index; when a
+ * phrase or an unsearchable field is involved, the word sequences of the searchable fields decide.
+ * Searchability is read at query time, so changing a field's flag needs no re-indexing.
+ */
+function anyField(phrase: string[], params: Params, unsearchable: string[]): string {
+  const indexed = `o.terms @> ${params.add(phrase.map((word) => fieldTerm(ANY_FIELD, word)))}::text[]`
+  if (phrase.length === 1 && unsearchable.length === 0) return indexed
+  const skip = unsearchable.length === 0 ? '' : ` AND split_part(p.words, ':', 1) <> ALL(${params.add(unsearchable)}::text[])`
+  return `(${indexed} AND EXISTS (SELECT 1 FROM unnest(o.phrases) AS p(words) WHERE strpos(p.words, ${params.add(phraseNeedle(phrase))}) > 0${skip}))`
+}

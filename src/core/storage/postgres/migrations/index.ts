@@ -1,0 +1,5 @@
+// Every schema version, in order. A new version is a new file here; a released one never changes.
+import type {Migration} from '../schema.js'
+import {storeSchema} from './001-store.js'
+
+export const MIGRATIONS: readonly Migration[] = [storeSchema]

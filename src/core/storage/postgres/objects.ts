@@ -1,0 +1,239 @@
+// Reads and writes of context objects on one connection (the pool outside a transaction, a client
+// inside one). The writer turns each StoreWriter call into set-based SQL with $n parameters only.
+import type {Definitions} from '../../definitions/model.js'
+import {ConflictError, NotFoundError} from '../../errors.js'
+import type {ContextObject, ObjectType} from '../../model.js'
+import {decodeCursor, encodeCursor} from '../../search/cursor.js'
+import {checkFilter} from '../../search/evaluate.js'
+import type {Filter} from '../../search/query.js'
+import {type CloseStaleOptions, type CloseStaleResult, DEFAULT_PAGE, type FindOptions, MAX_PAGE, type Page, type StoreReader, type StoreWriter} from '../store.js'
+import {readDefinitions, writeDefinitions} from './definitions.js'
+import {compileFilter, needsDefinitions, Params} from './filter.js'
+import {customerKeys, objectRow, type ObjectRow} from './rows.js'
+import type {Queryable} from './schema.js'
+import {closeStaleRequests} from './sweep.js'
+
+/**
+ * The columns of ctx_objects as json_to_recordset reads them from rows sent by `wire`. The body
+ * travels as JSON text and is cast to json by the server: json_to_recordset would decode a nested
+ * object's strings, and text cannot hold the \u0000 that a field value may.
+ */
+const ROW_TYPES = `customer_key text, id text, type text, customer_id text, parent_id text, state text, media_type text,
+  external_id text, created text, last_updated text, created_at timestamptz, updated_at timestamptz, terms text[], phrases text[],
+  numbers jsonb, dates jsonb, body text`
+const COLUMNS =
+  'customer_key, id, type, customer_id, parent_id, state, media_type, external_id, created, last_updated, created_at, updated_at, terms, phrases, numbers, dates, body'
+const SELECTED = COLUMNS.replace('body', 'body::json')
+
+function wire(rows: readonly ObjectRow[]): string {
+  return JSON.stringify(rows.map((row) => ({...row, body: JSON.stringify(row.body)})))
+}
+
+/** Objects per INSERT statement: one JSON parameter each, so a batch is one round trip. */
+const INSERT_CHUNK = 1000
+
+export class PgReader implements StoreReader {
+  constructor(protected readonly db: Queryable) {}
+
+  async get(id: string): Promise<ContextObject | null> {
+    const {rows} = await this.db.query<{body: ContextObject}>('SELECT body FROM ctx_objects WHERE id = $1', [id])
+    return rows[0]?.body ?? null
+  }
+
+  async getByExternalId(type: ObjectType, externalId: string): Promise<ContextObject | null> {
+    const {rows} = await this.db.query<{body: ContextObject}>('SELECT body FROM ctx_objects WHERE type = $1 AND external_id = $2', [type, externalId])
+    return rows[0]?.body ?? null
+  }
+
+  async getMany(ids: readonly string[]): Promise<ContextObject[]> {
+    if (ids.length === 0) return []
+    const {rows} = await this.db.query<{body: ContextObject}>('SELECT body FROM ctx_objects WHERE id = ANY($1::text[])', [[...new Set(ids)]])
+    return rows.map((row) => row.body)
+  }
+
+  async getManyByExternalId(type: ObjectType, externalIds: readonly string[]): Promise<ContextObject[]> {
+    if (externalIds.length === 0) return []
+    const {rows} = await this.db.query<{body: ContextObject}>(
+      'SELECT body FROM ctx_objects WHERE type = $1 AND external_id = ANY($2::text[])',
+      [type, [...new Set(externalIds)]],
+    )
+    return rows.map((row) => row.body)
+  }
+
+  async find(options: FindOptions = {}): Promise<Page<ContextObject>> {
+    const limit = Math.min(Math.max(1, options.limit ?? DEFAULT_PAGE), MAX_PAGE)
+    const statement = findStatement(options.where, await this.definitionsFor(options.where), {limit: limit + 1, cursor: options.cursor})
+    const {rows} = await this.db.query<{body: ContextObject}>(statement.text, statement.values)
+    const items = rows.slice(0, limit).map((row) => row.body)
+    return {items, next: rows.length > limit ? encodeCursor(items.at(-1)!) : null}
+  }
+
+  async count(where?: Filter): Promise<number> {
+    const params = new Params()
+    const condition = compileFilter(where, params, await this.definitionsFor(where))
+    const {rows} = await this.db.query<{count: string}>(`SELECT count(*) AS count FROM ctx_objects o WHERE ${condition}`, params.values)
+    return Number(rows[0].count)
+  }
+
+  definitions(): Promise<Definitions> {
+    return readDefinitions(this.db)
+  }
+
+  /** The definitions a query needs, after refusing it the way every adapter does when it names a bad field. */
+  private async definitionsFor(where: Filter | undefined): Promise<Definitions | null> {
+    if (!needsDefinitions(where)) return null
+    const definitions = await this.definitions()
+    checkFilter(where, definitions)
+    return definitions
+  }
+}
+
+/** One page of a query, newest first, after the cursor: the SQL of `find`. */
+export function findStatement(
+  where: Filter | undefined,
+  definitions: Definitions | null,
+  page: {limit: number; cursor?: string | null},
+): {text: string; values: unknown[]} {
+  const params = new Params()
+  let condition = compileFilter(where, params, definitions)
+  const after = page.cursor ? decodeCursor(page.cursor) : null
+  if (after) condition += ` AND (o.last_updated, o.id) < (${params.add(after.lastUpdated)}, ${params.add(after.id)})`
+  return {
+    text: `SELECT o.body FROM ctx_objects o WHERE ${condition} ORDER BY o.last_updated DESC, o.id DESC LIMIT ${params.add(page.limit)}`,
+    values: params.values,
+  }
+}
+
+export class PgWriter extends PgReader implements StoreWriter {
+  /** True once this transaction has created the store row (the first write to an uninitialised store). */
+  created = false
+
+  constructor(
+    db: Queryable,
+    private readonly createStore: {mode: 'production'; at: string} | null,
+  ) {
+    super(db)
+  }
+
+  async insert(objects: readonly ContextObject[]): Promise<void> {
+    if (objects.length === 0) return
+    await this.ensureStore()
+    const keys = await customerKeys(objects, (ids) => this.storedKeys(ids))
+    const rows = objects.map((object, index) => objectRow(object, keys[index]))
+    const inserted = await this.insertRows(rows)
+    if (inserted.length < rows.length) await this.refuseInsert(rows, inserted)
+  }
+
+  async update(object: ContextObject, expectedLastUpdated?: string): Promise<void> {
+    const {rows} = await this.db.query<{last_updated: string; customer_key: string}>(
+      'SELECT last_updated, customer_key FROM ctx_objects WHERE id = $1',
+      [object.id],
+    )
+    const stored = rows[0]
+    if (!stored) throw new NotFoundError(`${object.type} ${object.id} does not exist`, {where: object.id})
+    if (expectedLastUpdated !== undefined && stored.last_updated !== expectedLastUpdated) {
+      throw new ConflictError(`${object.type} ${object.id} was changed at ${stored.last_updated}, after the ${expectedLastUpdated} you read`, {
+        where: object.id,
+        hint: 'Show it again, then retry with the new lastUpdated.',
+        details: {stored: stored.last_updated},
+      })
+    }
+    if (object.externalId !== undefined) {
+      const holder = await this.externalIdHolder(object.type, object.externalId, object.id)
+      if (holder) throw externalIdTaken(object, holder)
+    }
+    await this.ensureStore()
+    const [key] = await customerKeys([object], (ids) => this.storedKeys(ids))
+    const row = objectRow(object, key)
+    if (key === stored.customer_key) {
+      await this.db.query(
+        `UPDATE ctx_objects o SET (${COLUMNS}) = (SELECT ${SELECTED} FROM json_to_recordset($1::json) AS r(${ROW_TYPES})) WHERE o.id = $2`,
+        [wire([row]), object.id],
+      )
+      return
+    }
+    // An activity moved to another customer: it and the comments under it are re-inserted under the
+    // new key (a key is never updated in place, which a distributed table would refuse).
+    const children = await this.db.query<{body: ContextObject}>(
+      'SELECT body FROM ctx_objects WHERE lower(parent_id) = lower($1) AND parent_id = $1 AND customer_id IS NULL AND customer_key = $2',
+      [object.id, stored.customer_key],
+    )
+    const moved = [row, ...children.rows.map((child) => objectRow(child.body, key))]
+    await this.db.query('DELETE FROM ctx_objects WHERE id = ANY($1::text[])', [moved.map((each) => each.id)])
+    await this.insertRows(moved)
+  }
+
+  async remove(ids: readonly string[]): Promise<number> {
+    if (ids.length === 0) return 0
+    await this.ensureStore()
+    const result = await this.db.query('DELETE FROM ctx_objects WHERE id = ANY($1::text[])', [[...new Set(ids)]])
+    return result.rowCount ?? 0
+  }
+
+  async putDefinitions(definitions: Definitions): Promise<void> {
+    await this.ensureStore()
+    await writeDefinitions(this.db, definitions)
+  }
+
+  closeStaleRequests(options: CloseStaleOptions): Promise<CloseStaleResult> {
+    return closeStaleRequests(this.db, options)
+  }
+
+  /** Inserts rows a chunk per statement, skipping conflicts; returns the ids that went in. */
+  private async insertRows(rows: readonly ObjectRow[]): Promise<string[]> {
+    const inserted: string[] = []
+    for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
+      const result = await this.db.query<{id: string}>(
+        `INSERT INTO ctx_objects (${COLUMNS}) SELECT ${SELECTED} FROM json_to_recordset($1::json) AS r(${ROW_TYPES})
+         ON CONFLICT DO NOTHING RETURNING id`,
+        [wire(rows.slice(start, start + INSERT_CHUNK))],
+      )
+      for (const row of result.rows) inserted.push(row.id)
+    }
+    return inserted
+  }
+
+  /** DESIGN rule 9: the first write to a store nobody initialised makes it a production store. */
+  private async ensureStore(): Promise<void> {
+    if (!this.createStore || this.created) return
+    await this.db.query('INSERT INTO ctx_store (mode, created) VALUES ($1, $2) ON CONFLICT DO NOTHING', [this.createStore.mode, this.createStore.at])
+    this.created = true
+  }
+
+  private async storedKeys(ids: string[]): Promise<Map<string, string>> {
+    const {rows} = await this.db.query<{id: string; customer_key: string}>('SELECT id, customer_key FROM ctx_objects WHERE id = ANY($1::text[])', [ids])
+    return new Map(rows.map((row) => [row.id, row.customer_key]))
+  }
+
+  private async externalIdHolder(type: ObjectType, externalId: string, exceptId: string): Promise<string | null> {
+    const {rows} = await this.db.query<{id: string}>('SELECT id FROM ctx_objects WHERE type = $1 AND external_id = $2 AND id <> $3', [type, externalId, exceptId])
+    return rows[0]?.id ?? null
+  }
+
+  /**
+   * Some rows were skipped as conflicts: finds the first (in the order given), takes back what this
+   * call inserted — so a refused insert adds nothing — and says what it collided with.
+   */
+  private async refuseInsert(rows: readonly ObjectRow[], inserted: readonly string[]): Promise<never> {
+    const unclaimed = new Map<string, number>()
+    for (const id of inserted) unclaimed.set(id, (unclaimed.get(id) ?? 0) + 1)
+    const refused = rows.find((row) => {
+      const left = unclaimed.get(row.id) ?? 0
+      if (left > 0) unclaimed.set(row.id, left - 1)
+      return left === 0
+    })!
+    const object = refused.body
+    const idTaken = (await this.db.query('SELECT 1 FROM ctx_objects WHERE id = $1', [object.id])).rows.length > 0
+    const holder = idTaken || object.externalId === undefined ? null : await this.externalIdHolder(object.type, object.externalId, object.id)
+    if (inserted.length > 0) await this.db.query('DELETE FROM ctx_objects WHERE id = ANY($1::text[])', [inserted])
+    if (idTaken || holder === null) throw new ConflictError(`${object.type} ${object.id} already exists`, {where: object.id})
+    throw externalIdTaken(object, holder)
+  }
+}
+
+function externalIdTaken(object: ContextObject, holder: string): ConflictError {
+  return new ConflictError(`externalId "${object.externalId}" already belongs to ${object.type} ${holder}`, {
+    where: object.externalId,
+    hint: 'externalId is unique per type; use --upsert to update the existing object instead.',
+  })
+}

@@ -1,0 +1,132 @@
+// A context object as a row of ctx_objects: the object itself (body, exactly as written) and the
+// columns that let SQL answer the search language with indexes and the same answers as the
+// in-memory matcher. Words are cut here, in JavaScript, by the one tokenizer every adapter uses.
+import {canonical, type ContextObject} from '../../model.js'
+import {fieldNumber} from '../../search/evaluate.js'
+import {words} from '../../search/words.js'
+
+/** A term of the `terms` array: `FIELD:word`, `*:word` (any field), `=key:value` (special keys). */
+export const ANY_FIELD = '*'
+
+export function fieldTerm(field: string, word: string): string {
+  return `${field}:${word}`
+}
+
+export function specialTerm(key: 'id' | 'externalId' | 'tags' | 'fieldsets', value: string): string {
+  return `=${key}:${value}`
+}
+
+/** The entry of `phrases` for one field: `FIELD: w1 w2 … ` — a phrase matches where ` w1 w2 ` occurs. */
+export function fieldPhrase(field: string, fieldWords: readonly string[]): string {
+  return `${field}: ${fieldWords.join(' ')} `
+}
+
+export function phraseNeedle(phraseWords: readonly string[]): string {
+  return ` ${phraseWords.join(' ')} `
+}
+
+export interface ObjectRow {
+  customer_key: string
+  id: string
+  type: string
+  customer_id: string | null
+  parent_id: string | null
+  state: string | null
+  media_type: string | null
+  external_id: string | null
+  created: string
+  last_updated: string
+  /** created and lastUpdated as instants, for ranges and the sweep; 'infinity' when they do not parse. */
+  created_at: string
+  updated_at: string
+  terms: string[]
+  phrases: string[]
+  /** Number values, for ranges on number fields (and date fields holding a number). */
+  numbers: Record<string, number>
+  /** Other values read as dates (epoch ms), for ranges on date fields. */
+  dates: Record<string, number>
+  body: ContextObject
+}
+
+/**
+ * The row of an object: its exact values in columns for links and SQL, and the lower-cased terms
+ * search compares case-insensitively, cut by the same tokenizer as every other adapter.
+ */
+export function objectRow(object: ContextObject, customerKey: string): ObjectRow {
+  const body = canonical(object)
+  const terms = new Set<string>([specialTerm('id', body.id.toLowerCase())])
+  if (body.externalId !== undefined) terms.add(specialTerm('externalId', body.externalId.toLowerCase()))
+  for (const tag of body.tags ?? []) terms.add(specialTerm('tags', tag.toLowerCase()))
+  for (const fieldset of body.fieldsets ?? []) terms.add(specialTerm('fieldsets', fieldset.toLowerCase()))
+  const phrases: string[] = []
+  const numbers: Record<string, number> = {}
+  const dates: Record<string, number> = {}
+  for (const [field, value] of Object.entries(body.data)) {
+    const found = words(String(value))
+    for (const word of found) {
+      terms.add(fieldTerm(field, word))
+      terms.add(fieldTerm(ANY_FIELD, word))
+    }
+    if (found.length > 0) phrases.push(fieldPhrase(field, found))
+    if (typeof value === 'number') numbers[field] = value
+    else if (Number.isFinite(fieldNumber(value, 'date'))) dates[field] = fieldNumber(value, 'date')
+  }
+  return {
+    customer_key: customerKey,
+    id: body.id,
+    type: body.type,
+    customer_id: body.customerId ?? null,
+    parent_id: body.parentId ?? null,
+    state: body.state ?? null,
+    media_type: body.mediaType ?? null,
+    external_id: body.externalId ?? null,
+    created: body.created,
+    last_updated: body.lastUpdated,
+    created_at: instant(body.created),
+    updated_at: instant(body.lastUpdated),
+    terms: [...terms],
+    phrases,
+    numbers,
+    dates,
+    body,
+  }
+}
+
+/** An ISO instant as PostgreSQL reads it; a text Date.parse cannot read is later than everything. */
+export function instant(text: string): string {
+  const time = Date.parse(text)
+  return Number.isNaN(time) ? 'infinity' : new Date(time).toISOString()
+}
+
+/**
+ * The customer each object belongs to, the key that keeps a customer's objects together (and the
+ * distribution column on Citus): a customer's own id, else its customerId, else its parent's key
+ * (a comment under an activity), else — for an object linked to no customer — its own id.
+ * `storedKeys` answers for parents that are not among `objects`.
+ */
+export async function customerKeys(
+  objects: readonly ContextObject[],
+  storedKeys: (ids: string[]) => Promise<Map<string, string>>,
+): Promise<string[]> {
+  const inBatch = new Map(objects.map((object) => [object.id, object]))
+  const outside = new Set<string>()
+  for (const object of objects) {
+    if (object.type !== 'customer' && object.customerId === undefined && object.parentId !== undefined && !inBatch.has(object.parentId)) {
+      outside.add(object.parentId)
+    }
+  }
+  const stored = outside.size > 0 ? await storedKeys([...outside]) : new Map<string, string>()
+  const keyOf = (object: ContextObject, depth: number): string => {
+    if (object.type === 'customer') return object.id
+    if (object.customerId !== undefined) return object.customerId
+    const parentId = object.parentId
+    if (parentId !== undefined) {
+      const parent = inBatch.get(parentId)
+      if (parent && parent !== object && depth < 4) return keyOf(parent, depth + 1)
+      const key = stored.get(parentId)
+      if (key !== undefined) return key
+    }
+    return object.id
+  }
+  return objects.map((object) => keyOf(object, 0))
+}

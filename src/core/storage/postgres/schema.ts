@@ -1,0 +1,56 @@
+// The versioned schema: migrations run in order inside one transaction, under an advisory lock so
+// two ctx processes upgrading at once take turns, and each is recorded in ctx_migrations.
+import type pg from 'pg'
+import {MIGRATIONS} from './migrations/index.js'
+
+export interface Queryable {
+  query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>>
+}
+
+export interface Migration {
+  version: number
+  name: string
+  /** DDL, run as one statement batch inside the upgrade's transaction. */
+  sql: string
+  /** Data the version needs, written in the same transaction (e.g. the base definitions). */
+  after?(client: Queryable): Promise<void>
+}
+
+export const SCHEMA_VERSION = MIGRATIONS.at(-1)!.version
+
+/** The installed schema version, or null when the search path holds no ctx schema. */
+export async function installedVersion(db: Queryable): Promise<number | null> {
+  const {rows} = await db.query<{present: boolean}>(`SELECT to_regclass('ctx_migrations') IS NOT NULL AS present`)
+  if (!rows[0].present) return null
+  const result = await db.query<{version: number | null}>('SELECT max(version) AS version FROM ctx_migrations')
+  return result.rows[0].version ?? 0
+}
+
+/**
+ * Runs the migrations newer than the installed version, up to `upTo`, on a client already inside a
+ * transaction; creates the URL's schema first when it names one. Returns the versions before and after.
+ */
+export async function migrate(
+  client: Queryable,
+  options: {schema: string | null; migrations?: readonly Migration[]; upTo?: number},
+): Promise<{from: number | null; to: number}> {
+  const migrations = options.migrations ?? MIGRATIONS
+  // Keyed by schema, so stores in different schemas of one database upgrade independently.
+  await client.query(`SELECT pg_advisory_xact_lock(hashtextextended('ctx schema ' || coalesce($1, current_schema(), ''), 0))`, [options.schema])
+  if (options.schema !== null) {
+    // The name reaches the DDL through a setting and format('%I'): quoted by the server, never spliced in.
+    await client.query(`SELECT set_config('ctx.schema', $1, true)`, [options.schema])
+    await client.query(`DO $$ BEGIN EXECUTE format('CREATE SCHEMA IF NOT EXISTS %I', current_setting('ctx.schema')); END $$`)
+  }
+  const from = await installedVersion(client)
+  const upTo = options.upTo ?? migrations.at(-1)!.version
+  let version = from ?? 0
+  for (const migration of migrations) {
+    if (migration.version <= version || migration.version > upTo) continue
+    await client.query(migration.sql)
+    await migration.after?.(client)
+    await client.query('INSERT INTO ctx_migrations (version, name) VALUES ($1, $2)', [migration.version, migration.name])
+    version = migration.version
+  }
+  return {from, to: version}
+}

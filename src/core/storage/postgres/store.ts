@@ -1,0 +1,311 @@
+// The `postgres://` adapter (DESIGN §3): the storage contract on PostgreSQL through node-postgres,
+// for teams, cron on a server and millions of objects. A transaction is SERIALIZABLE on one pooled
+// client, so concurrent ctx processes behave as if they took turns, as they do on the file store.
+import type pg from 'pg'
+import {baseDefinitions} from '../../definitions/model.js'
+import {ConflictError, StorageError} from '../../errors.js'
+import {type ContextObject, LINK_ORDER, type ObjectType} from '../../model.js'
+import type {Filter} from '../../search/query.js'
+import {refuseFlush} from '../memory.js'
+import {emptyCounts, type FindOptions, type ScanOptions, type Store, type StoreCapabilities, type StoreInfo, type StoreMode, type StoreWriter} from '../store.js'
+import {createPool, isRetryable, type PgAddress, pgAddress, pgFailure} from './connection.js'
+import {writeDefinitions} from './definitions.js'
+import {MIGRATIONS} from './migrations/index.js'
+import {PgReader, PgWriter} from './objects.js'
+import {installedVersion, migrate, type Migration, type Queryable} from './schema.js'
+
+export interface PostgresStoreOptions {
+  now: () => string
+  /** How long a statement waits for a lock another transaction holds (default 20 s): then LockTimeoutError. */
+  lockTimeoutMs?: number
+  /** The schema versions this ctx knows; tests pass their own to exercise upgrades. */
+  migrations?: readonly Migration[]
+}
+
+/** How often a transaction that lost a serialization race runs again before giving up (exit 4). */
+const MAX_ATTEMPTS = 8
+
+interface Readiness {
+  mode: StoreMode | null
+}
+
+export class PostgresStore implements Store {
+  readonly capabilities: StoreCapabilities = {indexedSearch: true, shared: true, importBatchSize: 1000}
+  readonly location: string
+  private readonly address: PgAddress
+  private readonly pool: pg.Pool
+  private readonly migrations: readonly Migration[]
+  private readiness: Promise<Readiness> | undefined
+  private closed = false
+
+  constructor(
+    url: string,
+    private readonly options: PostgresStoreOptions,
+  ) {
+    this.address = pgAddress(url)
+    this.location = this.address.location
+    this.migrations = options.migrations ?? MIGRATIONS
+    this.pool = createPool(this.address, options.lockTimeoutMs ?? 20_000)
+  }
+
+  private get version(): number {
+    return this.migrations.at(-1)!.version
+  }
+
+  get(id: string) {
+    return this.read((reader) => reader.get(id))
+  }
+
+  getByExternalId(type: ObjectType, externalId: string) {
+    return this.read((reader) => reader.getByExternalId(type, externalId))
+  }
+
+  find(options?: FindOptions) {
+    return this.read((reader) => reader.find(options))
+  }
+
+  count(where?: Filter) {
+    return this.read((reader) => reader.count(where))
+  }
+
+  definitions() {
+    return this.read((reader) => reader.definitions())
+  }
+
+  /**
+   * Runs `work` in a SERIALIZABLE transaction. When PostgreSQL reports that a concurrent
+   * transaction made it unserialisable, everything is rolled back and `work` runs again.
+   */
+  async transaction<T>(work: (tx: StoreWriter) => Promise<T>): Promise<T> {
+    const readiness = await this.guard(() => this.ready())
+    for (let attempt = 1; ; attempt++) {
+      const connection = await this.checkout()
+      const writer = new PgWriter(connection.db, readiness.mode === null ? {mode: 'production', at: this.options.now()} : null)
+      try {
+        await connection.db.query('BEGIN ISOLATION LEVEL SERIALIZABLE')
+        const result = await work(writer)
+        await connection.db.query('COMMIT')
+        if (writer.created) readiness.mode = 'production'
+        return result
+      } catch (error) {
+        await connection.rollback()
+        // The first database error explains the failure even when `work` wrapped or replaced it.
+        const cause = connection.failure ?? error
+        if (isRetryable(cause) && attempt < MAX_ATTEMPTS) {
+          await pause(attempt)
+          continue
+        }
+        throw pgFailure(cause, this.address)
+      } finally {
+        connection.release()
+      }
+    }
+  }
+
+  /** Streams each type in link order, then by created and id, through a server-side cursor in one snapshot. */
+  async *scan(options: ScanOptions = {}): AsyncIterable<ContextObject[]> {
+    await this.guard(() => this.ready())
+    const batchSize = Math.max(1, Math.min(Math.trunc(options.batchSize ?? 1000), 100_000))
+    const connection = await this.checkout()
+    let finished = false
+    try {
+      await connection.db.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY')
+      for (const type of LINK_ORDER) {
+        if (options.types && !options.types.includes(type)) continue
+        const since = options.since === undefined ? '' : ' AND last_updated >= $2'
+        await connection.db.query(
+          `DECLARE ctx_scan NO SCROLL CURSOR FOR SELECT body FROM ctx_objects WHERE type = $1${since} ORDER BY created, id`,
+          options.since === undefined ? [type] : [type, options.since],
+        )
+        for (;;) {
+          const {rows} = await connection.db.query<{body: ContextObject}>(`FETCH ${batchSize} FROM ctx_scan`)
+          if (rows.length > 0) yield rows.map((row) => row.body)
+          if (rows.length < batchSize) break
+        }
+        await connection.db.query('CLOSE ctx_scan')
+      }
+      await connection.db.query('COMMIT')
+      finished = true
+    } catch (error) {
+      throw pgFailure(connection.failure ?? error, this.address)
+    } finally {
+      if (!finished) await connection.rollback()
+      connection.release()
+    }
+  }
+
+  async info(): Promise<StoreInfo> {
+    return this.guard(async () => {
+      const version = await installedVersion(this.pool)
+      const info: StoreInfo = {
+        location: this.location,
+        adapter: 'postgres',
+        initialized: false,
+        mode: null,
+        formatVersion: version,
+        created: null,
+        counts: emptyCounts(),
+        bytes: null,
+      }
+      if (version === null) return info
+      const meta = await this.pool.query<{mode: StoreMode; created: string}>('SELECT mode, created FROM ctx_store')
+      if (meta.rows[0]) Object.assign(info, {initialized: true, mode: meta.rows[0].mode, created: meta.rows[0].created})
+      const counts = await this.pool.query<{type: ObjectType; count: string}>('SELECT type, count(*) AS count FROM ctx_objects GROUP BY type')
+      for (const row of counts.rows) info.counts[row.type] = Number(row.count)
+      const size = await this.pool.query<{bytes: string}>(
+        `SELECT sum(pg_total_relation_size(to_regclass(name))) AS bytes FROM unnest($1::text[]) AS t(name)`,
+        [['ctx_objects', 'ctx_definitions', 'ctx_store', 'ctx_migrations']],
+      )
+      info.bytes = Number(size.rows[0].bytes)
+      return info
+    })
+  }
+
+  /** Installs or upgrades the schema, then records the mode; a store keeps the mode it was created with. */
+  async init(mode: StoreMode): Promise<StoreInfo> {
+    await this.administer(async (client) => {
+      await migrate(client, {schema: this.address.schema, migrations: this.migrations})
+      const {rows} = await client.query<{mode: StoreMode}>('SELECT mode FROM ctx_store FOR UPDATE')
+      if (rows[0] && rows[0].mode !== mode) {
+        throw new ConflictError(`${this.location} is already a ${rows[0].mode} store`, {hint: 'A store keeps the mode it was initialised with.'})
+      }
+      if (!rows[0]) await client.query('INSERT INTO ctx_store (mode, created) VALUES ($1, $2)', [mode, this.options.now()])
+    })
+    return this.info()
+  }
+
+  async flush(): Promise<void> {
+    await this.guard(() => this.ready())
+    await this.administer(async (client) => {
+      const {rows} = await client.query<{mode: StoreMode}>('SELECT mode FROM ctx_store FOR UPDATE')
+      if (rows[0]?.mode !== 'lab') throw refuseFlush(this.location, rows[0]?.mode ?? null)
+      await client.query('TRUNCATE ctx_objects')
+      await writeDefinitions(client, baseDefinitions())
+    })
+  }
+
+  /** Runs the migrations this ctx has and the database lacks; from an empty database, installs the schema. */
+  async upgrade(): Promise<{from: number | null; to: number}> {
+    return this.administer((client) => migrate(client, {schema: this.address.schema, migrations: this.migrations}))
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return
+    this.closed = true
+    await this.pool.end()
+  }
+
+  private read<T>(work: (reader: PgReader) => Promise<T>): Promise<T> {
+    return this.guard(async () => {
+      await this.ready()
+      return work(new PgReader(this.pool))
+    })
+  }
+
+  /** Store administration in one READ COMMITTED transaction; forgets what it knew about the schema. */
+  private administer<T>(work: (client: Queryable) => Promise<T>): Promise<T> {
+    this.readiness = undefined
+    return this.guard(async () => {
+      const connection = await this.checkout()
+      try {
+        await connection.db.query('BEGIN')
+        const result = await work(connection.db)
+        await connection.db.query('COMMIT')
+        return result
+      } catch (error) {
+        await connection.rollback()
+        throw connection.failure ?? error
+      } finally {
+        connection.release()
+      }
+    })
+  }
+
+  /** A client of its own, watched while in use: a server that goes away mid-transaction is an error here, not a crash. */
+  private async checkout(): Promise<Connection> {
+    const client = await this.guard(() => this.pool.connect())
+    let failure: unknown
+    let healthy = true
+    const record = (error: unknown) => {
+      failure ??= error
+      healthy = false
+    }
+    client.on('error', record)
+    return {
+      db: {
+        query: (text, values) =>
+          client.query(text, values).catch((error: unknown) => {
+            failure ??= error
+            throw error
+          }) as never,
+      },
+      get failure() {
+        return failure
+      },
+      async rollback() {
+        if (healthy) healthy = await client.query('ROLLBACK').then(() => true, () => false)
+      },
+      release() {
+        client.off('error', record)
+        client.release(healthy ? undefined : true)
+      },
+    }
+  }
+
+  /** Checks once per store that the schema is there and current: exit 7 with the command to run otherwise. */
+  private ready(): Promise<Readiness> {
+    this.readiness ??= this.checkSchema().catch((error: unknown) => {
+      this.readiness = undefined
+      throw error
+    })
+    return this.readiness
+  }
+
+  private async checkSchema(): Promise<Readiness> {
+    const version = await installedVersion(this.pool)
+    const store = `--store '${this.location}'`
+    if (version === null) {
+      throw new StorageError(`${this.location} holds no ctx store: the database has no ctx schema`, {
+        hint: `Create the store first: \`ctx store init ${store}\` (add --mode lab for a throwaway store).`,
+        where: this.location,
+      })
+    }
+    if (version < this.version) {
+      throw new StorageError(`${this.location} has ctx schema version ${version}, older than this ctx (${this.version})`, {
+        hint: `Run \`ctx store upgrade ${store}\` first.`,
+        where: this.location,
+      })
+    }
+    if (version > this.version) {
+      throw new StorageError(`${this.location} was upgraded by a newer ctx (schema version ${version}; this ctx knows up to ${this.version})`, {
+        hint: 'Upgrade ctx to use this store.',
+        where: this.location,
+      })
+    }
+    const {rows} = await this.pool.query<{mode: StoreMode}>('SELECT mode FROM ctx_store')
+    return {mode: rows[0]?.mode ?? null}
+  }
+
+  /** Runs `work`, turning connection and server failures into errors with exit codes. */
+  private async guard<T>(work: () => Promise<T>): Promise<T> {
+    if (this.closed) throw new StorageError(`${this.location} was already closed`)
+    try {
+      return await work()
+    } catch (error) {
+      throw pgFailure(error, this.address)
+    }
+  }
+}
+
+interface Connection {
+  db: Queryable
+  /** The first error this client met (a query's, or the connection's own). */
+  readonly failure: unknown
+  rollback(): Promise<void>
+  /** Back to the pool, or closed when its connection is broken. */
+  release(): void
+}
+
+function pause(attempt: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * 2 ** attempt))
+}

@@ -1,0 +1,314 @@
+// PostgreSQL-only behaviour beyond the shared contract: the versioned schema and its migrations,
+// what a command meets on a database that is missing, empty, older or unreachable, concurrency,
+// and that search runs on indexes.
+import {afterEach, beforeEach, expect, it} from 'vitest'
+import {ConflictError, LockTimeoutError, StorageError} from '../../src/core/errors.js'
+import {parseQuery} from '../../src/core/search/query.js'
+import {pgAddress, pgFailure} from '../../src/core/storage/postgres/connection.js'
+import {MIGRATIONS} from '../../src/core/storage/postgres/migrations/index.js'
+import {findStatement} from '../../src/core/storage/postgres/objects.js'
+import type {Migration} from '../../src/core/storage/postgres/schema.js'
+import {PostgresStore} from '../../src/core/storage/postgres/store.js'
+import type {Store} from '../../src/core/storage/store.js'
+import {fixture} from '../contract/store-contract.js'
+import {admin, describePostgres, PG_URL, testSchema, withSchema} from '../helpers/postgres.js'
+
+const now = () => new Date().toISOString()
+const NEXT: Migration = {version: MIGRATIONS.at(-1)!.version + 1, name: 'a test column', sql: 'ALTER TABLE ctx_objects ADD COLUMN test_note text'}
+
+let schema: Awaited<ReturnType<typeof testSchema>>
+const opened: Store[] = []
+
+async function open(url = schema.url, migrations?: readonly Migration[]): Promise<PostgresStore> {
+  const store = new PostgresStore(url, {now, migrations})
+  opened.push(store)
+  return store
+}
+
+/** Tables, columns and indexes of a schema: what two installs must agree on. */
+async function catalog(name: string): Promise<string[]> {
+  return admin(async (client) => {
+    const columns = await client.query(
+      `SELECT table_name || '.' || column_name || ' ' || data_type || coalesce(' ' || collation_name, '') AS line
+       FROM information_schema.columns WHERE table_schema = $1 ORDER BY 1`,
+      [name],
+    )
+    const indexes = await client.query(`SELECT indexdef AS line FROM pg_indexes WHERE schemaname = $1 ORDER BY 1`, [name])
+    const versions = await client.query(`SELECT 'version ' || version AS line FROM "${name}".ctx_migrations ORDER BY version`)
+    return [...columns.rows, ...indexes.rows, ...versions.rows].map((row) => String(row.line).replaceAll(name, 'S'))
+  })
+}
+
+await describePostgres('the postgres:// store', () => {
+  beforeEach(async () => {
+    schema = await testSchema('store')
+  })
+
+  afterEach(async () => {
+    for (const store of opened.splice(0)) await store.close()
+    await schema.drop()
+  })
+
+  it('refuses reads and writes on a database without a ctx schema, naming `ctx store init` (exit 7)', async () => {
+    const store = await open()
+    for (const attempt of [store.get('x'), store.find({}), store.transaction((tx) => tx.insert([fixture('customer')]))]) {
+      const error = await attempt.then(() => null, (error: unknown) => error)
+      expect(error).toBeInstanceOf(StorageError)
+      expect((error as StorageError).hint).toContain(`ctx store init --store '${schema.url}'`)
+    }
+    expect(await store.info()).toMatchObject({adapter: 'postgres', initialized: false, formatVersion: null, mode: null})
+  })
+
+  it('initialises a store in a new schema, and initialising again changes nothing', async () => {
+    const store = await open()
+    const info = await store.init('lab')
+    expect(info).toMatchObject({initialized: true, mode: 'lab', formatVersion: MIGRATIONS.at(-1)!.version, counts: {customer: 0}})
+    expect(info.bytes).toBeGreaterThan(0)
+    await store.transaction((tx) => tx.insert([fixture('customer')]))
+    expect((await store.init('lab')).counts.customer).toBe(1)
+    await expect(store.init('production')).rejects.toBeInstanceOf(ConflictError)
+  })
+
+  it('upgrades from empty to the same schema as a fresh install, from every earlier version, idempotently', async () => {
+    const fresh = await open()
+    await fresh.init('production')
+    const expected = await catalog(schema.schema)
+    for (let from = 0; from < MIGRATIONS.length; from++) {
+      const other = await testSchema('upgrade')
+      try {
+        const partial = await open(other.url, MIGRATIONS.slice(0, from))
+        if (from > 0) await partial.upgrade()
+        const store = await open(other.url)
+        expect(await store.upgrade()).toEqual({from: from === 0 ? null : from, to: MIGRATIONS.at(-1)!.version})
+        expect(await store.upgrade()).toEqual({from: MIGRATIONS.at(-1)!.version, to: MIGRATIONS.at(-1)!.version})
+        expect(await catalog(other.schema)).toEqual(expected)
+      } finally {
+        await other.drop()
+      }
+    }
+  })
+
+  it('refuses an older schema until `ctx store upgrade` runs, then keeps the data', async () => {
+    const old = await open()
+    await old.init('production')
+    const customer = fixture('customer', {data: {Context_First_Name: 'Kept'}})
+    await old.transaction((tx) => tx.insert([customer]))
+    const newer = await open(schema.url, [...MIGRATIONS, NEXT])
+    const error = await newer.get(customer.id).catch((error: unknown) => error)
+    expect(error).toBeInstanceOf(StorageError)
+    expect((error as StorageError).hint).toContain('ctx store upgrade')
+    expect(await newer.upgrade()).toEqual({from: NEXT.version - 1, to: NEXT.version})
+    expect(await newer.get(customer.id)).toEqual(customer)
+    // …and the older ctx now refuses the newer schema rather than writing to it.
+    const stale = await open()
+    await expect(stale.get(customer.id)).rejects.toThrow(/newer ctx/)
+  })
+
+  it('rolls a failing migration back entirely: no half-upgraded schema', async () => {
+    const store = await open()
+    await store.init('production')
+    const broken: Migration = {version: NEXT.version, name: 'broken', sql: 'CREATE TABLE ctx_extra (a int); SELECT no_such_function()'}
+    await expect((await open(schema.url, [...MIGRATIONS, broken])).upgrade()).rejects.toThrow(/no_such_function/)
+    expect((await store.info()).formatVersion).toBe(NEXT.version - 1)
+    const tables = await admin((client) => client.query('SELECT 1 FROM pg_tables WHERE schemaname = $1 AND tablename = $2', [schema.schema, 'ctx_extra']))
+    expect(tables.rows).toHaveLength(0)
+  })
+
+  it('lets concurrent upgrades take turns under the advisory lock', async () => {
+    const stores = await Promise.all([open(), open(), open()])
+    const results = await Promise.all(stores.map((store) => store.upgrade()))
+    expect(results.filter((result) => result.from === null)).toHaveLength(1)
+    const versions = await admin((client) => client.query(`SELECT version FROM "${schema.schema}".ctx_migrations`))
+    expect(versions.rows.map((row) => row.version)).toEqual(MIGRATIONS.map((migration) => migration.version))
+  })
+
+  it('keeps every one of many concurrent creates from separate connections', async () => {
+    const stores = await Promise.all(Array.from({length: 6}, () => open()))
+    await stores[0].init('production')
+    const customers = Array.from({length: 30}, (_, index) => fixture('customer', {externalId: `c-${index}`}))
+    await Promise.all(customers.map((customer, index) => stores[index % stores.length].transaction((tx) => tx.insert([customer]))))
+    expect((await stores[0].info()).counts.customer).toBe(30)
+  })
+
+  it('serialises read-modify-write transactions: concurrent increments all count', async () => {
+    const stores = await Promise.all(Array.from({length: 4}, () => open()))
+    await stores[0].init('production')
+    const counter = fixture('customer', {data: {Context_Zip: '0'}})
+    await stores[0].transaction((tx) => tx.insert([counter]))
+    await Promise.all(
+      Array.from({length: 12}, (_, index) =>
+        stores[index % stores.length].transaction(async (tx) => {
+          const stored = (await tx.get(counter.id))!
+          await tx.update({...stored, data: {Context_Zip: String(Number(stored.data.Context_Zip) + 1)}})
+        }),
+      ),
+    )
+    expect((await stores[0].get(counter.id))?.data.Context_Zip).toBe('12')
+  })
+
+  it('refuses the second of two updates that read the same lastUpdated (optimistic concurrency)', async () => {
+    const [a, b] = await Promise.all([open(), open()])
+    await a.init('production')
+    const customer = fixture('customer')
+    await a.transaction((tx) => tx.insert([customer]))
+    const edit = (store: Store, city: string) =>
+      store.transaction((tx) => tx.update({...customer, data: {Context_City: city}, lastUpdated: now()}, customer.lastUpdated))
+    const results = await Promise.allSettled([edit(a, 'Lyon'), edit(b, 'Nice')])
+    expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1)
+    expect((results.find((result) => result.status === 'rejected') as PromiseRejectedResult).reason).toBeInstanceOf(ConflictError)
+  })
+
+  it('gives up with LockTimeoutError when another transaction holds a row past the lock timeout', async () => {
+    const store = await open()
+    await store.init('production')
+    const request = fixture('request', {created: '2026-01-01T00:00:00.000Z', lastUpdated: '2026-01-01T00:00:00.000Z'})
+    await store.transaction((tx) => tx.insert([request]))
+    const impatient = new PostgresStore(schema.url, {now, lockTimeoutMs: 200})
+    opened.push(impatient)
+    const error = await admin(async (client) => {
+      await client.query('BEGIN')
+      await client.query(`SELECT 1 FROM "${schema.schema}".ctx_objects WHERE id = $1 FOR UPDATE`, [request.id])
+      try {
+        return await impatient.transaction((tx) => tx.closeStaleRequests({cutoff: '2026-02-01T00:00:00.000Z', closedAt: now()})).catch((error: unknown) => error)
+      } finally {
+        await client.query('ROLLBACK')
+      }
+    })
+    expect(error).toBeInstanceOf(LockTimeoutError)
+    expect((await store.get(request.id))?.state).toBe('active')
+  })
+
+  it('keeps a customer’s objects under its key, and moves an activity’s comments with it', async () => {
+    const store = await open()
+    await store.init('production')
+    const [one, two] = [fixture('customer'), fixture('customer')]
+    const activity = fixture('activity', {customerId: one.id})
+    const comment = fixture('comment', {parentId: activity.id, state: 'closed'})
+    await store.transaction((tx) => tx.insert([one, two, activity]))
+    await store.transaction((tx) => tx.insert([comment]))
+    const keys = () =>
+      admin(async (client) => {
+        const {rows} = await client.query(`SELECT id, customer_key FROM "${schema.schema}".ctx_objects`)
+        return Object.fromEntries(rows.map((row) => [row.id, row.customer_key]))
+      })
+    expect(await keys()).toMatchObject({[activity.id]: one.id, [comment.id]: one.id})
+    await store.transaction((tx) => tx.update({...activity, customerId: two.id}))
+    expect(await keys()).toMatchObject({[activity.id]: two.id, [comment.id]: two.id})
+  })
+
+  it('adds nothing from an insert that collides, even for the objects before the collision', async () => {
+    const store = await open()
+    await store.init('production')
+    const taken = fixture('customer', {externalId: 'taken'})
+    await store.transaction((tx) => tx.insert([taken]))
+    const fresh = fixture('customer')
+    const error = await store
+      .transaction(async (tx) => {
+        await tx.insert([fresh, fixture('customer', {externalId: 'taken'})]).catch((error: unknown) => error)
+        return tx.get(fresh.id)
+      })
+      .catch((error: unknown) => error)
+    expect(error).toBeNull()
+    expect((await store.info()).counts.customer).toBe(1)
+  })
+
+  it('runs search, journeys and paging on indexes', async () => {
+    const store = await open()
+    await store.init('production')
+    const surnames = ['Smith', 'Jones', 'Brown', 'Taylor', 'Wilson', 'Davies', 'Evans', 'Thomas']
+    const customers = Array.from({length: 2000}, (_, index) =>
+      fixture('customer', {data: {Context_Last_Name: surnames[index % surnames.length], Context_Work_Email: `user${index}@example.com`}}),
+    )
+    await store.transaction((tx) => tx.insert(customers))
+    await admin((client) => client.query(`ANALYZE "${schema.schema}".ctx_objects`))
+    const definitions = await store.definitions()
+    const plan = async (query: string, cursor?: string) => {
+      const statement = findStatement(parseQuery(query) ?? undefined, definitions, {limit: 51, cursor})
+      return admin(async (client) => {
+        await client.query(`SET search_path = "${schema.schema}"`)
+        await client.query('SET enable_seqscan = off')
+        const {rows} = await client.query(`EXPLAIN ${statement.text}`, statement.values)
+        return rows.map((row) => row['QUERY PLAN']).join('\n')
+      })
+    }
+    expect(await plan('Context_Work_Email:user7@example.com')).toContain('ctx_objects_terms')
+    expect(await plan('type:customer user7@example.com')).toContain('ctx_objects_terms')
+    expect(await plan('"lovelace ada"')).toContain('ctx_objects_terms')
+    expect(await plan(`customerId:${fixture('customer').id}`)).toContain('ctx_objects_by_customer')
+    expect(await plan(`parentId:${fixture('request').id}`)).toContain('ctx_objects_by_parent')
+    expect(await plan('', 'WyJ2MSIsIjIwMjYtMDEtMDFUMDA6MDA6MDAuMDAwWiIsImEiXQ')).toContain('ctx_objects_newest')
+  })
+})
+
+await describePostgres('postgres:// failures', () => {
+  const SECRET = 's3cr3t-Pa55'
+
+  const failure = async (url: string) => {
+    const store = new PostgresStore(url, {now})
+    try {
+      return await store.info().then(() => null, (error: unknown) => error as StorageError)
+    } finally {
+      await store.close()
+    }
+  }
+
+  const shown = (error: StorageError | null) => JSON.stringify({...error?.toJSON(), stack: error?.stack})
+
+  it('reports a port where nothing listens as unreachable (exit 7), without the password', async () => {
+    const error = await failure(`postgres://root:${SECRET}@127.0.0.1:1/test`)
+    expect(error).toBeInstanceOf(StorageError)
+    expect(error!.message).toMatch(/cannot reach PostgreSQL at 127\.0\.0\.1:1/)
+    expect(shown(error)).not.toContain(SECRET)
+  })
+
+  it('reports a login the server refuses (exit 7), without the password', async () => {
+    const error = await failure(`postgres://no_such_ctx_role:${SECRET}@127.0.0.1:${new URL(PG_URL).port || 5432}/test`)
+    expect(error).toBeInstanceOf(StorageError)
+    expect(error!.message).toMatch(/refused the login/)
+    expect(shown(error)).not.toContain(SECRET)
+  })
+
+  it('explains a wrong password (28P01) without repeating it', () => {
+    // The test server trusts local logins, so a real wrong password cannot be provoked here.
+    const address = pgAddress(`postgres://ada:${SECRET}@db.example.com/ctx`)
+    const error = pgFailure(Object.assign(new Error('password authentication failed for user "ada"'), {code: '28P01'}), address) as StorageError
+    expect(error).toBeInstanceOf(StorageError)
+    expect(error.message).toContain('refused the password of user "ada"')
+    expect(shown(error)).not.toContain(SECRET)
+    expect(address.location).toBe('postgres://ada:***@db.example.com/ctx')
+  })
+
+  it('reports a database that does not exist and how to create it (exit 7)', async () => {
+    const url = new URL(PG_URL)
+    url.pathname = '/no_such_ctx_database'
+    const error = await failure(url.toString())
+    expect(error).toBeInstanceOf(StorageError)
+    expect(error!.message).toContain('"no_such_ctx_database" does not exist')
+    expect(error!.hint).toContain('createdb no_such_ctx_database')
+  })
+
+  it('commits nothing of a transaction whose connection is terminated midway (exit 7)', async () => {
+    schema = await testSchema('kill')
+    const application = `ctx_kill_${process.pid}_${Date.now()}`
+    const url = new URL(withSchema(PG_URL, schema.schema))
+    url.searchParams.set('application_name', application)
+    const store = new PostgresStore(url.toString(), {now})
+    try {
+      await store.init('production')
+      const error = await store
+        .transaction(async (tx) => {
+          await tx.insert(Array.from({length: 50}, () => fixture('customer')))
+          await admin((client) => client.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [application]))
+          await tx.insert(Array.from({length: 50}, () => fixture('customer')))
+        })
+        .catch((error: unknown) => error)
+      expect(error).toBeInstanceOf(StorageError)
+      expect((error as StorageError).message).toMatch(/lost the connection/)
+      expect((await store.info()).counts.customer).toBe(0)
+    } finally {
+      await store.close()
+      await schema.drop()
+    }
+  })
+})
+

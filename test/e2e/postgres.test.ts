@@ -1,0 +1,149 @@
+// PostgreSQL through the built CLI: store administration, what a user sees when the database is
+// missing, empty or unreachable (exit 7, never a password), the sweep and imports where the file
+// store's suites look at its file, and `ctx migrate` both ways.
+import {spawn} from 'node:child_process'
+import {readFileSync, writeFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {afterEach, beforeEach, expect, it} from 'vitest'
+import {fixture} from '../contract/store-contract.js'
+import {BIN, expectRun, type Sandbox, sandbox} from '../helpers/cli.js'
+import {admin, describePostgres, PG_URL, testSchema} from '../helpers/postgres.js'
+import {readStore, seedStore} from '../helpers/store.js'
+
+const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'import')
+
+await describePostgres('ctx on postgres://', () => {
+  let box: Sandbox
+  let schema: Awaited<ReturnType<typeof testSchema>>
+  const run = (args: string[], code = 0) => expectRun(box, [...args, '--store', schema.url], code)
+
+  beforeEach(async () => {
+    box = sandbox()
+    schema = await testSchema('cli')
+  })
+
+  afterEach(async () => {
+    await box.cleanup()
+    await schema.drop()
+  })
+
+  it('says to run `ctx store init` on a database without a ctx schema (exit 7), then works once it has run', async () => {
+    const refused = await run(['customers', 'create', '--first-name', 'Ada', '--json'], 7)
+    expect(refused.json.error).toMatchObject({code: 'STORAGE_UNAVAILABLE', exitCode: 7})
+    expect(refused.json.error.hint).toContain('ctx store init --store')
+    expect((await run(['store', 'info', '--json'])).json).toMatchObject({adapter: 'postgres', initialized: false, formatVersion: null})
+    const init = await run(['store', 'init', '--mode', 'lab', '--json'])
+    expect(init.json).toMatchObject({adapter: 'postgres', initialized: true, mode: 'lab', formatVersion: 1})
+    const ada = (await run(['customers', 'create', '--first-name', 'Ada', '--last-name', 'Lovelace', '--json'])).json
+    expect((await run(['customers', 'search', 'lovelace', '--json'])).json.items).toEqual([ada])
+    const info = (await run(['store', 'info', '--json'])).json
+    expect(info).toMatchObject({counts: {customer: 1}, mode: 'lab'})
+    expect(info.bytes).toBeGreaterThan(0)
+  })
+
+  it('upgrades an empty database idempotently; its first write then makes a production store that refuses flush', async () => {
+    expect((await run(['store', 'upgrade', '--json'])).json).toEqual({from: null, to: 1})
+    expect((await run(['store', 'upgrade', '--json'])).json).toEqual({from: 1, to: 1})
+    await run(['customers', 'create', '--first-name', 'Ada'])
+    expect((await run(['store', 'info', '--json'])).json).toMatchObject({initialized: true, mode: 'production'})
+    await run(['store', 'flush', '--force'], 4)
+    expect(await readStore(schema.url)).toHaveLength(1)
+  })
+
+  it('flushes a lab store only with --force', async () => {
+    await run(['store', 'init', '--mode', 'lab'])
+    await run(['customers', 'create', '--first-name', 'Ada'])
+    await run(['store', 'flush'], 2)
+    await run(['store', 'flush', '--force'])
+    expect((await run(['store', 'info', '--json'])).json).toMatchObject({mode: 'lab', counts: {customer: 0}})
+  })
+
+  it('reports an unreachable server and a missing database with exit 7, never printing the password', async () => {
+    const unreachable = await expectRun(box, ['store', 'info', '--store', 'postgres://ctx:Secret-Pw@127.0.0.1:1/ctx', '--json'], 7)
+    expect(unreachable.stderr).toContain('cannot reach PostgreSQL at 127.0.0.1:1')
+    const missing = new URL(PG_URL)
+    missing.password = 'Secret-Pw'
+    missing.pathname = '/no_such_ctx_database'
+    const absent = await expectRun(box, ['customers', 'search', 'x', '--store', missing.toString(), '--json'], 7)
+    expect(absent.stderr).toContain('"no_such_ctx_database" does not exist')
+    for (const result of [unreachable, absent]) expect(result.stdout + result.stderr).not.toContain('Secret-Pw')
+  })
+
+  it('sweeps with overlapping runs closing each stale request once, and exits 4 when a lock is held past the timeout', async () => {
+    const now = '2026-03-20T12:00:00.000Z'
+    const customer = fixture('customer')
+    const old = {created: '2026-03-01T00:00:00.000Z', lastUpdated: '2026-03-01T00:00:00.000Z'}
+    const stale = Array.from({length: 20}, () => fixture('request', {customerId: customer.id, ...old}))
+    const fresh = fixture('request', {customerId: customer.id, created: old.created, lastUpdated: '2026-03-19T00:00:00.000Z'})
+    await run(['store', 'init'])
+    await seedStore(schema.url, [customer, ...stale, fresh])
+    const held = stale[0]
+    const timedOut = await admin(async (client) => {
+      await client.query('BEGIN')
+      await client.query(`SELECT 1 FROM "${schema.schema}".ctx_objects WHERE id = $1 FOR UPDATE`, [held.id])
+      try {
+        return await expectRun(box, ['sweep', '--store', schema.url, '--json'], 4, {now, env: {CTX_LOCK_TIMEOUT_MS: '300'}})
+      } finally {
+        await client.query('ROLLBACK')
+      }
+    })
+    expect(timedOut.json.error.code).toBe('CONFLICT')
+    expect((await readStore(schema.url)).filter((object) => object.state === 'closed')).toEqual([])
+    const sweeps = await Promise.all([1, 2, 3].map(() => expectRun(box, ['sweep', '--store', schema.url, '--json'], 0, {now})))
+    const closed = sweeps.flatMap((result) => result.json.closed as string[])
+    expect(closed.sort()).toEqual(stale.map((request) => request.id).sort())
+    const requests = (await readStore(schema.url)).filter((object) => object.type === 'request')
+    expect(requests.filter((request) => request.state === 'closed' && request.closeReason === 'auto')).toHaveLength(20)
+    expect(requests.find((request) => request.id === fresh.id)?.state).toBe('active')
+  })
+
+  it('imports a CSV and exports it again; a malformed file changes nothing (exit 5)', async () => {
+    await run(['store', 'init'])
+    const imported = await run(['import', join(FIXTURES, 'utf8-names.csv'), '--type', 'customer', '--json'])
+    expect(imported.json).toMatchObject({read: 3, created: 3, rejected: 0})
+    const before = await readStore(schema.url)
+    await run(['import', join(FIXTURES, 'unclosed-quote.csv'), '--type', 'customer'], 5)
+    expect(await readStore(schema.url)).toEqual(before)
+    const out = join(box.dir, 'all.jsonl')
+    await run(['export', '-o', out])
+    expect(readFileSync(out, 'utf8').trim().split('\n').map((line) => JSON.parse(line))).toEqual(before)
+  })
+
+  it('keeps whole batches of an import killed mid-way, and finishes it on a re-run with --upsert', async () => {
+    await run(['store', 'init'])
+    const rows = 20_000
+    const file = join(box.dir, 'big.csv')
+    writeFileSync(file, ['externalId,Context_First_Name', ...Array.from({length: rows}, (_, index) => `k-${index},Name ${index}`)].join('\n') + '\n')
+    const child = spawn(process.execPath, [BIN, 'import', file, '--type', 'customer', '--upsert', '--store', schema.url], {env: box.env, stdio: 'ignore'})
+    const exited = new Promise((resolve) => child.on('exit', resolve))
+    const landed = () => admin(async (client) => Number((await client.query(`SELECT count(*) AS n FROM "${schema.schema}".ctx_objects`)).rows[0].n))
+    while ((await landed()) === 0 && child.exitCode === null) await new Promise((resolve) => setTimeout(resolve, 20))
+    child.kill('SIGKILL')
+    await exited
+    const kept = await landed()
+    expect(kept).toBeGreaterThan(0)
+    expect(kept).toBeLessThan(rows)
+    expect(kept % 1000).toBe(0)
+    const again = await run(['import', file, '--type', 'customer', '--upsert', '--json'])
+    expect(again.json.read).toBe(rows)
+    expect(again.json.created + again.json.unchanged).toBe(rows)
+    const stored = await readStore(schema.url)
+    expect(new Set(stored.map((object) => object.externalId)).size).toBe(rows)
+    expect(stored).toHaveLength(rows)
+  })
+
+  it('migrates file → postgres → file with verified counts and checksums, and refuses a non-empty target', async () => {
+    const customer = fixture('customer', {data: {Context_First_Name: 'Ada'}})
+    const request = fixture('request', {customerId: customer.id})
+    const activity = fixture('activity', {customerId: customer.id, parentId: request.id})
+    await seedStore(box.storePath, [customer, request, activity], 'lab')
+    const there = await expectRun(box, ['migrate', '--from', box.storePath, '--to', schema.url, '--json'])
+    expect(there.json).toMatchObject({copied: 3, verified: true, counts: {customer: {source: 1, target: 1}, activity: {source: 1, target: 1}}})
+    expect((await run(['store', 'info', '--json'])).json).toMatchObject({mode: 'lab', counts: {customer: 1, request: 1, activity: 1}})
+    await expectRun(box, ['migrate', '--from', box.storePath, '--to', schema.url], 4)
+    const back = `${box.dir}/back.json`
+    const again = await expectRun(box, ['migrate', '--from', schema.url, '--to', back])
+    expect(again.stdout).toContain('verified: counts and checksums match')
+    expect(await readStore(back)).toEqual(await readStore(box.storePath))
+  })
+})

@@ -1,0 +1,95 @@
+// PostgreSQL for tests: the server of CTX_TEST_PG_URL, a schema of its own for each store a test
+// makes (dropped afterwards), and the rule of DESIGN §3 — skipped with a printed notice when no
+// server answers, except under CI=true, where that is a failure.
+import {execFileSync} from 'node:child_process'
+import {fileURLToPath} from 'node:url'
+import pg from 'pg'
+import {describe, it} from 'vitest'
+
+export const PG_URL = process.env.CTX_TEST_PG_URL ?? 'postgres://root@127.0.0.1:5432/test'
+
+let availability: Promise<boolean> | undefined
+
+/** Whether the test server answers. Under CI=true an unreachable server throws instead. */
+export function postgresAvailable(): Promise<boolean> {
+  availability ??= (async () => {
+    const client = new pg.Client({connectionString: PG_URL, connectionTimeoutMillis: 5000})
+    try {
+      await client.connect()
+      await client.query('SELECT 1')
+      return true
+    } catch (error) {
+      const reason = `PostgreSQL at ${redacted(PG_URL)} did not answer (${(error as Error).message})`
+      if (process.env.CI === 'true') throw new Error(`${reason}; under CI=true the PostgreSQL tests must run`)
+      console.warn(`NOTICE: skipping the PostgreSQL tests: ${reason}. Set CTX_TEST_PG_URL or start the server to run them.`)
+      return false
+    } finally {
+      await client.end().catch(() => undefined)
+    }
+  })()
+  return availability
+}
+
+/**
+ * Registers `body` as a describe block when PostgreSQL answers; otherwise a skipped case that says
+ * why (the notice itself is printed once by postgresAvailable). Await it at the top of the file.
+ */
+export async function describePostgres(name: string, body: () => void): Promise<void> {
+  if (await postgresAvailable()) describe(name, body)
+  else describe(name, () => it.skip(`needs PostgreSQL at ${redacted(PG_URL)}: see the notice printed above`, () => undefined))
+}
+
+let made = 0
+
+/** A store URL in a new, empty schema, and a function that drops the schema. */
+export async function testSchema(label = 'test'): Promise<{url: string; schema: string; drop(): Promise<void>}> {
+  const schema = `ctx_${label}_${process.pid}_${made++}_${Math.random().toString(36).slice(2, 8)}`
+  return {
+    url: withSchema(PG_URL, schema),
+    schema,
+    drop: async () => {
+      await admin((client) => client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`))
+    },
+  }
+}
+
+const BIN = fileURLToPath(new URL('../../bin/run.js', import.meta.url))
+
+/**
+ * A store for one sandbox when the e2e suites run on PostgreSQL (CTX_TEST_STORE=postgres): a schema
+ * of its own, installed before this returns by the built CLI's `ctx store upgrade` (so the first
+ * write creates a production store, as on a new file), ready for any test that opens it directly.
+ */
+export function sandboxStore(): {url: string; drop(): Promise<void>} {
+  const schema = `ctx_e2e_${process.pid}_${made++}_${Math.random().toString(36).slice(2, 8)}`
+  const url = withSchema(PG_URL, schema)
+  execFileSync(process.execPath, [BIN, 'store', 'upgrade', '--store', url, '--json'], {stdio: 'ignore'})
+  return {
+    url,
+    drop: async () => {
+      await admin((client) => client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`))
+    },
+  }
+}
+
+/** The same server and database, with `?schema=` set. */
+export function withSchema(url: string, schema: string): string {
+  const parsed = new URL(url)
+  parsed.searchParams.set('schema', schema)
+  return parsed.toString()
+}
+
+/** Runs statements on the test database as its administrator (tests only: names are the tests' own). */
+export async function admin<T>(work: (client: pg.Client) => Promise<T>, url = PG_URL): Promise<T> {
+  const client = new pg.Client({connectionString: url})
+  await client.connect()
+  try {
+    return await work(client)
+  } finally {
+    await client.end()
+  }
+}
+
+function redacted(url: string): string {
+  return url.replace(/\/\/([^:/@]*):[^@/]*@/, '//$1:***@')
+}
