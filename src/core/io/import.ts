@@ -115,6 +115,8 @@ export async function importFile(session: Session, options: ImportOptions): Prom
   const importer = new RecordImporter(session, definitions, Boolean(options.upsert), options.type)
   const batchSize = options.dryRun ? Number.POSITIVE_INFINITY : session.store.capabilities.importBatchSize
 
+  // A store that commits an import whole (file, memory:) holds it in memory: nothing to read ahead.
+  const readAhead = Number.isFinite(session.store.capabilities.importBatchSize)
   const readBatch = batchReader(source.items)
   try {
     for (;;) {
@@ -128,7 +130,7 @@ export async function importFile(session: Session, options: ImportOptions): Prom
       try {
         await session.store.transaction(async (tx) => {
           outcome = emptyOutcome()
-          const pending = new PendingWrites(tx)
+          const pending = new PendingWrites(tx, {readAhead})
           const records = batch.map((item) => recordOf(item))
           await pending.readAhead(...lookupsOf(records))
           for (const [index, item] of batch.entries()) {
