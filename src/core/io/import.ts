@@ -118,20 +118,28 @@ export async function importFile(session: Session, options: ImportOptions): Prom
   // A store that commits an import whole (file, memory:) holds it in memory: nothing to read ahead.
   const readAhead = Number.isFinite(session.store.capabilities.importBatchSize)
   const readBatch = batchReader(source.items)
+  // A batch is read, and its records made, before its transaction: a store may run a transaction's
+  // work again (Postgres retries serialization failures), so the work must not consume input or
+  // write rejects. The next batch is read while this one is written, so parsing overlaps the
+  // database's work (DESIGN §6 P2); records are pure, so a retried transaction reuses them.
+  const nextBatch = async () => {
+    const items = await readBatch(batchSize, () => {
+      if (++progress.read % 500 === 0) options.onProgress?.(progress)
+    })
+    return {batch: items, records: items.map((item) => recordOf(item))}
+  }
+  let upcoming = nextBatch()
   try {
     for (;;) {
-      // The batch is read before its transaction: a store may run a transaction's work again (Postgres
-      // retries serialization failures), so the work must not consume input or write rejects.
-      const batch = await readBatch(batchSize, () => {
-        if (++progress.read % 500 === 0) options.onProgress?.(progress)
-      })
+      const {batch, records} = await upcoming
       if (batch.length === 0) break
+      upcoming = nextBatch()
+      upcoming.catch(() => undefined)
       let outcome = emptyOutcome()
       try {
         await session.store.transaction(async (tx) => {
           outcome = emptyOutcome()
           const pending = new PendingWrites(tx, {readAhead})
-          const records = batch.map((item) => recordOf(item))
           await pending.readAhead(...lookupsOf(records))
           for (const [index, item] of batch.entries()) {
             const record = records[index]
@@ -162,6 +170,7 @@ export async function importFile(session: Session, options: ImportOptions): Prom
       options.onProgress?.(progress)
     }
   } finally {
+    await upcoming.catch(() => undefined)
     await source.items.return?.()
     await rejects.close()
   }
