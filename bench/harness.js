@@ -17,8 +17,9 @@ export function ratio(ours, baseline) {
   return ours / baseline
 }
 
-/** Whether a result meets its target; `maxRssMiB` is checked only where the benchmark sets it. */
+/** Whether a result meets its target; `maxRssMiB` is checked only where the benchmark sets it; null without a target. */
 export function verdict(result, target) {
+  if (!target) return null
   const timeMet = result.ratio <= target.ratio
   const memoryMet = target.maxRssMiB === undefined || (result.oursRssMiB !== null && result.oursRssMiB <= target.maxRssMiB)
   return timeMet && memoryMet
@@ -60,7 +61,7 @@ export function judge(benchmark, measured) {
 /** One line per benchmark: id, what, ours, baseline, ratio, target, met. */
 export function formatLine(result) {
   const rss = result.oursRssMiB === null || result.oursRssMiB === undefined ? '' : `  peak ${result.oursRssMiB.toFixed(0)} MiB`
-  const target = `≤ ${result.target.ratio}×${result.target.maxRssMiB ? `, ≤ ${result.target.maxRssMiB} MiB` : ''}`
+  const target = result.target ? `≤ ${result.target.ratio}×${result.target.maxRssMiB ? `, ≤ ${result.target.maxRssMiB} MiB` : ''}` : '—'
   return [
     result.id.padEnd(4),
     result.what.padEnd(58),
@@ -68,7 +69,7 @@ export function formatLine(result) {
     `baseline ${fmt(result.baseline)}`,
     `ratio ${result.ratio.toFixed(2)}×`.padEnd(12),
     `target ${target}`,
-    result.met ? 'MET' : 'MISSED',
+    result.met === null ? '(no target)' : result.met ? 'MET' : 'MISSED',
   ].join('  ') + rss
 }
 

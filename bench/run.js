@@ -5,6 +5,7 @@
 //   npm run bench                      full sizes (1M rows on PostgreSQL; ~20 min on 2 cores)
 //   npm run bench -- --quick           about ten times smaller
 //   npm run bench -- --only P1,P3      some benchmarks (P1 selects P1a and P1b)
+//   npm run bench -- --extras         also X1, X2: the file store at ~100k requests (no DESIGN target)
 //   options: --rounds N (every benchmark), --no-build (use dist/ as it is)
 import {spawnSync} from 'node:child_process'
 import {cpus, freemem, loadavg, totalmem} from 'node:os'
@@ -15,6 +16,7 @@ import {parseArgs} from 'node:util'
 import {formatLine, formatSkipped, judge, paired, runProcess, selected} from './harness.js'
 import {fileBenchmarks} from './suite-file.js'
 import {postgresBenchmarks} from './suite-postgres.js'
+import {extraBenchmarks} from './suite-extras.js'
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url))
 const {values: options} = parseArgs({
@@ -23,6 +25,7 @@ const {values: options} = parseArgs({
     only: {type: 'string', default: ''},
     rounds: {type: 'string'},
     'no-build': {type: 'boolean', default: false},
+    extras: {type: 'boolean', default: false},
   },
 })
 const only = options.only.split(',').map((id) => id.trim()).filter(Boolean)
@@ -69,12 +72,15 @@ function withoutCtxStore(env) {
 
 const started = new Date()
 const results = []
-const groups = [fileBenchmarks, postgresBenchmarks]
+const groups = [fileBenchmarks, postgresBenchmarks, extraBenchmarks]
 console.log(`ctx benchmarks (DESIGN §6), ${options.quick ? 'quick sizes' : 'full sizes'}; ${cpus().length} cores, load ${loadavg().map((n) => n.toFixed(1)).join(' ')}`)
 let failed = false
 try {
   for (const group of groups) {
-    const wanted = group.benchmarks(context).filter((benchmark) => selected(benchmark.id, only))
+    // Extras run when asked for: --extras, or by id in --only.
+    const wanted = group
+      .benchmarks(context)
+      .filter((benchmark) => (group.extras ? (options.extras && only.length === 0) || only.some((id) => id.toLowerCase() === benchmark.id.toLowerCase()) : selected(benchmark.id, only)))
     if (wanted.length === 0) continue
     const skip = await group.unavailable?.(context)
     if (skip) {
@@ -114,9 +120,10 @@ async function runJob(job) {
   return runProcess(job.command, {env: job.env ?? context.env, cwd: ROOT})
 }
 
-const measured = results.filter((result) => result.met !== undefined)
-const summary = `${measured.filter((result) => result.met).length} of ${results.length} targets met` +
-  (results.length > measured.length ? `, ${results.length - measured.length} not run` : '')
+const targeted = results.filter((result) => result.target)
+const measured = targeted.filter((result) => result.met !== undefined)
+const summary = `${measured.filter((result) => result.met).length} of ${targeted.length} targets met` +
+  (targeted.length > measured.length ? `, ${targeted.length - measured.length} not run` : '')
 const resultsDir = join(ROOT, 'bench', 'results')
 mkdirSync(resultsDir, {recursive: true})
 const file = join(resultsDir, `${started.toISOString().replaceAll(':', '-')}${options.quick ? '-quick' : ''}.json`)
