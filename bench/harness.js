@@ -1,6 +1,6 @@
 // The benchmark harness of DESIGN §6: each benchmark runs whole processes paired with a baseline
 // in the same run, alternating which goes first, several rounds, and compares medians.
-import {spawn} from 'node:child_process'
+import {spawn, spawnSync} from 'node:child_process'
 import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -17,8 +17,9 @@ export function ratio(ours, baseline) {
   return ours / baseline
 }
 
-/** Whether a result meets its target; `maxRssMiB` is checked only where the benchmark sets it. */
+/** Whether a result meets its target; `maxRssMiB` is checked only where the benchmark sets it; null without a target. */
 export function verdict(result, target) {
+  if (!target) return null
   const timeMet = result.ratio <= target.ratio
   const memoryMet = target.maxRssMiB === undefined || (result.oursRssMiB !== null && result.oursRssMiB <= target.maxRssMiB)
   return timeMet && memoryMet
@@ -47,13 +48,20 @@ export async function paired(ours, baseline, {rounds, run}) {
     oursRssMiB: peak(oursRuns),
     baselineRssMiB: peak(baselineRuns),
     rounds,
+    runs: {ours: oursRuns.map((m) => m.seconds), baseline: baselineRuns.map((m) => m.seconds)},
   }
+}
+
+/** The full result of one benchmark: the pair's medians, their ratio and the verdict on its target. */
+export function judge(benchmark, measured) {
+  const result = {id: benchmark.id, what: benchmark.what, target: benchmark.target, ...measured, ratio: ratio(measured.ours, measured.baseline)}
+  return {...result, met: verdict(result, benchmark.target)}
 }
 
 /** One line per benchmark: id, what, ours, baseline, ratio, target, met. */
 export function formatLine(result) {
   const rss = result.oursRssMiB === null || result.oursRssMiB === undefined ? '' : `  peak ${result.oursRssMiB.toFixed(0)} MiB`
-  const target = `≤ ${result.target.ratio}×${result.target.maxRssMiB ? `, ≤ ${result.target.maxRssMiB} MiB` : ''}`
+  const target = result.target ? `≤ ${result.target.ratio}×${result.target.maxRssMiB ? `, ≤ ${result.target.maxRssMiB} MiB` : ''}` : '—'
   return [
     result.id.padEnd(4),
     result.what.padEnd(58),
@@ -61,8 +69,19 @@ export function formatLine(result) {
     `baseline ${fmt(result.baseline)}`,
     `ratio ${result.ratio.toFixed(2)}×`.padEnd(12),
     `target ${target}`,
-    result.met ? 'MET' : 'MISSED',
+    result.met === null ? '(no target)' : result.met ? 'MET' : 'MISSED',
   ].join('  ') + rss
+}
+
+/** The line of a benchmark that could not run here, and why. */
+export function formatSkipped(benchmark, reason) {
+  return [benchmark.id.padEnd(4), benchmark.what.padEnd(58), `NOT RUN: ${reason}`].join('  ')
+}
+
+/** Whether `id` (P1a) is selected by `--only` entries (P1, P1a, p3): a prefix or the whole id, any case. */
+export function selected(id, only) {
+  if (only.length === 0) return true
+  return only.some((entry) => id.toLowerCase() === entry.toLowerCase() || (/^p\d+$/i.test(entry) && id.toLowerCase().replace(/[a-z]$/, '') === entry.toLowerCase()))
 }
 
 function fmt(seconds) {
@@ -96,4 +115,13 @@ export function runProcess(command, {env = process.env, cwd, input} = {}) {
       else resolve({seconds, rssKiB})
     })
   })
+}
+
+/** Runs a setup step (not timed) to completion; its stdout, or an error with its stderr. */
+export function runChecked(command, {env = process.env, cwd} = {}) {
+  const [file, ...args] = command
+  const result = spawnSync(file, args, {env, cwd, encoding: 'utf8', maxBuffer: 1 << 28})
+  if (result.error) throw result.error
+  if (result.status !== 0) throw new Error(`${command.join(' ').slice(0, 300)} exited ${result.status}: ${result.stderr.slice(-2000)}`)
+  return result.stdout
 }

@@ -1,7 +1,7 @@
 // The benchmark harness's own logic on tiny inputs: no timing is asserted, only arithmetic and pairing.
 import {describe, expect, it} from 'vitest'
 // @ts-expect-error plain ESM JavaScript without types
-import {formatLine, median, paired, ratio, verdict} from '../bench/harness.js'
+import {formatLine, formatSkipped, judge, median, paired, ratio, selected, verdict} from '../bench/harness.js'
 
 describe('bench harness', () => {
   it('takes the median of odd and even counts', () => {
@@ -41,5 +41,27 @@ describe('bench harness', () => {
   it('prints one line with id, both times, the ratio, the target and the verdict', () => {
     const line = formatLine({id: 'P1', what: 'ctx --version', ours: 0.1, baseline: 0.05, ratio: 2, target: {ratio: 2.5}, met: true, oursRssMiB: 60})
     expect(line).toMatch(/^P1 +ctx --version +ours +100 ms +baseline +50 ms +ratio 2\.00× +target ≤ 2\.5× +MET +peak 60 MiB$/)
+  })
+
+  it('judges one benchmark: the ratio of the medians against its target, with the raw runs kept', async () => {
+    const times: Record<string, number[]> = {ours: [0.3, 0.2, 0.25], baseline: [0.1, 0.1, 0.1]}
+    const measured = await paired('ours', 'baseline', {rounds: 3, run: async (job: string) => ({seconds: times[job].shift()!, rssKiB: 300 * 1024})})
+    const result = judge({id: 'P2', what: 'import', target: {ratio: 2, maxRssMiB: 256}}, measured)
+    expect(result).toMatchObject({id: 'P2', ours: 0.25, baseline: 0.1, met: false, oursRssMiB: 300, runs: {ours: [0.3, 0.2, 0.25], baseline: [0.1, 0.1, 0.1]}})
+    expect(result.ratio).toBeCloseTo(2.5)
+  })
+
+  it('selects benchmarks by --only: a whole id, or a target number that covers its parts (P1 is P1a and P1b)', () => {
+    expect(selected('P1a', [])).toBe(true)
+    expect(selected('P1a', ['P1'])).toBe(true)
+    expect(selected('P1b', ['p1'])).toBe(true)
+    expect(selected('P1a', ['P1b'])).toBe(false)
+    expect(selected('P3', ['P1', 'P3'])).toBe(true)
+    expect(selected('P13', ['P1'])).toBe(false)
+    expect(selected('P2', ['P1'])).toBe(false)
+  })
+
+  it('prints a benchmark that could not run with its reason instead of figures', () => {
+    expect(formatSkipped({id: 'P5', what: 'sweep'}, 'no PostgreSQL')).toMatch(/^P5 +sweep +NOT RUN: no PostgreSQL$/)
   })
 })

@@ -2,6 +2,7 @@ import {Flags} from '@oclif/core'
 import {nowIso, parseInstant} from '../core/clock.js'
 import {type SeedSummary, seedStore} from '../core/seed.js'
 import {CtxCommand} from '../ux/base-command.js'
+import {progressBar} from '../ux/progress.js'
 
 export type SeedResult = SeedSummary & {store: string; seconds: number}
 
@@ -26,13 +27,18 @@ export default class Seed extends CtxCommand<typeof Seed> {
     const now = this.flags.now === undefined ? nowIso(this.clock) : parseInstant(this.flags.now, '--now').toISOString()
     const store = await this.openStore()
     const started = performance.now()
-    const summary = await seedStore(store, {
-      customers: this.flags.customers,
-      requestsPerCustomer: this.flags['requests-per-customer'],
-      activitiesPerRequest: this.flags['activities-per-request'],
-      seed: this.flags.seed,
-      now,
-    })
+    const customers = this.flags.customers
+    const progress = progressBar('Seeding', !this.jsonEnabled(), process.stderr, 'customers')
+    let summary: SeedSummary
+    try {
+      summary = await seedStore(
+        store,
+        {customers, requestsPerCustomer: this.flags['requests-per-customer'], activitiesPerRequest: this.flags['activities-per-request'], seed: this.flags.seed, now},
+        (done) => progress.update(done, customers > 0 ? done / customers : null),
+      )
+    } finally {
+      progress.stop()
+    }
     const seconds = Number(((performance.now() - started) / 1000).toFixed(2))
     const {customer, request, activity, comment} = summary.counts
     this.log(

@@ -81,8 +81,17 @@ export function canonical(object: ContextObject): ContextObject {
 }
 
 function sortedData(data: Record<string, FieldValue>): Record<string, FieldValue> {
+  const keys = Object.keys(data)
+  // Insertion sort: objects hold a handful of fields, mostly in order already (every object ctx
+  // wrote before), and Array#sort allocates ~800 bytes per call, ~80 MB on an import of 100k rows.
+  for (let index = 1; index < keys.length; index++) {
+    const key = keys[index]
+    let at = index
+    for (; at > 0 && keys[at - 1] > key; at--) keys[at] = keys[at - 1]
+    keys[at] = key
+  }
   const out: Record<string, FieldValue> = {}
-  for (const key of Object.keys(data).sort()) out[key] = data[key]
+  for (const key of keys) out[key] = data[key]
   return out
 }
 
@@ -103,11 +112,17 @@ export function assertWithinSizeLimit(object: ContextObject): void {
  */
 function sizeBound(object: ContextObject): number {
   let units = 512
-  for (const value of Object.values(object)) {
+  // for-in, not Object.values/entries: no arrays allocated per object on a bulk import.
+  for (const key in object) {
+    const value = object[key as keyof ContextObject]
     if (typeof value === 'string') units += value.length + 8
     else if (Array.isArray(value)) for (const item of value) units += String(item).length + 8
   }
-  for (const [key, value] of Object.entries(object.data)) units += key.length + (typeof value === 'string' ? value.length : 24) + 8
+  const data = object.data
+  for (const key in data) {
+    const value = data[key]
+    units += key.length + (typeof value === 'string' ? value.length : 24) + 8
+  }
   return units * 6
 }
 

@@ -30,7 +30,9 @@ export function nextTimestamp(clock: Clock, previous?: string): string {
 
 export function applyChanges(data: Record<string, FieldValue>, changes: DataChanges): Record<string, FieldValue> {
   const out = {...data}
-  for (const [key, value] of Object.entries(changes)) {
+  // for-in, not Object.entries: an import applies one set of changes per row.
+  for (const key in changes) {
+    const value = changes[key]
     if (value === null) delete out[key]
     else out[key] = value
   }
@@ -53,12 +55,13 @@ export function collectChanges(
 }
 
 /** Validates data against the fieldsets (ajv, loaded only by commands that write) and the size limit. */
-let validation: Promise<typeof import('./definitions/validate.js')> | undefined
+let validation: typeof import('./definitions/validate.js') | undefined
 
 export async function checkObject(object: ContextObject, definitions: Definitions, previous?: ContextObject | null): Promise<void> {
-  // The module promise is kept: an import checks every row, and import() per call costs a loader round trip.
-  const {validateObjectData} = await (validation ??= import('./definitions/validate.js'))
-  validateObjectData(object, definitions, previous)
+  // The module is kept once loaded: an import checks every row, and an await per row costs a
+  // suspension of this function (DESIGN §6 P3).
+  validation ??= await import('./definitions/validate.js')
+  validation.validateObjectData(object, definitions, previous)
   assertWithinSizeLimit(object)
 }
 

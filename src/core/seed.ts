@@ -32,6 +32,7 @@ const NOTES = ['Customer called about', 'Emailed regarding', 'Chatted about', 'F
 const TAGS = ['vip', 'billing', 'outage', 'follow-up', 'complaint', 'renewal', 'new', 'escalated']
 const COMMENTS = ['Promised a callback tomorrow.', 'Refund approved.', 'Waiting for the part.', 'Customer confirmed it works now.', 'Passed to tier 2.']
 const DAY = 86_400_000
+const HEX_DIGITS = '0123456789abcdef'
 
 /** A small, fast, seedable generator (mulberry32 over an FNV-1a hash of the seed text). */
 export class SeededRandom {
@@ -58,13 +59,19 @@ export class SeededRandom {
     return items[this.int(items.length)]
   }
 
-  /** A version-4-shaped UUID from this generator: deterministic, unlike crypto.randomUUID. */
+  /**
+   * A version-4-shaped UUID from this generator: deterministic, unlike crypto.randomUUID. Draws 32
+   * hex digits then the variant; digit 12 is drawn but replaced by the version, 16 by the variant.
+   */
   uuid(): string {
-    const hex = Array.from({length: 32}, () => this.int(16).toString(16))
-    hex[12] = '4'
-    hex[16] = '89ab'[this.int(4)]
-    const text = hex.join('')
-    return `${text.slice(0, 8)}-${text.slice(8, 12)}-${text.slice(12, 16)}-${text.slice(16, 20)}-${text.slice(20)}`
+    let text = ''
+    for (let index = 0; index < 32; index++) {
+      const digit = HEX_DIGITS[this.int(16)]
+      if (index === 8 || index === 12 || index === 16 || index === 20) text += '-'
+      text += index === 12 ? '4' : digit
+    }
+    const variant = '89ab'[this.int(4)]
+    return text.slice(0, 19) + variant + text.slice(20)
   }
 }
 
@@ -167,9 +174,14 @@ export function generateChunk(options: SeedOptions, random: SeededRandom, from: 
   return [...customers, ...requests, ...activities, ...comments]
 }
 
+/** Chunk transactions a database store runs at once: the next chunk is made while the last is written. */
+const CHUNKS_IN_FLIGHT = 2
+
 /**
  * Writes the seeded objects into `store`: all in one transaction where the store commits imports
- * whole (file, memory), in chunks of customers elsewhere (Postgres).
+ * whole (file, memory), in chunks of customers elsewhere (Postgres), two at a time so that making
+ * a chunk and writing one overlap. Each chunk holds its customers and everything under them, so
+ * chunks never link to each other and may commit in any order: the store ends the same.
  */
 export async function seedStore(store: Store, options: SeedOptions, onProgress?: (customersDone: number) => void): Promise<SeedSummary> {
   const random = new SeededRandom(options.seed)
@@ -184,11 +196,21 @@ export async function seedStore(store: Store, options: SeedOptions, onProgress?:
       }
     })
   } else {
+    const writing = new Set<Promise<void>>()
+    let done = 0
     for (let from = 0; from < options.customers; from += chunk) {
-      const objects = generateChunk(options, random, from, Math.min(from + chunk, options.customers), tally)
-      await store.transaction((tx) => tx.insert(objects))
-      onProgress?.(Math.min(from + chunk, options.customers))
+      const to = Math.min(from + chunk, options.customers)
+      const objects = generateChunk(options, random, from, to, tally)
+      if (writing.size >= CHUNKS_IN_FLIGHT) await Promise.race(writing)
+      const written: Promise<void> = store.transaction((tx) => tx.insert(objects)).then(() => {
+        writing.delete(written)
+        done += to - from
+        onProgress?.(done)
+      })
+      written.catch(() => undefined)
+      writing.add(written)
     }
+    await Promise.all(writing)
   }
   return tally
 }

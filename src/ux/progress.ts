@@ -1,4 +1,4 @@
-// A one-line progress bar on stderr for long imports and exports: done/total as a bar when the
+// A one-line progress bar on stderr for long imports, exports and seeds: done/total as a bar when the
 // total is known, the count, the rate and anything extra (rejected rows). Drawn only on a terminal
 // and never under --json; redrawn at most ten times a second; stop() clears the line.
 const WIDTH = 24
@@ -10,7 +10,7 @@ export interface Progress {
   stop(): void
 }
 
-export function progressBar(label: string, enabled: boolean, stream: NodeJS.WriteStream = process.stderr): Progress {
+export function progressBar(label: string, enabled: boolean, stream: NodeJS.WriteStream = process.stderr, unit = 'rows'): Progress {
   if (!enabled || !stream.isTTY) return {update() {}, stop() {}}
   const started = Date.now()
   let drawn = 0
@@ -24,7 +24,7 @@ export function progressBar(label: string, enabled: boolean, stream: NodeJS.Writ
       const bar =
         fraction === null ? '' : `[${'#'.repeat(Math.round(Math.min(1, fraction) * WIDTH)).padEnd(WIDTH, '-')}] ${Math.floor(Math.min(1, fraction) * 100)}% `
       const rate = `${Math.round(count / seconds).toLocaleString('en-US')}/s`
-      const line = `${label} ${bar}${count.toLocaleString('en-US')} rows · ${rate}${extra ? ` · ${extra}` : ''}`
+      const line = `${label} ${bar}${count.toLocaleString('en-US')} ${unit} · ${rate}${extra ? ` · ${extra}` : ''}`
       stream.write(`\r${line.slice(0, (stream.columns ?? 100) - 1)}\u001B[K`)
       visible = true
     },

@@ -10,7 +10,7 @@ import {requireChangeable} from '../changes.js'
 import {closedRequest, resolveLinks} from '../links.js'
 import {BASE_FIELDSET, canonical, type ContextObject, type ObjectType} from '../model.js'
 import {applyChanges, checkObject, nextTimestamp, type Session} from '../objects.js'
-import {type Cell, type CsvLayout, readCsv, sniffCsv} from './csv-source.js'
+import {type Cell, type CsvLayout, type CsvRow, readCsv, sniffCsv} from './csv-source.js'
 import {importFormatOf, type ImportFormat} from './formats.js'
 import {readJsonLines, readJsonValues} from './json-source.js'
 import {loadMapping, planColumns, recordFromCells} from './mapping.js'
@@ -76,7 +76,8 @@ interface SourceItem {
 }
 
 interface Source {
-  items: AsyncIterator<SourceItem>
+  /** The items in batches (a CSV chunk's rows): reading waits once per batch, not per row (DESIGN §6 P3). */
+  items: AsyncIterator<SourceItem[]>
   rejects: RejectsShape
   layout?: CsvLayout
   type: ObjectType | null
@@ -114,20 +115,31 @@ export async function importFile(session: Session, options: ImportOptions): Prom
   const importer = new RecordImporter(session, definitions, Boolean(options.upsert), options.type)
   const batchSize = options.dryRun ? Number.POSITIVE_INFINITY : session.store.capabilities.importBatchSize
 
+  // A store that commits an import whole (file, memory:) holds it in memory: nothing to read ahead.
+  const readAhead = Number.isFinite(session.store.capabilities.importBatchSize)
+  const readBatch = batchReader(source.items)
+  // A batch is read, and its records made, before its transaction: a store may run a transaction's
+  // work again (Postgres retries serialization failures), so the work must not consume input or
+  // write rejects. The next batch is read while this one is written, so parsing overlaps the
+  // database's work (DESIGN §6 P2); records are pure, so a retried transaction reuses them.
+  const nextBatch = async () => {
+    const items = await readBatch(batchSize, () => {
+      if (++progress.read % 500 === 0) options.onProgress?.(progress)
+    })
+    return {batch: items, records: items.map((item) => recordOf(item))}
+  }
+  let upcoming = nextBatch()
   try {
     for (;;) {
-      // The batch is read before its transaction: a store may run a transaction's work again (Postgres
-      // retries serialization failures), so the work must not consume input or write rejects.
-      const batch = await readBatch(source.items, batchSize, () => {
-        if (++progress.read % 500 === 0) options.onProgress?.(progress)
-      })
+      const {batch, records} = await upcoming
       if (batch.length === 0) break
+      upcoming = nextBatch()
+      upcoming.catch(() => undefined)
       let outcome = emptyOutcome()
       try {
         await session.store.transaction(async (tx) => {
           outcome = emptyOutcome()
-          const pending = new PendingWrites(tx)
-          const records = batch.map((item) => recordOf(item))
+          const pending = new PendingWrites(tx, {readAhead})
           await pending.readAhead(...lookupsOf(records))
           for (const [index, item] of batch.entries()) {
             const record = records[index]
@@ -158,6 +170,7 @@ export async function importFile(session: Session, options: ImportOptions): Prom
       options.onProgress?.(progress)
     }
   } finally {
+    await upcoming.catch(() => undefined)
     await source.items.return?.()
     await rejects.close()
   }
@@ -176,16 +189,28 @@ function emptyOutcome(): BatchOutcome {
   return {counts: {created: 0, updated: 0, unchanged: 0, skipped: 0}, rejected: []}
 }
 
-/** Up to `size` items; on the file and memory stores (size Infinity) the whole source. */
-async function readBatch(items: AsyncIterator<SourceItem>, size: number, onItem: () => void): Promise<SourceItem[]> {
-  const batch: SourceItem[] = []
-  while (batch.length < size) {
-    const next = await items.next()
-    if (next.done) break
-    batch.push(next.value)
-    onItem()
+/**
+ * Reads the source `size` items at a time (on the file and memory stores, size Infinity: the whole
+ * source), carrying what is left of the source's last batch over to the next call.
+ */
+function batchReader(items: AsyncIterator<SourceItem[]>): (size: number, onItem: () => void) => Promise<SourceItem[]> {
+  let queue: SourceItem[] = []
+  let at = 0
+  return async (size, onItem) => {
+    const batch: SourceItem[] = []
+    while (batch.length < size) {
+      if (at >= queue.length) {
+        const next = await items.next()
+        if (next.done) break
+        queue = next.value
+        at = 0
+        continue
+      }
+      batch.push(queue[at++])
+      onItem()
+    }
+    return batch
   }
-  return batch
 }
 
 /** The record of an item, or the row problem that stops it becoming one. */
@@ -236,9 +261,9 @@ async function openSource(format: ImportFormat, options: ImportOptions, definiti
   if (format === 'csv') return openCsvSource(options, definitions, onBytes)
   const texts = format === 'jsonl' ? readJsonLines(options.file, onBytes) : readJsonValues(options.file, onBytes)
   const toRecord = format === 'jsonl' ? recordFromObjectJson : (value: unknown) => recordFromContextServiceJson(value, definitions)
-  async function* items(): AsyncGenerator<SourceItem> {
+  async function* items(): AsyncGenerator<SourceItem[]> {
     for await (const {line, text} of texts) {
-      yield {line, original: text, record: () => toRecord(parseJson(text))}
+      yield [{line, original: text, record: () => toRecord(parseJson(text))}]
     }
   }
   return {items: items(), rejects: {kind: 'jsonl'}, type: options.type ?? null}
@@ -261,13 +286,15 @@ async function openCsvSource(options: ImportOptions, definitions: Definitions, o
   const type = options.type ?? mapping?.type
   if (!type) throw new UsageError('a CSV import needs --type (customer, request, activity, comment or feedback)', {hint: 'Or set "type" in the mapping file.'})
   const layout = await sniffCsv(options.file)
-  const rows = readCsv(options.file, layout, onBytes)
-  const first = await rows.next()
-  const header = first.done ? [] : first.value.cells
+  const batches = readCsv(options.file, layout, onBytes)
+  const first = await batches.next()
+  const header = first.done ? [] : first.value[0].cells
   const plan = first.done ? null : planColumns(header, type, definitions, mapping, options.file)
-  async function* items(): AsyncGenerator<SourceItem> {
-    if (!plan) return
-    for await (const {line, cells} of rows) yield {line, original: cells, record: () => recordFromCells(plan, cells)}
+  const itemsOf = (rows: CsvRow[]): SourceItem[] => rows.map(({line, cells}) => ({line, original: cells, record: () => recordFromCells(plan!, cells)}))
+  async function* items(): AsyncGenerator<SourceItem[]> {
+    if (!plan || first.done) return
+    yield itemsOf(first.value.slice(1))
+    for await (const rows of batches) yield itemsOf(rows)
   }
   return {items: items(), rejects: {kind: 'csv', header, layout}, layout, type}
 }
@@ -278,6 +305,7 @@ type Outcome = 'created' | 'updated' | 'unchanged' | 'skipped'
 class RecordImporter {
   /** When the import happens: created and lastUpdated of new objects that do not carry their own. */
   private readonly now: string
+  private readonly nowMs: number
 
   constructor(
     private readonly session: Session,
@@ -286,6 +314,7 @@ class RecordImporter {
     private readonly only: ObjectType | undefined,
   ) {
     this.now = nextTimestamp(session.clock)
+    this.nowMs = Date.parse(this.now)
   }
 
   async import(pending: PendingWrites, record: ImportRecord): Promise<Outcome> {
@@ -330,15 +359,24 @@ class RecordImporter {
 
   private async checkedNew(reader: PendingWrites, record: ImportRecord): Promise<{object: ContextObject; request: ContextObject | null}> {
     const now = this.now
+    const keys = record.keys
+    // Every key named, in canonical order, rather than spreads: one object of one shape per row
+    // (DESIGN §6 P3); keys left undefined are dropped when the store takes its canonical copy.
     const draft: ContextObject = {
-      ...defaultsFor(record.type),
-      ...record.keys,
-      id: record.keys.id ?? newOrderedId(Date.parse(now)),
+      id: keys.id ?? newOrderedId(this.nowMs),
       type: record.type,
-      fieldsets: record.keys.fieldsets ?? [BASE_FIELDSET[record.type]],
+      customerId: keys.customerId,
+      parentId: keys.parentId,
+      state: keys.state ?? defaultsFor(record.type).state,
+      mediaType: keys.mediaType,
+      tags: keys.tags,
+      fieldsets: keys.fieldsets ?? [BASE_FIELDSET[record.type]],
       data: applyChanges({}, record.data),
-      created: record.keys.created ?? now,
-      lastUpdated: record.keys.lastUpdated ?? now,
+      externalId: keys.externalId,
+      created: keys.created ?? now,
+      lastUpdated: keys.lastUpdated ?? now,
+      closedAt: keys.closedAt,
+      closeReason: keys.closeReason,
     }
     const {object, links} = await resolveLinks(reader, draft, {allowClosed: true})
     // History may be restored under a closed request (it was written before the request closed);

@@ -2,6 +2,7 @@
 // many objects per flush (a multi-row statement on a database) instead of one call per row. Reads
 // through it see the pending writes first, so a later row can link to or update an earlier one,
 // then what `readAhead` fetched for the whole batch in two queries, and only then the store.
+import {ByExternalId} from '../by-external-id.js'
 import type {Definitions} from '../definitions/model.js'
 import type {ContextObject, ObjectType} from '../model.js'
 import type {Filter} from '../search/query.js'
@@ -10,24 +11,35 @@ import type {FindOptions, Page, StoreReader, StoreWriter} from '../storage/store
 export class PendingWrites implements StoreReader {
   private readonly inserts = new Map<string, ContextObject>()
   private readonly updates = new Map<string, ContextObject>()
-  private readonly external = new Map<string, string>()
+  private readonly external = new ByExternalId<string>()
   /** Objects read ahead or already flushed, by id; null where the store has none. */
   private readonly known = new Map<string, ContextObject | null>()
   /** Ids of objects read ahead or flushed, by (type, externalId); null where the store has none. */
-  private readonly knownExternal = new Map<string, string | null>()
+  private readonly knownExternal = new ByExternalId<string | null>()
 
-  constructor(private readonly tx: StoreWriter) {}
+  /**
+   * `readAhead: false` for a store that reads from memory (file, memory:), where fetching ahead
+   * saves no round trip and only copies the batch's lookups into more maps (DESIGN §6 P3).
+   */
+  constructor(
+    private readonly tx: StoreWriter,
+    private readonly options: {readAhead: boolean} = {readAhead: true},
+  ) {}
 
   /** Fetches what a batch of records will ask for (ids, links, externalIds) in one query per kind. */
   async readAhead(ids: Iterable<string>, externalIds: Iterable<[ObjectType, string]>): Promise<void> {
+    if (!this.options.readAhead) return
     const wanted = [...new Set(ids)].filter((id) => !this.known.has(id))
     for (const id of wanted) this.known.set(id, null)
     for (const object of await this.tx.getMany(wanted)) this.remember(object)
     const byType = new Map<ObjectType, string[]>()
     for (const [type, externalId] of externalIds) {
-      if (this.knownExternal.has(key(type, externalId))) continue
-      this.knownExternal.set(key(type, externalId), null)
-      byType.set(type, [...(byType.get(type) ?? []), externalId])
+      if (this.knownExternal.get(type, externalId) !== undefined) continue
+      this.knownExternal.set(type, externalId, null)
+      // Pushed, not spread into a new array: a file-store import reads ahead its whole file at once.
+      let wanted = byType.get(type)
+      if (!wanted) byType.set(type, (wanted = []))
+      wanted.push(externalId)
     }
     for (const [type, wantedExternal] of byType) {
       for (const object of await this.tx.getManyByExternalId(type, wantedExternal)) this.remember(object)
@@ -46,10 +58,10 @@ export class PendingWrites implements StoreReader {
   }
 
   async getByExternalId(type: ObjectType, externalId: string): Promise<ContextObject | null> {
-    const id = this.external.get(key(type, externalId))
+    const id = this.external.get(type, externalId)
     const pending = id === undefined ? undefined : (this.inserts.get(id) ?? this.updates.get(id))
     if (pending?.externalId === externalId) return pending
-    const knownId = this.knownExternal.get(key(type, externalId))
+    const knownId = this.knownExternal.get(type, externalId)
     const stored = knownId === undefined ? await this.tx.getByExternalId(type, externalId) : knownId === null ? null : this.known.get(knownId)
     if (!stored) return null
     // A pending update may have given the stored object another externalId.
@@ -85,25 +97,22 @@ export class PendingWrites implements StoreReader {
   async flush(): Promise<void> {
     for (const object of this.updates.values()) await this.tx.update(object)
     if (this.inserts.size > 0) await this.tx.insert([...this.inserts.values()])
-    for (const object of [...this.updates.values(), ...this.inserts.values()]) this.remember(object)
+    // Without read-ahead nothing is known here, and the store answers for what was just flushed.
+    if (this.options.readAhead) for (const object of [...this.updates.values(), ...this.inserts.values()]) this.remember(object)
     this.inserts.clear()
     this.updates.clear()
     this.external.clear()
   }
 
   private stage(object: ContextObject): void {
-    if (object.externalId !== undefined) this.external.set(key(object.type, object.externalId), object.id)
+    if (object.externalId !== undefined) this.external.set(object.type, object.externalId, object.id)
   }
 
   /** Records an object as the store now holds it (read ahead, or just flushed). */
   private remember(object: ContextObject): void {
     const before = this.known.get(object.id)
-    if (before?.externalId !== undefined && before.externalId !== object.externalId) this.knownExternal.set(key(before.type, before.externalId), null)
+    if (before?.externalId !== undefined && before.externalId !== object.externalId) this.knownExternal.set(before.type, before.externalId, null)
     this.known.set(object.id, object)
-    if (object.externalId !== undefined) this.knownExternal.set(key(object.type, object.externalId), object.id)
+    if (object.externalId !== undefined) this.knownExternal.set(object.type, object.externalId, object.id)
   }
-}
-
-function key(type: ObjectType, externalId: string): string {
-  return `${type}\u0000${externalId}`
 }

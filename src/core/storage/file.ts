@@ -5,8 +5,6 @@
 import {mkdir, readFile, stat} from 'node:fs/promises'
 import {dirname} from 'node:path'
 import {Low, type Adapter} from 'lowdb'
-import lockfile from 'proper-lockfile'
-import writeFileAtomic from 'write-file-atomic'
 import {ConflictError, LockTimeoutError, StorageError} from '../errors.js'
 import type {ContextObject, ObjectType} from '../model.js'
 import type {Filter} from '../search/query.js'
@@ -177,6 +175,8 @@ export class FileStore implements Store {
 async function acquireLock(path: string, timeout: number, onCompromised: (error: Error) => void): Promise<() => Promise<void>> {
   const deadline = Date.now() + timeout
   let pause = 5
+  // Loaded here, not at the top: reading commands (show, search, journey) never lock (DESIGN §6 P1).
+  const {default: lockfile} = await import('proper-lockfile')
   for (;;) {
     try {
       return await lockfile.lock(path, {realpath: false, lockfilePath: `${path}.lock`, stale: 10_000, retries: 0, onCompromised})
@@ -213,6 +213,7 @@ class StoreFile implements Adapter<StoreState | null> {
   async write(state: StoreState | null): Promise<void> {
     if (!state) return
     try {
+      const {default: writeFileAtomic} = await import('write-file-atomic')
       await writeFileAtomic(this.path, `${JSON.stringify(state)}\n`, {mode: 0o600, fsync: true})
     } catch (error) {
       throw unavailable(this.path, 'write', error as NodeJS.ErrnoException)

@@ -3,6 +3,7 @@
 // so a failed transaction leaves the state as it was.
 import {baseDefinitions, type Definitions} from '../definitions/model.js'
 import {ConflictError, NotFoundError} from '../errors.js'
+import {ByExternalId} from '../by-external-id.js'
 import {canonical, type ContextObject, LINK_ORDER, type ObjectType} from '../model.js'
 import {decodeCursor, encodeCursor, isAfter, newestFirst} from '../search/cursor.js'
 import {checkFilter, matcher} from '../search/evaluate.js'
@@ -36,19 +37,15 @@ export function countByType(state: StoreState | null): Record<ObjectType, number
   return counts
 }
 
-function externalKey(type: ObjectType, externalId: string): string {
-  return `${type}\u0000${externalId}`
-}
-
 /** Lookup by (type, externalId), built on first use and kept current by commits. */
-const externalIndexes = new WeakMap<StoreState, Map<string, string>>()
+const externalIndexes = new WeakMap<StoreState, ByExternalId<string>>()
 
-function externalIndex(state: StoreState): Map<string, string> {
+function externalIndex(state: StoreState): ByExternalId<string> {
   let index = externalIndexes.get(state)
   if (!index) {
-    index = new Map()
+    index = new ByExternalId()
     for (const object of Object.values(state.objects)) {
-      if (object.externalId !== undefined) index.set(externalKey(object.type, object.externalId), object.id)
+      if (object.externalId !== undefined) index.set(object.type, object.externalId, object.id)
     }
     externalIndexes.set(state, index)
   }
@@ -58,7 +55,7 @@ function externalIndex(state: StoreState): Map<string, string> {
 /** Reads and writes over a state; writes stay in an overlay until `commit`. */
 export class StateTransaction implements StoreWriter {
   private readonly changes = new Map<string, ContextObject | null>()
-  private readonly addedExternal = new Map<string, string | null>()
+  private readonly addedExternal = new ByExternalId<string | null>()
   private changedDefinitions: Definitions | undefined
 
   constructor(private readonly state: StoreState) {}
@@ -72,10 +69,9 @@ export class StateTransaction implements StoreWriter {
   }
 
   async getByExternalId(type: ObjectType, externalId: string): Promise<ContextObject | null> {
-    const key = externalKey(type, externalId)
-    const overlaid = this.addedExternal.get(key)
+    const overlaid = this.addedExternal.get(type, externalId)
     if (overlaid !== undefined) return overlaid === null ? null : this.current(overlaid)
-    const id = externalIndex(this.state).get(key)
+    const id = externalIndex(this.state).get(type, externalId)
     if (id === undefined) return null
     const object = this.current(id)
     return object && object.externalId === externalId ? object : null
@@ -141,7 +137,7 @@ export class StateTransaction implements StoreWriter {
       )
     }
     if (stored.externalId !== object.externalId) {
-      if (stored.externalId !== undefined) this.addedExternal.set(externalKey(stored.type, stored.externalId), null)
+      if (stored.externalId !== undefined) this.addedExternal.set(stored.type, stored.externalId, null)
       this.claimExternalId(object)
     }
     this.changes.set(object.id, canonical(object))
@@ -152,7 +148,7 @@ export class StateTransaction implements StoreWriter {
     for (const id of ids) {
       const stored = this.current(id)
       if (!stored) continue
-      if (stored.externalId !== undefined) this.addedExternal.set(externalKey(stored.type, stored.externalId), null)
+      if (stored.externalId !== undefined) this.addedExternal.set(stored.type, stored.externalId, null)
       this.changes.set(id, null)
       removed++
     }
@@ -181,12 +177,12 @@ export class StateTransaction implements StoreWriter {
     const index = externalIndexes.get(this.state)
     for (const [id, object] of this.changes) {
       const before = this.state.objects[id]
-      if (before?.externalId !== undefined) index?.delete(externalKey(before.type, before.externalId))
+      if (before?.externalId !== undefined) index?.delete(before.type, before.externalId)
       if (object === null) {
         delete this.state.objects[id]
       } else {
         this.state.objects[id] = object
-        if (object.externalId !== undefined) index?.set(externalKey(object.type, object.externalId), id)
+        if (object.externalId !== undefined) index?.set(object.type, object.externalId, id)
       }
     }
     if (this.changedDefinitions) this.state.definitions = this.changedDefinitions
@@ -202,13 +198,12 @@ export class StateTransaction implements StoreWriter {
         hint: 'externalId is unique per type; use --upsert to update the existing object instead.',
       })
     }
-    this.addedExternal.set(externalKey(object.type, object.externalId), object.id)
+    this.addedExternal.set(object.type, object.externalId, object.id)
   }
 
   private getByExternalIdSync(type: ObjectType, externalId: string): ContextObject | null {
-    const key = externalKey(type, externalId)
-    const overlaid = this.addedExternal.get(key)
-    const id = overlaid === undefined ? externalIndex(this.state).get(key) : overlaid
+    const overlaid = this.addedExternal.get(type, externalId)
+    const id = overlaid === undefined ? externalIndex(this.state).get(type, externalId) : overlaid
     if (id === undefined || id === null) return null
     const object = this.current(id)
     return object && object.externalId === externalId ? object : null

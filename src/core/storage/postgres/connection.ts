@@ -1,5 +1,6 @@
 // Connecting to PostgreSQL: the store URL turned into a small pool fit for a CLI, and every way a
 // connection can fail turned into an error that says what to do — never showing a password.
+import './node-navigator.js'
 import pg from 'pg'
 import {ConflictError, CtxError, InvalidDataError, LockTimeoutError, StorageError, UsageError} from '../../errors.js'
 import {redactUrl} from '../open.js'

@@ -60,8 +60,12 @@ export function compileFilter(filter: Filter | null | undefined, params: Params,
 
 function compile(filter: Filter, params: Params, definitions: Definitions | null, unsearchable: string[]): string {
   switch (filter.kind) {
+    case 'or': {
+      const listed = oneColumnAnyOf(filter.children)
+      if (listed) return `${listed.column} = ANY(${params.add(listed.values)}::text[])`
+      return `(${filter.children.map((child) => compile(child, params, definitions, unsearchable)).join(' OR ')})`
+    }
     case 'and':
-    case 'or':
       return `(${filter.children.map((child) => compile(child, params, definitions, unsearchable)).join(filter.kind === 'and' ? ' AND ' : ' OR ')})`
     case 'equals': {
       const column = COLUMNS[filter.key]
@@ -83,6 +87,33 @@ function compile(filter: Filter, params: Params, definitions: Definitions | null
       return `(${value})::float8 ${op} ${params.add(rangeOperand(filter.value, dataType))}::float8`
     }
   }
+}
+
+/** Whether `filter` requires one of a list of parents or customers (an OR of parentId or customerId equalities). */
+export function namesLinkList(filter: Filter | null | undefined): boolean {
+  if (!filter) return false
+  if (filter.kind === 'and') return filter.children.some(namesLinkList)
+  if (filter.kind !== 'or') return false
+  const first = filter.children[0]
+  return first?.kind === 'equals' && (first.key === 'parentId' || first.key === 'customerId') && oneColumnAnyOf(filter.children) !== null
+}
+
+/**
+ * An OR of equalities on one column (the comments on a thousand activities: parentId = A OR
+ * parentId = B ...) as one `column = ANY(array)`: the planner then probes the column's index for
+ * each value, where a long OR led it to walk the newest-first index and test every row (P7).
+ */
+function oneColumnAnyOf(children: readonly Filter[]): {column: string; values: string[]} | null {
+  const first = children[0]
+  if (children.length < 2 || first?.kind !== 'equals') return null
+  const column = COLUMNS[first.key]
+  if (!column) return null
+  const values: string[] = []
+  for (const child of children) {
+    if (child.kind !== 'equals' || child.key !== first.key) return null
+    values.push(child.value)
+  }
+  return {column, values}
 }
 
 /**
