@@ -1,12 +1,15 @@
 #!/usr/bin/env node
-// Entry point. oclif finds commands through oclif.manifest.json, so startup imports only the one it
-// runs. An unknown command is a usage error: exit 2 (DESIGN §5), not oclif's 127.
+// Entry point. Everything ctx runs is bundled into dist/ctx.cjs (scripts/bundle.js), loaded with a
+// V8 code cache (bin/load.js); oclif finds commands through oclif.manifest.json and the bundle's
+// COMMANDS, so a start initialises only the command it runs. An unknown command is a usage error:
+// exit 2 (DESIGN §5), not oclif's 127.
+import {fileURLToPath} from 'node:url'
+import {loadBundle} from './load.js'
 
-// @oclif/core checks, on import, that Node satisfies its own `engines` (>=18) with semver: 47
-// modules, ~10% of every command's startup (DESIGN §6 P1). package.json already asks for Node 20
-// (npm warns on install), so the check says nothing new. The import below must come after this line.
+// @oclif/core checks, when it loads, that Node satisfies its own `engines` (>=18) with semver: ~10%
+// of a start (DESIGN §6 P1). package.json already asks for Node 20 (npm warns on install).
 process.env.OCLIF_DISABLE_ENGINE_WARNING ??= 'true'
-const {flush, handle, run} = await import('@oclif/core')
+const {flush, handle, run} = loadBundle(fileURLToPath(new URL('../dist/ctx.cjs', import.meta.url))).module.exports
 
 try {
   await run(process.argv.slice(2), import.meta.url)

@@ -1,0 +1,91 @@
+// Build step after tsc: bundles the CLI — @oclif/core, every command, src/core and their libraries —
+// into one CommonJS file, dist/ctx.cjs, which bin/run.js loads with a V8 code cache. Loading ~470
+// separate modules (resolving, reading and compiling each) was most of every command's startup
+// (DESIGN §6 P1, P6). oclif finds the commands through the bundle's COMMANDS export ("explicit"
+// command discovery in package.json); each command's module is initialised only when it runs.
+import {build} from 'esbuild'
+import {readdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {readFile} from 'node:fs/promises'
+import {join, relative, sep} from 'node:path'
+import {fileURLToPath} from 'node:url'
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url))
+const DIST = join(ROOT, 'dist')
+export const BUNDLE = join(DIST, 'ctx.cjs')
+
+/** dist/commands/customers/show.js -> 'customers:show', as oclif names it. */
+function commandFiles(dir = join(DIST, 'commands')) {
+  return readdirSync(dir, {withFileTypes: true}).flatMap((entry) =>
+    entry.isDirectory() ? commandFiles(join(dir, entry.name)) : entry.name.endsWith('.js') ? [join(dir, entry.name)] : [],
+  )
+}
+
+// Each command is a getter: reading COMMANDS[id] initialises that command's module (esbuild keeps a
+// module reached through require() lazy), so `ctx --version` runs no command code at all.
+const entries = commandFiles().map((file) => {
+  const id = relative(join(DIST, 'commands'), file).replace(/\.js$/, '').split(sep).join(':')
+  return `command(${JSON.stringify(id)}, () => require(${JSON.stringify(`./${relative(DIST, file).split(sep).join('/')}`)}).default)`
+})
+const entry = `const {flush, handle, run} = require('@oclif/core')
+const COMMANDS = {}
+function command(id, load) {
+  Object.defineProperty(COMMANDS, id, {enumerable: true, configurable: true, get() {
+    const value = load()
+    Object.defineProperty(COMMANDS, id, {enumerable: true, value})
+    return value
+  }})
+}
+${entries.join('\n')}
+module.exports = {COMMANDS, flush, handle, run}
+`
+
+// Modules of dist/ that locate files beside themselves (schemas/) keep doing so: import.meta.url
+// becomes the URL their own file would have had.
+const moduleUrl = {
+  name: 'module-url',
+  setup(bundler) {
+    bundler.onLoad({filter: /[\\/]dist[\\/].*\.js$/}, async ({path}) => {
+      const text = await readFile(path, 'utf8')
+      const file = JSON.stringify(relative(DIST, path).split(sep).join('/'))
+      return {contents: text.replaceAll('import.meta.url', `__ctxModuleUrl(${file})`), loader: 'js'}
+    })
+  },
+}
+
+await build({
+  stdin: {contents: entry, resolveDir: DIST, sourcefile: 'ctx-entry.cjs', loader: 'js'},
+  outfile: BUNDLE,
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  charset: 'ascii',
+  legalComments: 'none',
+  banner: {js: `const __ctxModuleUrl = (file) => require('node:url').pathToFileURL(require('node:path').join(__dirname, file)).href;`},
+  // Left in node_modules, loaded by the commands that use them: every byte bundled is read and
+  // deserialised on every start. ajv (validating writes, ~270 KB) and the CSV libraries (import,
+  // export); the prompts (and their encoding tables, ~1 MB) only on a terminal that has to ask.
+  // pg-native and the TypeScript loaders oclif probes for are optional and absent.
+  external: ['ajv', 'ajv-formats', 'csv-parse', 'csv-stringify', '@inquirer/prompts', 'pg-native', 'typescript', 'ts-node'],
+  plugins: [moduleUrl],
+  logLevel: 'warning',
+})
+
+// Two rewrites of the output, checked here:
+// - import() calls go to __ctxImport, a function bin/load.js passes in from an ES module. An import()
+//   compiled inside vm.Script needs importModuleDynamically, which Node 20 only offers as an
+//   experimental constant (with a warning), and which code from the code cache loses anyway
+//   (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING when oclif imports an ES-module plugin).
+// - characters outside ASCII, which esbuild leaves in some regular expressions, become \uXXXX (the
+//   same character in strings, regular expressions, identifiers and comments), so bin/load.js can
+//   read the bundle as latin1: UTF-8 decoding of the whole file cost ~15 ms a start.
+const bundled = readFileSync(BUNDLE, 'utf8')
+  .replace(/\bawait import\(/g, 'await __ctxImport(')
+  .replace(/[^\x00-\x7f]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`)
+// What is left of "import(" must be a method named import or the word in a message, never a call.
+const calls = [...bundled.matchAll(/(?<![\w$.])import\s*\(/g)].filter(({index}) => !/async $/.test(bundled.slice(index - 6, index)) && bundled[index + 7] !== ')')
+if (calls.length > 0) {
+  const where = calls.map(({index}) => bundled.slice(index - 40, index + 40).replaceAll('\n', ' '))
+  throw new Error(`scripts/bundle.js: import() calls it cannot route through __ctxImport:\n${where.join('\n')}`)
+}
+writeFileSync(BUNDLE, bundled)
