@@ -2,12 +2,14 @@
 // person run ctx at once: every read-modify-write holds a cross-process lock (proper-lockfile), the
 // file is replaced atomically (write-file-atomic, mode 0600, fsync), and a file that is not a ctx
 // store is reported and never written.
+import {isAscii} from 'node:buffer'
 import {mkdir, readFile, stat} from 'node:fs/promises'
 import {dirname} from 'node:path'
 import {Low, type Adapter} from 'lowdb'
 import {ConflictError, LockTimeoutError, StorageError} from '../errors.js'
 import type {ContextObject, ObjectType} from '../model.js'
 import type {Filter} from '../search/query.js'
+import {StoreFilePeek} from './file-peek.js'
 import {refuseFlush} from './memory.js'
 import {countByType, newState, scanState, STORE_FORMAT, STORE_FORMAT_VERSION, StateTransaction, type StoreState} from './state.js'
 import type {FindOptions, ScanOptions, Store, StoreCapabilities, StoreInfo, StoreMode, StoreWriter} from './store.js'
@@ -24,8 +26,10 @@ const UPGRADES: Record<number, (state: StoreState) => StoreState> = {}
 export class FileStore implements Store {
   readonly capabilities: StoreCapabilities = {indexedSearch: false, shared: true, importBatchSize: Number.POSITIVE_INFINITY}
   readonly location: string
+  private readonly file: StoreFile
   private readonly db: Low<StoreState | null>
   private loaded: Promise<StoreState | null> | undefined
+  private peeked: Promise<StoreFilePeek | undefined> | undefined
   private lockLost: Error | undefined
 
   constructor(
@@ -33,11 +37,13 @@ export class FileStore implements Store {
     private readonly options: FileStoreOptions,
   ) {
     this.location = path
-    this.db = new Low<StoreState | null>(new StoreFile(path), null)
+    this.file = new StoreFile(path)
+    this.db = new Low<StoreState | null>(this.file, null)
   }
 
-  get(id: string) {
-    return this.reader().then((reader) => reader.get(id))
+  async get(id: string) {
+    const peeked = (await this.peek())?.object(id)
+    return peeked !== undefined ? peeked : (await this.reader()).get(id)
   }
 
   getByExternalId(type: ObjectType, externalId: string) {
@@ -52,8 +58,8 @@ export class FileStore implements Store {
     return this.reader().then((reader) => reader.count(where))
   }
 
-  definitions() {
-    return this.reader().then((reader) => reader.definitions())
+  async definitions() {
+    return (await this.peek())?.definitions() ?? (await this.reader()).definitions()
   }
 
   async transaction<T>(work: (tx: StoreWriter) => Promise<T>): Promise<T> {
@@ -120,6 +126,16 @@ export class FileStore implements Store {
 
   async close(): Promise<void> {}
 
+  /**
+   * Before the whole store is parsed, a read of one object or of the definitions takes it from the
+   * file's bytes (file-peek.ts); the bytes are kept, so a later whole parse sees the same file.
+   */
+  private peek(): Promise<StoreFilePeek | undefined> {
+    if (this.loaded) return Promise.resolve(undefined)
+    this.peeked ??= this.file.bytes().then((bytes) => (bytes ? StoreFilePeek.of(bytes) : undefined))
+    return this.peeked
+  }
+
   private async reader(): Promise<StateTransaction> {
     return new StateTransaction((await this.load()) ?? newState('production', this.options.now()))
   }
@@ -127,6 +143,8 @@ export class FileStore implements Store {
   /** The state as last read; `fresh` re-reads the file (inside the lock, before writing). */
   private load(fresh = false, {allowOld = false} = {}): Promise<StoreState | null> {
     if (fresh || !this.loaded) {
+      if (fresh) this.file.forget()
+      this.peeked = undefined
       this.loaded = this.db.read().then(() => {
         const state = this.db.data
         if (state && state.version < STORE_FORMAT_VERSION && !allowOld) {
@@ -197,17 +215,31 @@ async function acquireLock(path: string, timeout: number, onCompromised: (error:
 
 /** lowdb adapter: parses and checks the store file on read, writes it atomically as 0600. */
 class StoreFile implements Adapter<StoreState | null> {
+  private snapshot: Promise<Buffer | null> | undefined
+
   constructor(private readonly path: string) {}
 
+  /** The file's bytes (null: no file), read once and kept until parsed or forgotten. */
+  bytes(): Promise<Buffer | null> {
+    this.snapshot ??= readFile(this.path).catch((error: NodeJS.ErrnoException) => {
+      this.snapshot = undefined
+      if (error.code === 'ENOENT') return null
+      throw unavailable(this.path, 'read', error)
+    })
+    return this.snapshot
+  }
+
+  /** The next read goes to the disk (a read inside the lock, before writing). */
+  forget(): void {
+    this.snapshot = undefined
+  }
+
   async read(): Promise<StoreState | null> {
-    let text: string
-    try {
-      text = await readFile(this.path, 'utf8')
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null
-      throw unavailable(this.path, 'read', error as NodeJS.ErrnoException)
-    }
-    return parseStoreFile(text, this.path)
+    const bytes = await this.bytes()
+    this.snapshot = undefined
+    if (bytes === null) return null
+    // latin1 is exact for ASCII and several times faster than UTF-8 decoding.
+    return parseStoreFile(bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8'), this.path)
   }
 
   async write(state: StoreState | null): Promise<void> {
