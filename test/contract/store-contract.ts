@@ -239,6 +239,16 @@ export function storeContract(name: string, factory: StoreFactory): void {
       expect((await store.info()).mode).toBe('lab')
     })
 
+    it('restores the base definitions on flush, even after they were read and changed', async () => {
+      await store.init('lab')
+      const definitions = structuredClone(await store.definitions())
+      definitions.fields.Custom_Score = {id: 'Custom_Score', dataType: 'integer', classification: 'UNENCRYPTED'}
+      await store.transaction((tx) => tx.putDefinitions(definitions))
+      expect((await store.definitions()).fields.Custom_Score).toBeDefined()
+      await store.flush()
+      expect((await store.definitions()).fields.Custom_Score).toBeUndefined()
+    })
+
     it('refuses to flush a production store, or one created implicitly by a write', async () => {
       await insert(fixture('customer'))
       expect((await store.info()).mode).toBe('production')

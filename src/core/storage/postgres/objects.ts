@@ -33,7 +33,11 @@ function wire(rows: readonly ObjectRow[]): string {
 const INSERT_CHUNK = 1000
 
 export class PgReader implements StoreReader {
-  constructor(protected readonly db: Queryable) {}
+  /** `knownDefinitions`: the store's definitions as already read, outside a transaction. */
+  constructor(
+    protected readonly db: Queryable,
+    private readonly knownDefinitions?: () => Promise<Definitions>,
+  ) {}
 
   async get(id: string): Promise<ContextObject | null> {
     const {rows} = await this.db.query<{body: ContextObject}>('SELECT body FROM ctx_objects WHERE id = $1', [id])
@@ -76,7 +80,7 @@ export class PgReader implements StoreReader {
   }
 
   definitions(): Promise<Definitions> {
-    return readDefinitions(this.db)
+    return this.knownDefinitions?.() ?? readDefinitions(this.db)
   }
 
   /** The definitions a query needs, after refusing it the way every adapter does when it names a bad field. */

@@ -1,6 +1,7 @@
 // The versioned schema: migrations run in order inside one transaction, under an advisory lock so
 // two ctx processes upgrading at once take turns, and each is recorded in ctx_migrations.
 import type pg from 'pg'
+import type {StoreMode} from '../store.js'
 import {MIGRATIONS} from './migrations/index.js'
 
 export interface Queryable {
@@ -25,6 +26,24 @@ export async function installedVersion(db: Queryable): Promise<number | null> {
   const result = await db.query<{version: number | null}>('SELECT max(version) AS version FROM ctx_migrations')
   return result.rows[0].version ?? 0
 }
+
+/**
+ * The installed version and the store's mode in one round trip, as every command starts by checking
+ * them (DESIGN §6 P6); in two steps when the tables are not both there (no store, or not yet initialised).
+ */
+export async function installedSchema(db: Queryable): Promise<{version: number | null; mode: StoreMode | null}> {
+  try {
+    const {rows} = await db.query<{version: number | null; mode: StoreMode | null}>(
+      'SELECT (SELECT max(version) FROM ctx_migrations) AS version, (SELECT mode FROM ctx_store) AS mode',
+    )
+    return {version: rows[0].version ?? 0, mode: rows[0].mode}
+  } catch (error) {
+    if ((error as {code?: string}).code !== UNDEFINED_TABLE) throw error
+    return {version: await installedVersion(db), mode: null}
+  }
+}
+
+const UNDEFINED_TABLE = '42P01'
 
 /**
  * Runs the migrations newer than the installed version, up to `upTo`, on a client already inside a

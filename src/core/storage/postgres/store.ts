@@ -2,17 +2,17 @@
 // for teams, cron on a server and millions of objects. A transaction is SERIALIZABLE on one pooled
 // client, so concurrent ctx processes behave as if they took turns, as they do on the file store.
 import type pg from 'pg'
-import {baseDefinitions} from '../../definitions/model.js'
+import {baseDefinitions, type Definitions} from '../../definitions/model.js'
 import {ConflictError, StorageError} from '../../errors.js'
 import {type ContextObject, LINK_ORDER, type ObjectType} from '../../model.js'
 import type {Filter} from '../../search/query.js'
 import {refuseFlush} from '../memory.js'
 import {emptyCounts, type FindOptions, type ScanOptions, type Store, type StoreCapabilities, type StoreInfo, type StoreMode, type StoreWriter} from '../store.js'
 import {createPool, isRetryable, type PgAddress, pgAddress, pgFailure} from './connection.js'
-import {writeDefinitions} from './definitions.js'
+import {readDefinitions, writeDefinitions} from './definitions.js'
 import {MIGRATIONS} from './migrations/index.js'
 import {PgReader, PgWriter} from './objects.js'
-import {installedVersion, migrate, type Migration, type Queryable} from './schema.js'
+import {installedSchema, installedVersion, migrate, type Migration, type Queryable} from './schema.js'
 
 export interface PostgresStoreOptions {
   now: () => string
@@ -36,6 +36,7 @@ export class PostgresStore implements Store {
   private readonly pool: pg.Pool
   private readonly migrations: readonly Migration[]
   private readiness: Promise<Readiness> | undefined
+  private knownDefinitions: Promise<Definitions> | undefined
   private closed = false
 
   constructor(
@@ -68,8 +69,16 @@ export class PostgresStore implements Store {
     return this.read((reader) => reader.count(where))
   }
 
+  /** Read once per store until a transaction or administration, which may change them. */
   definitions() {
-    return this.read((reader) => reader.definitions())
+    this.knownDefinitions ??= this.guard(async () => {
+      await this.ready()
+      return readDefinitions(this.pool)
+    }).catch((error: unknown) => {
+      this.knownDefinitions = undefined
+      throw error
+    })
+    return this.knownDefinitions
   }
 
   /**
@@ -78,6 +87,7 @@ export class PostgresStore implements Store {
    */
   async transaction<T>(work: (tx: StoreWriter) => Promise<T>): Promise<T> {
     const readiness = await this.guard(() => this.ready())
+    this.knownDefinitions = undefined
     for (let attempt = 1; ; attempt++) {
       const connection = await this.checkout()
       const writer = new PgWriter(connection.db, readiness.mode === null ? {mode: 'production', at: this.options.now()} : null)
@@ -85,6 +95,7 @@ export class PostgresStore implements Store {
         await connection.db.query('BEGIN ISOLATION LEVEL SERIALIZABLE')
         const result = await work(writer)
         await connection.db.query('COMMIT')
+        this.knownDefinitions = undefined
         if (writer.created) readiness.mode = 'production'
         return result
       } catch (error) {
@@ -198,13 +209,14 @@ export class PostgresStore implements Store {
   private read<T>(work: (reader: PgReader) => Promise<T>): Promise<T> {
     return this.guard(async () => {
       await this.ready()
-      return work(new PgReader(this.pool))
+      return work(new PgReader(this.pool, () => this.definitions()))
     })
   }
 
   /** Store administration in one READ COMMITTED transaction; forgets what it knew about the schema. */
   private administer<T>(work: (client: Queryable) => Promise<T>): Promise<T> {
     this.readiness = undefined
+    this.knownDefinitions = undefined
     return this.guard(async () => {
       const connection = await this.checkout()
       try {
@@ -262,7 +274,7 @@ export class PostgresStore implements Store {
   }
 
   private async checkSchema(): Promise<Readiness> {
-    const version = await installedVersion(this.pool)
+    const {version, mode} = await installedSchema(this.pool)
     const store = `--store '${this.location}'`
     if (version === null) {
       throw new StorageError(`${this.location} holds no ctx store: the database has no ctx schema`, {
@@ -282,8 +294,7 @@ export class PostgresStore implements Store {
         where: this.location,
       })
     }
-    const {rows} = await this.pool.query<{mode: StoreMode}>('SELECT mode FROM ctx_store')
-    return {mode: rows[0]?.mode ?? null}
+    return {mode}
   }
 
   /** Runs `work`, turning connection and server failures into errors with exit codes. */
