@@ -44,7 +44,8 @@ async function changeRecent(path: string, location: string, change: (entries: Re
     const file = await readRecent(path)
     file.stores[location] = change(file.stores[location] ?? [])
     await mkdir(dirname(path), {recursive: true, mode: 0o700})
-    await writeFileAtomic(path, `${JSON.stringify(file, null, 2)}\n`, {mode: 0o600})
+    // Atomic, so never torn, but not synced: losing the last entry to a power cut costs nothing.
+    await writeFileAtomic(path, `${JSON.stringify(file, null, 2)}\n`, {mode: 0o600, fsync: false})
   } catch {
     // Remembering is best effort: a read-only config directory must not fail the command.
   }

@@ -3,7 +3,8 @@
 // file is replaced atomically (write-file-atomic, mode 0600, fsync), and a file that is not a ctx
 // store is reported and never written.
 import {isAscii} from 'node:buffer'
-import {mkdir, readFile, stat} from 'node:fs/promises'
+import {readFileSync} from 'node:fs'
+import {mkdir, stat} from 'node:fs/promises'
 import {dirname} from 'node:path'
 import {Low, type Adapter} from 'lowdb'
 import {ConflictError, LockTimeoutError, StorageError} from '../errors.js'
@@ -219,9 +220,13 @@ class StoreFile implements Adapter<StoreState | null> {
 
   constructor(private readonly path: string) {}
 
-  /** The file's bytes (null: no file), read once and kept until parsed or forgotten. */
+  /**
+   * The file's bytes (null: no file), read once and kept until parsed or forgotten. Read in one
+   * call: the promise API reads 512 KiB a trip through the thread pool, and a command has nothing
+   * else to do meanwhile.
+   */
   bytes(): Promise<Buffer | null> {
-    this.snapshot ??= readFile(this.path).catch((error: NodeJS.ErrnoException) => {
+    this.snapshot ??= new Promise<Buffer | null>((resolve) => resolve(readFileSync(this.path))).catch((error: NodeJS.ErrnoException) => {
       this.snapshot = undefined
       if (error.code === 'ENOENT') return null
       throw unavailable(this.path, 'read', error)
