@@ -1,12 +1,12 @@
 // Reading one object or the definitions from a store file's bytes (file-peek.ts): the same answer as
 // parsing the whole file, and no answer (so the whole file is parsed) for anything unexpected.
-import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 import {systemClock} from '../../src/core/clock.js'
 import {StorageError} from '../../src/core/errors.js'
-import {StoreFilePeek} from '../../src/core/storage/file-peek.js'
+import {StoreFileBytes, StoreFilePeek} from '../../src/core/storage/file-peek.js'
 import {openStore} from '../../src/core/storage/open.js'
 import {fixture} from '../contract/store-contract.js'
 
@@ -38,14 +38,14 @@ describe('peeking into a store file', () => {
   it('reads each object and the definitions exactly as parsing the whole file does', async () => {
     const bytes = await writtenStore()
     const whole = JSON.parse(bytes.toString('utf8'))
-    const peek = StoreFilePeek.of(bytes)
+    const peek = StoreFilePeek.of(StoreFileBytes.of(bytes))
     expect(peek).toBeDefined()
     for (const object of awkward) expect(peek!.object(object.id)).toEqual(whole.objects[object.id])
     expect(peek!.definitions()).toEqual(whole.definitions)
   })
 
   it('answers null for an id the store does not hold, and undefined for an id it cannot look up', async () => {
-    const peek = StoreFilePeek.of(await writtenStore())!
+    const peek = StoreFilePeek.of(StoreFileBytes.of(await writtenStore()))!
     expect(peek.object('00000000-0000-4000-8000-000000000000')).toBeNull()
     expect(peek.object('a"b')).toBeUndefined()
     // An id that appears only as a value (the externalId above) is not a key.
@@ -63,8 +63,34 @@ describe('peeking into a store file', () => {
       empty: '',
     }
     for (const [name, text] of Object.entries(variants)) {
-      expect(StoreFilePeek.of(Buffer.from(text)), name).toBeUndefined()
+      expect(StoreFilePeek.of(StoreFileBytes.of(Buffer.from(text))), name).toBeUndefined()
     }
+  })
+})
+
+describe('reading a store file as far as needed', () => {
+  it('reads an object near the start without reading the rest, and all of it for an absent id', async () => {
+    const store = await openStore(path, {clock: systemClock})
+    const first = fixture('customer', {data: {Context_First_Name: 'First'}})
+    const rest = Array.from({length: 3000}, (_, index) => fixture('customer', {data: {Context_First_Name: `C${index}`, Context_Notes: 'x'.repeat(200)}}))
+    await store.transaction((tx) => tx.insert([first, ...rest]))
+    const file = StoreFileBytes.open(path)!
+    const peek = StoreFilePeek.of(file)!
+    expect(peek.object(first.id)).toEqual(JSON.parse(readFileSync(path, 'utf8')).objects[first.id])
+    expect(file.read).toBeLessThan(file.size / 2)
+    expect(peek.object('00000000-0000-4000-8000-000000000000')).toBeNull()
+    expect(file.read).toBe(file.size)
+    expect(peek.object(rest.at(-1)!.id)?.data).toEqual(rest.at(-1)!.data)
+  })
+
+  it('keeps reading the file it opened after another process replaced it', async () => {
+    await writtenStore()
+    const file = StoreFileBytes.open(path)!
+    const replacement = join(dir, 'replacement.json')
+    writeFileSync(replacement, '{"users":[]}')
+    renameSync(replacement, path)
+    const peek = StoreFilePeek.of(file)
+    expect(peek?.object(awkward[2].id)?.externalId).toBe(awkward[2].externalId)
   })
 })
 

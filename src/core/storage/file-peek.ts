@@ -1,10 +1,122 @@
-// Reads one object, or the definitions, out of a store file's bytes without parsing the rest: a
-// `customers show` on a store of 10k objects parsed 4.7 MB of JSON to print one (DESIGN §6 P1).
-// It relies on the layout FileStore writes (compact JSON, the stamp first, `objects` last); anything
-// else answers `undefined`, and the caller parses the whole file, which reports what is wrong.
+// Reads one object, or the definitions, out of a store file without parsing, or even reading, all
+// of it: a `customers show` on a store of 10k objects read and parsed 4.7 MB of JSON to print one
+// (DESIGN §6 P1). It relies on the layout FileStore writes (compact JSON, the stamp first, `objects`
+// last); anything else answers `undefined`, and the caller parses the whole file, which reports
+// what is wrong.
+import {closeSync, fstatSync, openSync, readSync} from 'node:fs'
 import {STORE_FORMAT, STORE_FORMAT_VERSION} from './state.js'
 import type {Definitions} from '../definitions/model.js'
 import type {ContextObject} from '../model.js'
+
+const CHUNK = 256 * 1024
+
+/**
+ * A store file's bytes, read from one descriptor as far as they are needed: every read is of the
+ * same file, even when another process replaces it meanwhile (a rename leaves this one's inode).
+ */
+export class StoreFileBytes {
+  private filled: number
+
+  private constructor(
+    private fd: number | null,
+    private readonly bytes: Buffer,
+    filled: number,
+  ) {
+    this.filled = filled
+  }
+
+  /** The file at `path`, or null when there is none; other failures are thrown as they come. */
+  static open(path: string): StoreFileBytes | null {
+    let fd: number
+    try {
+      fd = openSync(path, 'r')
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null
+      throw error
+    }
+    try {
+      return new StoreFileBytes(fd, Buffer.allocUnsafe(fstatSync(fd).size), 0)
+    } catch (error) {
+      closeSync(fd)
+      throw error
+    }
+  }
+
+  /** Bytes already in memory (tests). */
+  static of(bytes: Buffer): StoreFileBytes {
+    return new StoreFileBytes(null, bytes, bytes.length)
+  }
+
+  get size(): number {
+    return this.bytes.length
+  }
+
+  /** How many bytes have been read so far. */
+  get read(): number {
+    return this.filled
+  }
+
+  /** All of the file; the descriptor is closed once it is read to the end. */
+  all(): Buffer {
+    this.fill(this.size)
+    return this.bytes
+  }
+
+  /** The byte at `index`, reading on as needed; -1 past the end. */
+  at(index: number): number {
+    if (index >= this.filled) this.fill(index + 1)
+    return index < this.filled ? this.bytes[index] : -1
+  }
+
+  /** Whether the bytes at `start` are `expected`. */
+  matches(start: number, expected: Buffer): boolean {
+    this.fill(start + expected.length)
+    return this.bytes.subarray(start, start + expected.length).equals(expected)
+  }
+
+  /** Where `pattern` first occurs at or after `from`, reading on chunk by chunk; -1 when nowhere. */
+  indexOf(pattern: Buffer, from: number): number {
+    let start = from
+    for (;;) {
+      const found = this.bytes.subarray(0, this.filled).indexOf(pattern, start)
+      if (found >= 0 || this.filled === this.size) return found
+      start = Math.max(from, this.filled - pattern.length + 1)
+      this.fill(this.filled + CHUNK)
+    }
+  }
+
+  /** The last `count` bytes, read on their own (the file's end, before the middle is needed). */
+  last(count: number): Buffer {
+    const start = Math.max(0, this.size - count)
+    if (this.fd === null || this.filled === this.size) return this.bytes.subarray(start)
+    const tail = Buffer.alloc(this.size - start)
+    readSync(this.fd, tail, 0, tail.length, start)
+    return tail
+  }
+
+  text(start: number, end: number): string {
+    this.fill(end)
+    return this.bytes.toString('utf8', start, end)
+  }
+
+  close(): void {
+    if (this.fd === null) return
+    closeSync(this.fd)
+    this.fd = null
+  }
+
+  /** Reads on, in whole chunks, until at least `end` bytes (or all of them) are in. */
+  private fill(end: number): void {
+    if (end <= this.filled) return
+    const target = Math.min(this.size, Math.max(end, this.filled + CHUNK))
+    while (this.filled < target && this.fd !== null) {
+      const read = readSync(this.fd, this.bytes, this.filled, target - this.filled, this.filled)
+      if (read === 0) throw new Error('the store file became shorter while it was read')
+      this.filled += read
+    }
+    if (this.filled === this.size) this.close()
+  }
+}
 
 const QUOTE = 0x22
 const BACKSLASH = 0x5c
@@ -17,24 +129,24 @@ const OBJECTS_KEY = Buffer.from(',"objects":{')
 /** Ids as ctx writes them (UUIDs): nothing in them needs escaping in JSON. */
 const PLAIN_ID = /^[0-9A-Za-z-]{1,64}$/
 
-/** A store file's bytes with where its definitions and its objects map are. */
+/** A store file with where its definitions and its objects map are. */
 export class StoreFilePeek {
   private constructor(
-    private readonly bytes: Buffer,
+    private readonly file: StoreFileBytes,
     private readonly definitionsAt: [start: number, end: number],
     private readonly objectsAt: number,
   ) {}
 
   /** The layout of a store file of this ctx's format, or undefined for anything else. */
-  static of(bytes: Buffer): StoreFilePeek | undefined {
-    if (!bytes.subarray(0, HEAD.length).equals(HEAD) || !endsWithTwoBraces(bytes)) return undefined
+  static of(file: StoreFileBytes): StoreFilePeek | undefined {
+    if (!file.matches(0, HEAD) || !endsAsWritten(file)) return undefined
     // The mode and created strings lie between; an unescaped `","` cannot occur inside a string.
-    const key = bytes.indexOf(DEFINITIONS_KEY, HEAD.length)
+    const key = file.indexOf(DEFINITIONS_KEY, HEAD.length)
     if (key < 0) return undefined
     const start = key + DEFINITIONS_KEY.length
-    const end = valueEnd(bytes, start)
-    if (end < 0 || !bytes.subarray(end, end + OBJECTS_KEY.length).equals(OBJECTS_KEY)) return undefined
-    return new StoreFilePeek(bytes, [start, end], end + OBJECTS_KEY.length - 1)
+    const end = valueEnd(file, start)
+    if (end < 0 || !file.matches(end, OBJECTS_KEY)) return undefined
+    return new StoreFilePeek(file, [start, end], end + OBJECTS_KEY.length - 1)
   }
 
   definitions(): Definitions | undefined {
@@ -46,18 +158,17 @@ export class StoreFilePeek {
     if (!PLAIN_ID.test(id)) return undefined
     // `"ID":` followed by a value is a key: inside a string every quote is escaped. In the objects
     // map the only keys are ids (data keys are field ids, whose values are never objects).
-    const key = this.bytes.indexOf(`"${id}":`, this.objectsAt)
+    const key = this.file.indexOf(Buffer.from(`"${id}":`), this.objectsAt)
     if (key < 0) return null
     const start = key + id.length + 3
-    const opening = Buffer.from(`{"id":"${id}"`)
-    if (!this.bytes.subarray(start, start + opening.length).equals(opening)) return undefined
-    const end = valueEnd(this.bytes, start)
+    if (!this.file.matches(start, Buffer.from(`{"id":"${id}"`))) return undefined
+    const end = valueEnd(this.file, start)
     return end < 0 ? undefined : (this.parse(start, end) as ContextObject | undefined)
   }
 
   private parse(start: number, end: number): unknown {
     try {
-      return JSON.parse(this.bytes.toString('utf8', start, end))
+      return JSON.parse(this.file.text(start, end))
     } catch {
       return undefined
     }
@@ -65,24 +176,28 @@ export class StoreFilePeek {
 }
 
 /** The index just past the object or array that opens at `start`, or -1 when it does not close. */
-function valueEnd(bytes: Buffer, start: number): number {
+function valueEnd(file: StoreFileBytes, start: number): number {
   let depth = 0
-  for (let index = start; index < bytes.length; index++) {
-    const byte = bytes[index]
+  for (let index = start; ; index++) {
+    const byte = file.at(index)
+    if (byte === -1) return -1
     if (byte === QUOTE) {
-      for (index++; index < bytes.length && bytes[index] !== QUOTE; index++) if (bytes[index] === BACKSLASH) index++
+      for (index++; ; index++) {
+        const inString = file.at(index)
+        if (inString === -1) return -1
+        if (inString === QUOTE) break
+        if (inString === BACKSLASH) index++
+      }
     } else if (OPENERS.has(byte)) {
       depth++
     } else if (CLOSERS.has(byte) && --depth === 0) {
       return index + 1
     }
   }
-  return -1
 }
 
 /** The file ends as FileStore writes it, `}}` and a newline: a cut-off file does not. */
-function endsWithTwoBraces(bytes: Buffer): boolean {
-  let end = bytes.length
-  if (bytes[end - 1] === 0x0a) end--
-  return end >= 2 && bytes[end - 1] === 0x7d && bytes[end - 2] === 0x7d
+function endsAsWritten(file: StoreFileBytes): boolean {
+  const tail = file.last(3).toString('latin1')
+  return tail.endsWith('}}\n') || tail.endsWith('}}')
 }

@@ -3,14 +3,13 @@
 // file is replaced atomically (write-file-atomic, mode 0600, fsync), and a file that is not a ctx
 // store is reported and never written.
 import {isAscii} from 'node:buffer'
-import {readFileSync} from 'node:fs'
 import {mkdir, stat} from 'node:fs/promises'
 import {dirname} from 'node:path'
 import {Low, type Adapter} from 'lowdb'
 import {ConflictError, LockTimeoutError, StorageError} from '../errors.js'
 import type {ContextObject, ObjectType} from '../model.js'
 import type {Filter} from '../search/query.js'
-import {StoreFilePeek} from './file-peek.js'
+import {StoreFileBytes, StoreFilePeek} from './file-peek.js'
 import {refuseFlush} from './memory.js'
 import {countByType, newState, scanState, STORE_FORMAT, STORE_FORMAT_VERSION, StateTransaction, type StoreState} from './state.js'
 import type {FindOptions, ScanOptions, Store, StoreCapabilities, StoreInfo, StoreMode, StoreWriter} from './store.js'
@@ -125,7 +124,9 @@ export class FileStore implements Store {
     })
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    this.file.forget()
+  }
 
   /**
    * Before the whole store is parsed, a read of one object or of the definitions takes it from the
@@ -133,8 +134,12 @@ export class FileStore implements Store {
    */
   private peek(): Promise<StoreFilePeek | undefined> {
     if (this.loaded) return Promise.resolve(undefined)
-    this.peeked ??= this.file.bytes().then((bytes) => (bytes ? StoreFilePeek.of(bytes) : undefined))
-    return this.peeked
+    // Any surprise (the file unreadable, changed in place) leaves it to the whole parse to report.
+    this.peeked ??= new Promise<StoreFilePeek | undefined>((resolve) => {
+      const file = this.file.bytes()
+      resolve(file ? StoreFilePeek.of(file) : undefined)
+    }).catch(() => undefined)
+    return this.peeked!
   }
 
   private async reader(): Promise<StateTransaction> {
@@ -216,33 +221,40 @@ async function acquireLock(path: string, timeout: number, onCompromised: (error:
 
 /** lowdb adapter: parses and checks the store file on read, writes it atomically as 0600. */
 class StoreFile implements Adapter<StoreState | null> {
-  private snapshot: Promise<Buffer | null> | undefined
+  private snapshot: StoreFileBytes | null | undefined
 
   constructor(private readonly path: string) {}
 
-  /**
-   * The file's bytes (null: no file), read once and kept until parsed or forgotten. Read in one
-   * call: the promise API reads 512 KiB a trip through the thread pool, and a command has nothing
-   * else to do meanwhile.
-   */
-  bytes(): Promise<Buffer | null> {
-    this.snapshot ??= new Promise<Buffer | null>((resolve) => resolve(readFileSync(this.path))).catch((error: NodeJS.ErrnoException) => {
-      this.snapshot = undefined
-      if (error.code === 'ENOENT') return null
-      throw unavailable(this.path, 'read', error)
-    })
+  /** The file (null: there is none), opened once and kept until parsed or forgotten. */
+  bytes(): StoreFileBytes | null {
+    if (this.snapshot === undefined) {
+      try {
+        this.snapshot = StoreFileBytes.open(this.path)
+      } catch (error) {
+        throw unavailable(this.path, 'read', error as NodeJS.ErrnoException)
+      }
+    }
     return this.snapshot
   }
 
   /** The next read goes to the disk (a read inside the lock, before writing). */
   forget(): void {
+    this.snapshot?.close()
     this.snapshot = undefined
   }
 
   async read(): Promise<StoreState | null> {
-    const bytes = await this.bytes()
+    const file = this.bytes()
     this.snapshot = undefined
-    if (bytes === null) return null
+    if (file === null) return null
+    let bytes: Buffer
+    try {
+      bytes = file.all()
+    } catch (error) {
+      throw unavailable(this.path, 'read', error as NodeJS.ErrnoException)
+    } finally {
+      file.close()
+    }
     // latin1 is exact for ASCII and several times faster than UTF-8 decoding.
     return parseStoreFile(bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8'), this.path)
   }
