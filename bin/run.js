@@ -2,19 +2,20 @@
 // Entry point. Everything ctx runs is bundled into dist/ctx.cjs (scripts/bundle.js), loaded with a
 // V8 code cache (bin/load.js); oclif finds commands through oclif.manifest.json and the bundle's
 // COMMANDS, so a start initialises only the command it runs. An unknown command is a usage error:
-// exit 2 (DESIGN §5), not oclif's 127.
-import {fileURLToPath} from 'node:url'
-import {loadBundle} from './load.js'
+// exit 2 (DESIGN §5), not oclif's 127. CommonJS (bin/package.json): an ES-module entry costs more.
+const {join} = require('node:path')
+const {loadBundle} = require('./load.js')
 
 // @oclif/core checks, when it loads, that Node satisfies its own `engines` (>=18) with semver: ~10%
 // of a start (DESIGN §6 P1). package.json already asks for Node 20 (npm warns on install).
 process.env.OCLIF_DISABLE_ENGINE_WARNING ??= 'true'
-const {flush, handle, run} = loadBundle(fileURLToPath(new URL('../dist/ctx.cjs', import.meta.url))).module.exports
+const root = join(__dirname, '..')
+const {flush, handle, run} = loadBundle(join(root, 'dist', 'ctx.cjs')).module.exports
 
-try {
-  await run(process.argv.slice(2), import.meta.url)
-  await flush()
-} catch (error) {
-  if (error?.oclif?.exit === 127) error.oclif.exit = 2
-  await handle(error)
-}
+// The package root, not this file: oclif takes the nearest package.json, which here is bin/'s own.
+run(process.argv.slice(2), root)
+  .then(() => flush())
+  .catch((error) => {
+    if (error?.oclif?.exit === 127) error.oclif.exit = 2
+    return handle(error)
+  })

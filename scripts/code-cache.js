@@ -6,10 +6,12 @@ import {mkdtempSync, rmSync, unlinkSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
-import {loadBundle} from '../bin/load.js'
+import {createRequire} from 'node:module'
+
+const {loadBundle} = createRequire(import.meta.url)('../bin/load.js')
 
 const bundle = fileURLToPath(new URL('../dist/ctx.cjs', import.meta.url))
-const bin = new URL('../bin/run.js', import.meta.url).href
+const root = fileURLToPath(new URL('../', import.meta.url))
 const cacheFile = `${bundle}.cache`
 rmSync(cacheFile, {force: true})
 
@@ -20,7 +22,7 @@ const store = join(scratch, 'store.json')
 const env = {XDG_CONFIG_HOME: join(scratch, 'config'), XDG_DATA_HOME: join(scratch, 'data'), XDG_CACHE_HOME: join(scratch, 'cache')}
 Object.assign(process.env, env)
 
-/** Runs one command as bin/run.js would, its stdout returned and its stderr dropped, not printed. */
+/** Runs one command as bin/run.js does, its stdout returned and its stderr dropped, not printed. */
 async function ctx(...argv) {
   const {stdout, stderr} = process
   const [write, writeError] = [stdout.write, stderr.write]
@@ -28,7 +30,7 @@ async function ctx(...argv) {
   stdout.write = (chunk) => ((output += chunk), true)
   stderr.write = () => true
   try {
-    await run(argv, bin)
+    await run(argv, root)
   } catch {
     // A failing command (not found) is warm-up too.
   } finally {
