@@ -2,8 +2,21 @@
 import type {Definitions} from '../../definitions/model.js'
 import type {Queryable} from './schema.js'
 
+export interface DefinitionRow {
+  kind: string
+  id: string
+  body: never
+}
+
+/** The rows of ctx_definitions, in order, as one json array: for reading them along with other things. */
+export const DEFINITION_ROWS_JSON = `(SELECT coalesce(json_agg(json_build_object('kind', kind, 'id', id, 'body', body) ORDER BY kind, position), '[]') FROM ctx_definitions)`
+
 export async function readDefinitions(db: Queryable): Promise<Definitions> {
-  const {rows} = await db.query<{kind: string; id: string; body: never}>('SELECT kind, id, body FROM ctx_definitions ORDER BY kind, position')
+  const {rows} = await db.query<DefinitionRow>('SELECT kind, id, body FROM ctx_definitions ORDER BY kind, position')
+  return definitionsFrom(rows)
+}
+
+export function definitionsFrom(rows: readonly DefinitionRow[]): Definitions {
   const definitions: Definitions = {fields: {}, fieldsets: {}}
   for (const row of rows) {
     if (row.kind === 'field') definitions.fields[row.id] = row.body

@@ -1,7 +1,9 @@
 // The versioned schema: migrations run in order inside one transaction, under an advisory lock so
 // two ctx processes upgrading at once take turns, and each is recorded in ctx_migrations.
 import type pg from 'pg'
+import type {Definitions} from '../../definitions/model.js'
 import type {StoreMode} from '../store.js'
+import {DEFINITION_ROWS_JSON, type DefinitionRow, definitionsFrom} from './definitions.js'
 import {MIGRATIONS} from './migrations/index.js'
 
 export interface Queryable {
@@ -27,23 +29,32 @@ export async function installedVersion(db: Queryable): Promise<number | null> {
   return result.rows[0].version ?? 0
 }
 
+export interface InstalledSchema {
+  version: number | null
+  mode: StoreMode | null
+  /** The definitions, when they could be read along (a schema as this ctx knows it). */
+  definitions: Definitions | null
+}
+
 /**
- * The installed version and the store's mode in one round trip, as every command starts by checking
- * them (DESIGN §6 P6); in two steps when the tables are not both there (no store, or not yet initialised).
+ * The installed version, the store's mode and its definitions in one round trip, as nearly every
+ * command starts by needing them (DESIGN §6 P6). When the tables are not all there as this ctx
+ * knows them (no store, or another schema version), the version alone, in two steps.
  */
-export async function installedSchema(db: Queryable): Promise<{version: number | null; mode: StoreMode | null}> {
+export async function installedSchema(db: Queryable): Promise<InstalledSchema> {
   try {
-    const {rows} = await db.query<{version: number | null; mode: StoreMode | null}>(
-      'SELECT (SELECT max(version) FROM ctx_migrations) AS version, (SELECT mode FROM ctx_store) AS mode',
+    const {rows} = await db.query<{version: number | null; mode: StoreMode | null; definitions: DefinitionRow[]}>(
+      `SELECT (SELECT max(version) FROM ctx_migrations) AS version, (SELECT mode FROM ctx_store) AS mode, ${DEFINITION_ROWS_JSON} AS definitions`,
     )
-    return {version: rows[0].version ?? 0, mode: rows[0].mode}
+    return {version: rows[0].version ?? 0, mode: rows[0].mode, definitions: definitionsFrom(rows[0].definitions)}
   } catch (error) {
-    if ((error as {code?: string}).code !== UNDEFINED_TABLE) throw error
-    return {version: await installedVersion(db), mode: null}
+    if (!SCHEMA_MISMATCH.has((error as {code?: string}).code ?? '')) throw error
+    return {version: await installedVersion(db), mode: null, definitions: null}
   }
 }
 
-const UNDEFINED_TABLE = '42P01'
+/** undefined_table, undefined_column. */
+const SCHEMA_MISMATCH = new Set(['42P01', '42703'])
 
 /**
  * Runs the migrations newer than the installed version, up to `upTo`, on a client already inside a

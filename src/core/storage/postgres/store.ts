@@ -37,6 +37,7 @@ export class PostgresStore implements Store {
   private readonly migrations: readonly Migration[]
   private readiness: Promise<Readiness> | undefined
   private knownDefinitions: Promise<Definitions> | undefined
+  private definitionsAlong: Definitions | undefined
   private closed = false
 
   constructor(
@@ -73,7 +74,10 @@ export class PostgresStore implements Store {
   definitions() {
     this.knownDefinitions ??= this.guard(async () => {
       await this.ready()
-      return readDefinitions(this.pool)
+      // The schema check reads them along; a transaction since then has forgotten them.
+      const along = this.definitionsAlong
+      this.definitionsAlong = undefined
+      return along ?? readDefinitions(this.pool)
     }).catch((error: unknown) => {
       this.knownDefinitions = undefined
       throw error
@@ -87,7 +91,7 @@ export class PostgresStore implements Store {
    */
   async transaction<T>(work: (tx: StoreWriter) => Promise<T>): Promise<T> {
     const readiness = await this.guard(() => this.ready())
-    this.knownDefinitions = undefined
+    this.forgetDefinitions()
     for (let attempt = 1; ; attempt++) {
       const connection = await this.checkout()
       const writer = new PgWriter(connection.db, readiness.mode === null ? {mode: 'production', at: this.options.now()} : null)
@@ -95,7 +99,7 @@ export class PostgresStore implements Store {
         await connection.db.query('BEGIN ISOLATION LEVEL SERIALIZABLE')
         const result = await work(writer)
         await connection.db.query('COMMIT')
-        this.knownDefinitions = undefined
+        this.forgetDefinitions()
         if (writer.created) readiness.mode = 'production'
         return result
       } catch (error) {
@@ -213,10 +217,16 @@ export class PostgresStore implements Store {
     })
   }
 
+  /** After a write, which may have changed them. */
+  private forgetDefinitions(): void {
+    this.knownDefinitions = undefined
+    this.definitionsAlong = undefined
+  }
+
   /** Store administration in one READ COMMITTED transaction; forgets what it knew about the schema. */
   private administer<T>(work: (client: Queryable) => Promise<T>): Promise<T> {
     this.readiness = undefined
-    this.knownDefinitions = undefined
+    this.forgetDefinitions()
     return this.guard(async () => {
       const connection = await this.checkout()
       try {
@@ -274,7 +284,7 @@ export class PostgresStore implements Store {
   }
 
   private async checkSchema(): Promise<Readiness> {
-    const {version, mode} = await installedSchema(this.pool)
+    const {version, mode, definitions} = await installedSchema(this.pool)
     const store = `--store '${this.location}'`
     if (version === null) {
       throw new StorageError(`${this.location} holds no ctx store: the database has no ctx schema`, {
@@ -294,6 +304,7 @@ export class PostgresStore implements Store {
         where: this.location,
       })
     }
+    this.definitionsAlong = definitions ?? undefined
     return {mode}
   }
 
