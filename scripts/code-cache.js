@@ -1,11 +1,12 @@
 // Build step after the bundle and the manifest: runs a few typical commands in this process on a
-// throwaway file store, then writes the V8 code cache of everything they compiled beside the bundle
+// throwaway file store and a stand-in PostgreSQL server (fake-postgres.js), then writes the V8 code cache of everything they compiled beside the bundle
 // (dist/ctx.cjs.cache), which bin/load.js hands to V8 on every start. Made by the Node that will
 // run ctx (npm ci builds it), so V8 accepts it; a cache it rejects is only slower, never wrong.
-import {mkdtempSync, rmSync, unlinkSync, writeFileSync} from 'node:fs'
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
+import {startFakePostgres} from './fake-postgres.js'
 import {createRequire} from 'node:module'
 
 const {loadBundle} = createRequire(import.meta.url)('../bin/load.js')
@@ -47,6 +48,17 @@ try {
   await ctx('customers', 'show', id, '--store', store, '--json')
   await ctx('search', 'ada@example.com', '--store', store)
   await ctx('customers', 'show', '00000000-0000-4000-8000-000000000000', '--store', store)
+  // The PostgreSQL adapter's reading path, against a stand-in server (no database at build time).
+  const customer = JSON.parse(await ctx('customers', 'show', id, '--store', store, '--json'))
+  const postgres = await startFakePostgres(customer, JSON.parse(readFileSync(new URL('../schemas/base-definitions.json', import.meta.url), 'utf8')))
+  try {
+    const found = await ctx('customers', 'search', 'Context_Work_Email:ada@example.com', '--store', postgres.url, '--json')
+    if (JSON.parse(found || '{}').items?.length !== 1) console.warn('scripts/code-cache.js: the PostgreSQL warm-up did not run; PostgreSQL commands start slower')
+    await ctx('customers', 'search', 'Context_Work_Email:ada@example.com', '--store', postgres.url)
+    await ctx('customers', 'show', id, '--store', postgres.url)
+  } finally {
+    await postgres.stop()
+  }
   writeFileSync(cacheFile, script.createCachedData())
 } finally {
   process.exitCode = 0
