@@ -77,7 +77,7 @@ export function storeContract(name: string, factory: StoreFactory): void {
       await store.transaction(async (tx) => {
         const byId = await tx.getMany([a.id, request.id, newId(), a.id])
         expect(byId.map((object) => object.id).sort()).toEqual([a.id, request.id].sort())
-        const byExternal = await tx.getManyByExternalId('customer', ['many-a', 'many-b', 'nobody'])
+        const byExternal = await tx.getManyByExternalId('customer', ['many-a', 'many-b', 'nobody', 'many-b'])
         expect(byExternal.map((object) => object.id).sort()).toEqual([a.id, b.id].sort())
         expect(await tx.getMany([])).toEqual([])
         expect(await tx.getManyByExternalId('request', [])).toEqual([])

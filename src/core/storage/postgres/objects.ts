@@ -57,8 +57,14 @@ export class PgReader implements StoreReader {
 
   async getManyByExternalId(type: ObjectType, externalIds: readonly string[]): Promise<ContextObject[]> {
     if (externalIds.length === 0) return []
+    // One probe of the (type, external_id) index per externalId. Written as `external_id = ANY($2)`,
+    // the planner, before the table's first ANALYZE (an import into a new store), would rather read
+    // every object of the type through the link-order index and filter: 39 ms a batch on average
+    // over a 100k-customer import, growing with the table. LIMIT 1 keeps the subquery a probe per
+    // externalId; (type, external_id) is unique, so it drops nothing.
     const {rows} = await this.db.query<{body: ContextObject}>(
-      'SELECT body FROM ctx_objects WHERE type = $1 AND external_id = ANY($2::text[])',
+      `SELECT o.body FROM unnest($2::text[]) AS wanted(external_id)
+       CROSS JOIN LATERAL (SELECT body FROM ctx_objects WHERE type = $1 AND external_id = wanted.external_id LIMIT 1) o`,
       [type, [...new Set(externalIds)]],
     )
     return rows.map((row) => row.body)

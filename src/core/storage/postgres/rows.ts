@@ -69,7 +69,10 @@ export function objectRow(object: ContextObject, customerKey: string): ObjectRow
     }
     if (found.length > 0) phrases.push(fieldPhrase(field, found))
     if (typeof value === 'number') numbers[field] = value
-    else if (Number.isFinite(fieldNumber(value, 'date'))) dates[field] = fieldNumber(value, 'date')
+    else {
+      const date = fieldNumber(value, 'date')
+      if (Number.isFinite(date)) dates[field] = date
+    }
   }
   return {
     customer_key: customerKey,
