@@ -236,7 +236,37 @@ await describePostgres('the postgres:// store', () => {
     expect(await plan('"lovelace ada"')).toContain('ctx_objects_terms')
     expect(await plan(`customerId:${fixture('customer').id}`)).toContain('ctx_objects_by_customer')
     expect(await plan(`parentId:${fixture('request').id}`)).toContain('ctx_objects_by_parent')
+    // The comments of many parents: one probe of the parent index per id, never a scan of every
+    // comment through the link-order index (type), whatever the planner estimates.
+    const parents = Array.from({length: 50}, () => `parentId:${fixture('activity').id}`).join(' OR ')
+    const comments = await plan(`(type:comment OR type:feedback) (${parents})`)
+    expect(comments).toMatch(/Nested Loop[\s\S]*ctx_objects_by_parent/)
+    expect(comments).not.toContain('ctx_objects_link_order')
     expect(await plan('', 'WyJ2MSIsIjIwMjYtMDEtMDFUMDA6MDA6MDAuMDAwWiIsImEiXQ')).toContain('ctx_objects_newest')
+  })
+
+  it('pages one customer of many old activities through the customer index, not the newest-first one', async () => {
+    const store = await open()
+    await store.init('production')
+    const heavy = fixture('customer')
+    const old = (index: number) => new Date(Date.UTC(2020, 0, 1) + index * 60_000).toISOString()
+    const activities = Array.from({length: 3000}, (_, index) =>
+      fixture('activity', {customerId: heavy.id, created: old(index), lastUpdated: old(index)}),
+    )
+    const others = Array.from({length: 3000}, () => fixture('customer'))
+    await store.transaction((tx) => tx.insert([heavy, ...activities, ...others]))
+    await admin((client) => client.query(`ANALYZE "${schema.schema}".ctx_objects`))
+    const definitions = await store.definitions()
+    const statement = findStatement(parseQuery(`type:activity customerId:${heavy.id}`) ?? undefined, definitions, {limit: 1001})
+    const shown = await admin(async (client) => {
+      await client.query(`SET search_path = "${schema.schema}"`)
+      const {rows} = await client.query(`EXPLAIN ${statement.text}`, statement.values)
+      return rows.map((row) => row['QUERY PLAN']).join('\n')
+    })
+    expect(shown).toContain('ctx_objects_by_customer')
+    expect(shown).not.toContain('ctx_objects_newest')
+    const page = await store.find({where: parseQuery(`type:activity customerId:${heavy.id}`) ?? undefined, limit: 1000})
+    expect(page.items.map((item) => item.id)).toEqual(activities.slice(-1000).reverse().map((activity) => activity.id))
   })
 })
 

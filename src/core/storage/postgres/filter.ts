@@ -93,9 +93,46 @@ function compile(filter: Filter, params: Params, definitions: Definitions | null
 export function namesLinkList(filter: Filter | null | undefined): boolean {
   if (!filter) return false
   if (filter.kind === 'and') return filter.children.some(namesLinkList)
+  return isLinkList(filter)
+}
+
+/**
+ * A filter that is, or is an AND of, a link list and other conditions: the `FROM` of the rows the
+ * list names, one index probe per id, and the rest as a condition on them (TRUE when nothing else);
+ * null when no list is at the top. Probing per id (a LATERAL subquery the planner cannot flatten)
+ * leaves the planner no plan to misjudge: with `lower(parent_id) = ANY(1000 ids)` among 2.5M
+ * objects it scanned the whole table, and ANDed with `type` it read the link-order index's entry
+ * of every comment, for each id (P7).
+ */
+export function linkListQuery(filter: Filter | null | undefined, params: Params, definitions: Definitions | null): {from: string; rest: string} | null {
+  if (!filter) return null
+  const list = isLinkList(filter) ? filter : filter.kind === 'and' ? filter.children.find(isLinkList) : undefined
+  if (!list || list.kind !== 'or') return null
+  const {column, values} = oneColumnAnyOf(list.children)!
+  const from = `unnest(${params.add([...new Set(values)])}::text[]) AS l(key) CROSS JOIN LATERAL (SELECT * FROM ctx_objects o WHERE ${column} = l.key OFFSET 0) o`
+  const others = filter === list ? [] : (filter as {children: Filter[]}).children.filter((child) => child !== list)
+  return {from, rest: others.length === 0 ? 'TRUE' : compileFilter({kind: 'and', children: others}, params, definitions)}
+}
+
+function isLinkList(filter: Filter): boolean {
   if (filter.kind !== 'or') return false
   const first = filter.children[0]
   return first?.kind === 'equals' && (first.key === 'parentId' || first.key === 'customerId') && oneColumnAnyOf(filter.children) !== null
+}
+
+/**
+ * The column of a link equality the filter requires (`customerId:C`, alone or ANDed with more), or
+ * null: its rows are ordered through that link's index.
+ */
+export function linkEquality(filter: Filter | null | undefined): string | null {
+  if (!filter) return null
+  if (filter.kind === 'equals' && (filter.key === 'customerId' || filter.key === 'parentId')) return COLUMNS[filter.key]!
+  if (filter.kind !== 'and') return null
+  for (const child of filter.children) {
+    const column = linkEquality(child)
+    if (column) return column
+  }
+  return null
 }
 
 /**

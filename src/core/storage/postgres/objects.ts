@@ -8,7 +8,7 @@ import {checkFilter} from '../../search/evaluate.js'
 import type {Filter} from '../../search/query.js'
 import {type CloseStaleOptions, type CloseStaleResult, DEFAULT_PAGE, type FindOptions, MAX_PAGE, type Page, type StoreReader, type StoreWriter} from '../store.js'
 import {readDefinitions, writeDefinitions} from './definitions.js'
-import {compileFilter, namesLinkList, needsDefinitions, Params} from './filter.js'
+import {compileFilter, linkEquality, linkListQuery, namesLinkList, needsDefinitions, Params} from './filter.js'
 import {customerKeys, objectRow, type ObjectRow} from './rows.js'
 import type {Queryable} from './schema.js'
 import {closeStaleRequests} from './sweep.js'
@@ -105,20 +105,35 @@ export function findStatement(
   page: {limit: number; cursor?: string | null},
 ): {text: string; values: unknown[]} {
   const params = new Params()
-  let condition = compileFilter(where, params, definitions)
   const after = page.cursor ? decodeCursor(page.cursor) : null
-  if (after) condition += ` AND (o.last_updated, o.id) < (${params.add(after.lastUpdated)}, ${params.add(after.id)})`
-  const order = `ORDER BY o.last_updated DESC, o.id DESC LIMIT ${params.add(page.limit)}`
-  // A list of parents or customers (the comments of a thousand activities) matches few rows, found
-  // through the link's index; the planner, misjudging how many, would rather walk the newest-first
-  // index testing every row of the table. Matching first (MATERIALIZED), then sorting, avoids that.
-  if (namesLinkList(where)) {
+  const keyset = (condition: string) =>
+    after ? `${condition} AND (o.last_updated, o.id) < (${params.add(after.lastUpdated)}, ${params.add(after.id)})` : condition
+  const newestFirst = 'o.last_updated DESC, o.id DESC'
+  // A list of parents or customers (the comments of a thousand activities): the rows each names,
+  // then the rest of the query, then the order (MATERIALIZED, or the planner would walk the
+  // newest-first index testing every row of the table).
+  const listed = linkListQuery(where, params, definitions)
+  if (listed) {
+    const rest = keyset(listed.rest)
     return {
-      text: `WITH hits AS MATERIALIZED (SELECT o.body, o.last_updated, o.id FROM ctx_objects o WHERE ${condition}) SELECT o.body FROM hits o ${order}`,
+      text: `WITH hits AS MATERIALIZED (SELECT o.body, o.last_updated, o.id FROM ${listed.from} WHERE ${rest}) SELECT o.body FROM hits o ORDER BY ${newestFirst} LIMIT ${params.add(page.limit)}`,
       values: params.values,
     }
   }
-  return {text: `SELECT o.body FROM ctx_objects o WHERE ${condition} ${order}`, values: params.values}
+  const condition = keyset(compileFilter(where, params, definitions))
+  const limit = `LIMIT ${params.add(page.limit)}`
+  if (namesLinkList(where)) {
+    return {
+      text: `WITH hits AS MATERIALIZED (SELECT o.body, o.last_updated, o.id FROM ctx_objects o WHERE ${condition}) SELECT o.body FROM hits o ORDER BY ${newestFirst} ${limit}`,
+      values: params.values,
+    }
+  }
+  // One customer's (or parent's) objects are also ordered by that link, a constant here, so that
+  // the order is the link index's: the planner cannot walk the newest-first index of the whole
+  // table instead, which costs as many rows as the table holds newer than the customer's.
+  const link = linkEquality(where)
+  const order = link ? `${link} DESC, ${newestFirst}` : newestFirst
+  return {text: `SELECT o.body FROM ctx_objects o WHERE ${condition} ORDER BY ${order} ${limit}`, values: params.values}
 }
 
 export class PgWriter extends PgReader implements StoreWriter {
