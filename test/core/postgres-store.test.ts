@@ -1,6 +1,7 @@
 // PostgreSQL-only behaviour beyond the shared contract: the versioned schema and its migrations,
 // what a command meets on a database that is missing, empty, older or unreachable, concurrency,
 // and that search runs on indexes.
+import pg from 'pg'
 import {afterEach, beforeEach, expect, it} from 'vitest'
 import {ConflictError, LockTimeoutError, StorageError} from '../../src/core/errors.js'
 import {parseQuery} from '../../src/core/search/query.js'
@@ -243,6 +244,22 @@ await describePostgres('the postgres:// store', () => {
     expect(comments).toMatch(/Nested Loop[\s\S]*ctx_objects_by_parent/)
     expect(comments).not.toContain('ctx_objects_link_order')
     expect(await plan('', 'WyJ2MSIsIjIwMjYtMDEtMDFUMDA6MDA6MDAuMDAwWiIsImEiXQ')).toContain('ctx_objects_newest')
+  })
+
+  it('connects without JIT and in the URL\'s schema, unless the URL\'s own options say otherwise', async () => {
+    const settings = async (url: string) => {
+      const client = new pg.Client({connectionString: pgAddress(url).connectionString})
+      await client.connect()
+      try {
+        const {rows} = await client.query<{jit: string; path: string}>(`SELECT current_setting('jit') AS jit, current_setting('search_path') AS path`)
+        return rows[0]
+      } finally {
+        await client.end()
+      }
+    }
+    expect(await settings(schema.url)).toEqual({jit: 'off', path: schema.schema})
+    expect((await settings(`${schema.url}&options=${encodeURIComponent('-c jit=on')}`)).jit).toBe('on')
+    expect((await settings(PG_URL)).jit).toBe('off')
   })
 
   it('pages one customer of many old activities through the customer index, not the newest-first one', async () => {
