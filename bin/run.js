@@ -10,11 +10,15 @@ const {loadBundle} = require('./load.js')
 // of a start (DESIGN §6 P1). package.json already asks for Node 20 (npm warns on install).
 process.env.OCLIF_DISABLE_ENGINE_WARNING ??= 'true'
 const root = join(__dirname, '..')
-const {flush, handle, run} = loadBundle(join(root, 'dist', 'ctx.cjs')).module.exports
+const {closeEarlyStore, connectEarly, flush, handle, run} = loadBundle(join(root, 'dist', 'ctx.cjs')).module.exports
+const argv = process.argv.slice(2)
 
+// A postgres:// store starts connecting now, while oclif finds and loads the command (DESIGN §6 P6).
+connectEarly(argv)
 // The package root, not this file: oclif takes the nearest package.json, which here is bin/'s own.
-run(process.argv.slice(2), root)
+run(argv, root)
   .then(() => flush())
+  .then(() => closeEarlyStore())
   .catch((error) => {
     if (error?.oclif?.exit === 127) error.oclif.exit = 2
     return handle(error)

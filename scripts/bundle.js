@@ -36,7 +36,13 @@ function command(id, load) {
   }})
 }
 ${entries.join('\n')}
-module.exports = {COMMANDS, flush, handle, run}
+// bin/run.js starts a postgres:// store connecting before oclif loads the command.
+const earlyStore = () => require('./ux/early-store.js')
+module.exports = {
+  COMMANDS, flush, handle, run,
+  connectEarly: (argv) => earlyStore().connectEarly(argv),
+  closeEarlyStore: () => earlyStore().closeEarlyStore(),
+}
 `
 
 // Modules of dist/ that locate files beside themselves (schemas/) keep doing so: import.meta.url

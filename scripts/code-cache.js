@@ -17,7 +17,7 @@ const cacheFile = `${bundle}.cache`
 rmSync(cacheFile, {force: true})
 
 const {module, script} = loadBundle(bundle)
-const {run} = module.exports
+const {closeEarlyStore, connectEarly, run} = module.exports
 const scratch = mkdtempSync(join(tmpdir(), 'ctx-code-cache-'))
 const store = join(scratch, 'store.json')
 const env = {XDG_CONFIG_HOME: join(scratch, 'config'), XDG_DATA_HOME: join(scratch, 'data'), XDG_CACHE_HOME: join(scratch, 'cache')}
@@ -31,7 +31,9 @@ async function ctx(...argv) {
   stdout.write = (chunk) => ((output += chunk), true)
   stderr.write = () => true
   try {
+    connectEarly(argv)
     await run(argv, root)
+    await closeEarlyStore()
   } catch {
     // A failing command (not found) is warm-up too.
   } finally {

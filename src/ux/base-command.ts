@@ -48,10 +48,10 @@ export abstract class CtxCommand<T extends typeof Command = typeof Command> exte
     return clockFromEnv()
   }
 
+  /** The store of `url`: the one bin/run.js started opening from the command line, or a new one. */
   protected async openStore(url = this.storeUrl): Promise<Store> {
-    const {openStore} = await import('../core/storage/open.js')
-    const lockTimeout = process.env.CTX_LOCK_TIMEOUT_MS ? Number(process.env.CTX_LOCK_TIMEOUT_MS) : undefined
-    const store = await openStore(url, {clock: this.clock, lockTimeoutMs: lockTimeout})
+    const [{openStore}, {openOptions, takeEarlyStore}] = await Promise.all([import('../core/storage/open.js'), import('./early-store.js')])
+    const store = await (takeEarlyStore(url) ?? openStore(url, openOptions()))
     this.openedStore = store
     return store
   }

@@ -151,6 +151,12 @@ export interface Store extends StoreReader {
   flush(): Promise<void>
   /** Brings the store's format up to this ctx's version; idempotent. */
   upgrade(): Promise<{from: number | null; to: number}>
+  /**
+   * Starts what the first read will wait for (a server connection, the schema check) while the
+   * command is still loading; failures surface at that first read. Stores with nothing to start
+   * leave it out.
+   */
+  warm?(): void
   close(): Promise<void>
 }
 
