@@ -4,7 +4,7 @@ import {NotFoundError, UsageError} from './errors.js'
 import {newId} from './ids.js'
 import {resolveLinks} from './links.js'
 import {BASE_FIELDSET, type ContextObject} from './model.js'
-import {checkObject, findAll, nextTimestamp, type Session} from './objects.js'
+import {checkObject, findEvery, nextTimestamp, type Session} from './objects.js'
 import {requestOf, touchRequest} from './changes.js'
 import {allOf, equals, type Filter} from './search/query.js'
 import type {StoreReader, StoreWriter} from './storage/store.js'
@@ -61,20 +61,18 @@ export async function insertComment(tx: StoreWriter, clock: Clock, draft: Commen
   return comment
 }
 
-/** Parents per query when fetching comments: one query for most customers, bounded for the rest. */
-const PARENTS_PER_QUERY = 1000
-
-/** The comments and feedback on each of `parentIds`, oldest first (a thread reads top to bottom). */
+/**
+ * The comments and feedback on each of `parentIds`, oldest first (a thread reads top to bottom), in
+ * one read: on PostgreSQL one probe of the parent index per id, on the file store one pass.
+ */
 export async function commentsOn(reader: StoreReader, parentIds: readonly string[]): Promise<Map<string, ContextObject[]>> {
   const byParent = new Map<string, ContextObject[]>()
-  for (let start = 0; start < parentIds.length; start += PARENTS_PER_QUERY) {
-    const chunk = parentIds.slice(start, start + PARENTS_PER_QUERY)
-    const where = allOf(anyOf(['comment', 'feedback'].map((type) => equals('type', type))), anyOf(chunk.map((id) => equals('parentId', id))))!
-    for await (const comment of findAll(reader, where)) {
-      const list = byParent.get(comment.parentId!) ?? []
-      list.push(comment)
-      byParent.set(comment.parentId!, list)
-    }
+  if (parentIds.length === 0) return byParent
+  const where = allOf(anyOf(['comment', 'feedback'].map((type) => equals('type', type))), anyOf(parentIds.map((id) => equals('parentId', id))))!
+  for (const comment of await findEvery(reader, where)) {
+    const list = byParent.get(comment.parentId!) ?? []
+    list.push(comment)
+    byParent.set(comment.parentId!, list)
   }
   for (const list of byParent.values()) list.sort(oldestFirst)
   return byParent

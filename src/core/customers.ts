@@ -3,7 +3,7 @@ import {requireChangeable} from './changes.js'
 import {ConflictError} from './errors.js'
 import {newId} from './ids.js'
 import {BASE_FIELDSET, type ContextObject, type ObjectType} from './model.js'
-import {applyChanges, checkObject, collect, type DataChanges, findAll, nextTimestamp, requireObject, type Session} from './objects.js'
+import {applyChanges, checkObject, type DataChanges, findEvery, nextTimestamp, requireObject, type Session} from './objects.js'
 import {allOf, equals} from './search/query.js'
 import {searchObjects} from './search/search.js'
 import type {Page} from './storage/store.js'
@@ -84,11 +84,11 @@ export interface DeletedCustomer {
 export async function deleteCustomer(session: Session, id: string): Promise<DeletedCustomer> {
   return session.store.transaction(async (tx) => {
     const customer = await requireObject(tx, id, 'customer')
-    const owned = await collect(findAll(tx, equals('customerId', id)))
+    const owned = await findEvery(tx, equals('customerId', id))
     const parents = [customer, ...owned]
     const attached: ContextObject[] = []
     for (const parent of parents) {
-      if (parent.type === 'request' || parent.type === 'activity') attached.push(...(await collect(findAll(tx, equals('parentId', parent.id)))))
+      if (parent.type === 'request' || parent.type === 'activity') attached.push(...(await findEvery(tx, equals('parentId', parent.id))))
     }
     const doomed = new Map<string, ContextObject>()
     for (const object of [customer, ...owned, ...attached]) doomed.set(object.id, object)

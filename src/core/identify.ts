@@ -3,7 +3,7 @@
 // from the source fields.
 import {newId} from './ids.js'
 import {BASE_FIELDSET, type ContextObject, type FieldValue} from './model.js'
-import {checkObject, collect, findAll, nextTimestamp} from './objects.js'
+import {checkObject, findEvery, nextTimestamp} from './objects.js'
 import type {Clock} from './clock.js'
 import {allOf, equals, type Filter} from './search/query.js'
 import {words} from './search/words.js'
@@ -63,7 +63,7 @@ export async function customersWithContact(reader: StoreReader, kind: 'email' | 
   if (wanted.length === 0) return []
   const fields = kind === 'email' ? EMAIL_FIELDS : PHONE_FIELDS
   const anyField: Filter = {kind: 'or', children: fields.map((key) => ({kind: 'words', key, words: wanted}))}
-  const candidates = await collect(findAll(reader, allOf(equals('type', 'customer'), anyField)!))
+  const candidates = await findEvery(reader, allOf(equals('type', 'customer'), anyField)!)
   const same = kind === 'email' ? (a: string, b: string) => a.toLowerCase() === b.toLowerCase() : (a: string, b: string) => a === b
   return candidates.filter((customer) =>
     fields.some((key) => typeof customer.data[key] === 'string' && same((customer.data[key] as string).trim(), value.trim())),

@@ -76,18 +76,7 @@ export async function requireObject(reader: StoreReader, id: string, type?: Obje
   return object
 }
 
-/** Every object matching `where`, page by page. */
-export async function* findAll(reader: StoreReader, where: Filter, pageSize = 1000): AsyncIterable<ContextObject> {
-  let cursor: string | null = null
-  do {
-    const page = await reader.find({where, limit: pageSize, cursor})
-    yield* page.items
-    cursor = page.next
-  } while (cursor)
-}
-
-export async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = []
-  for await (const item of items) out.push(item)
-  return out
+/** Every object matching `where`, newest first, in one read: for sets that are shown or changed whole. */
+export async function findEvery(reader: StoreReader, where: Filter): Promise<ContextObject[]> {
+  return (await reader.find({where, all: true})).items
 }

@@ -4,7 +4,7 @@ import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 import {ConflictError, NotFoundError} from '../../src/core/errors.js'
 import {newId} from '../../src/core/ids.js'
 import {BASE_FIELDSET, type ContextObject, type ObjectType} from '../../src/core/model.js'
-import {parseQuery} from '../../src/core/search/query.js'
+import {allOf, equals, parseQuery} from '../../src/core/search/query.js'
 import type {CloseStaleResult, Store} from '../../src/core/storage/store.js'
 
 export interface StoreFactory {
@@ -195,6 +195,27 @@ export function storeContract(name: string, factory: StoreFactory): void {
       expect(seen).toHaveLength(37)
       expect(new Set(seen).size).toBe(37)
       expect(new Set(seen)).toEqual(new Set(objects.map((object) => object.id)))
+    })
+
+    it('reads every match at once with all: past the page cap, newest first with ties by id, and no next', async () => {
+      const customer = fixture('customer')
+      const request = fixture('request', {customerId: customer.id})
+      // More than MAX_PAGE, with lastUpdated ties, under one parent: a journey's read.
+      const activities = Array.from({length: 1005}, (_, index) =>
+        fixture('activity', {customerId: customer.id, parentId: request.id, lastUpdated: `2026-07-01T00:00:${String(index % 7).padStart(2, '0')}.000Z`}),
+      )
+      const comments = activities.slice(0, 3).map((activity) => fixture('comment', {parentId: activity.id}))
+      await insert(customer, request, ...activities, ...comments)
+      const newest = (objects: ContextObject[]) =>
+        [...objects].sort((a, b) => (a.lastUpdated === b.lastUpdated ? (a.id < b.id ? 1 : -1) : a.lastUpdated < b.lastUpdated ? 1 : -1)).map((object) => object.id)
+
+      const owned = await store.find({where: parseQuery(`customerId:${customer.id} type:activity`)!, all: true, limit: 10})
+      expect(owned.items.map((object) => object.id)).toEqual(newest(activities))
+      expect(owned.next).toBeNull()
+      // A list of parents, as the journey's comments are read.
+      const listed = allOf(equals('type', 'comment'), {kind: 'or', children: activities.map((activity) => equals('parentId', activity.id))})!
+      const found = await store.find({where: listed, all: true})
+      expect(found.items.map((object) => object.id)).toEqual(newest(comments))
     })
 
     it('scans every object in link order, in batches, optionally since an instant', async () => {

@@ -4,7 +4,7 @@ import {afterAll, beforeAll, expect, it} from 'vitest'
 import {systemClock} from '../../src/core/clock.js'
 import {UsageError} from '../../src/core/errors.js'
 import type {ContextObject} from '../../src/core/model.js'
-import {findAll, collect} from '../../src/core/objects.js'
+import {findEvery} from '../../src/core/objects.js'
 import {parseQuery} from '../../src/core/search/query.js'
 import {openStore} from '../../src/core/storage/open.js'
 import type {Store} from '../../src/core/storage/store.js'
@@ -120,7 +120,7 @@ await describePostgres('search on PostgreSQL gives the answers of the in-memory 
   })
 
   it('matches the expected objects for a few queries (the table is not vacuous)', async () => {
-    const ids = async (query: string) => (await collect(findAll(postgres, parseQuery(query)!))).map((object) => object.id).sort()
+    const ids = async (query: string) => (await findEvery(postgres, parseQuery(query)!)).map((object) => object.id).sort()
     // "Jones-Smith" is one word, as a dashed name is everywhere in ctx.
     expect(await ids('smith')).toEqual([ada.id, john.id].sort())
     expect(await ids('jones-smith')).toEqual([jo.id])

@@ -69,6 +69,15 @@ function compile(filter: Filter, fields: Record<string, FieldDefinition>, unsear
       return (object) => children.every((child) => child(object))
     }
     case 'or': {
+      // A list of one link's values (the comments of ten thousand activities): one set lookup.
+      const key = filter.children[0]?.kind === 'equals' ? filter.children[0].key : undefined
+      if (key !== undefined && key !== 'tags' && key !== 'fieldsets' && filter.children.every((child) => child.kind === 'equals' && child.key === key)) {
+        const values = new Set(filter.children.map((child) => (child as {value: string}).value))
+        return (object) => {
+          const found = object[key as keyof ContextObject]
+          return typeof found === 'string' && values.has(found.toLowerCase())
+        }
+      }
       const children = filter.children.map((child) => compile(child, fields, unsearchable))
       return (object) => children.some((child) => child(object))
     }

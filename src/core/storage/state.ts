@@ -96,7 +96,7 @@ export class StateTransaction implements StoreWriter {
   }
 
   async find(options: FindOptions = {}): Promise<Page<ContextObject>> {
-    const limit = Math.min(Math.max(1, options.limit ?? DEFAULT_PAGE), MAX_PAGE)
+    const limit = options.all ? Infinity : Math.min(Math.max(1, options.limit ?? DEFAULT_PAGE), MAX_PAGE)
     const after = options.cursor ? decodeCursor(options.cursor) : null
     const matches = this.matcherFor(options.where)
     const hits: ContextObject[] = []

@@ -19,6 +19,11 @@ export interface FindOptions {
   limit?: number
   /** A cursor from a previous page's `next`. */
   cursor?: string | null
+  /**
+   * Every match in one page, read at once (one statement on a database, so one snapshot), with no
+   * `next`; limit is ignored. For the bounded sets a command shows whole: a customer's journey.
+   */
+  all?: boolean
 }
 
 export interface ScanOptions {
