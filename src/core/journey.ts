@@ -7,7 +7,7 @@ import {customersWithContact} from './identify.js'
 import {isUuid} from './ids.js'
 import {mediaFilter, parseMediaType} from './activities.js'
 import {type ContextObject, displayName, type MediaType} from './model.js'
-import {collect, findAll, requireObject, type Session} from './objects.js'
+import {findEvery, requireObject, type Session} from './objects.js'
 import {allOf, equals, type Filter} from './search/query.js'
 import type {StoreReader} from './storage/store.js'
 
@@ -56,9 +56,20 @@ export async function customerJourney(session: Session, customerRef: string, fil
   const mediaTypes = [...new Set((filters.media ?? []).map(parseMediaType))]
   const media = mediaFilter(mediaTypes)
 
+  const activityFilter: Filter = allOf(
+    equals('type', 'activity'),
+    filters.requestId === undefined ? null : equals('parentId', filters.requestId),
+    media,
+    since === null ? null : {kind: 'range', key: 'created', op: '>=', value: since},
+  )!
   let requests: ContextObject[]
+  let activities: ContextObject[]
   if (filters.requestId === undefined) {
-    requests = await collect(findAll(reader, allOf(equals('type', 'request'), equals('customerId', customer.id))!))
+    // The requests and the activities in one read: on PostgreSQL both come from one pass over the
+    // customer's rows, which two reads made twice (50 ms each among 10k activities, DESIGN §6 P7).
+    const owned = await findEvery(reader, allOf(equals('customerId', customer.id), {kind: 'or', children: [equals('type', 'request'), activityFilter]})!)
+    requests = owned.filter((object) => object.type === 'request')
+    activities = owned.filter((object) => object.type === 'activity')
   } else {
     const request = await requireObject(reader, filters.requestId, 'request')
     if (request.customerId !== customer.id) {
@@ -68,16 +79,8 @@ export async function customerJourney(session: Session, customerRef: string, fil
       })
     }
     requests = [request]
+    activities = await findEvery(reader, allOf(equals('customerId', customer.id), activityFilter)!)
   }
-
-  const activityFilter: Filter = allOf(
-    equals('type', 'activity'),
-    equals('customerId', customer.id),
-    filters.requestId === undefined ? null : equals('parentId', filters.requestId),
-    media,
-    since === null ? null : {kind: 'range', key: 'created', op: '>=', value: since},
-  )!
-  const activities = await collect(findAll(reader, activityFilter))
   const comments = await commentsOn(reader, [...requests.map((request) => request.id), ...activities.map((activity) => activity.id)])
 
   const groups = new Map<string | null, JourneyGroup>()
