@@ -1,6 +1,8 @@
 // The journey as a terminal timeline: one block per request (newest first), its activities under it
 // with a coloured media label, relative and absolute times, tags, notes, other fields by label (links
-// clickable where the terminal allows) and the comments on each.
+// clickable where the terminal allows) and the comments on each. Every part pushes its lines onto
+// one array: a journey of 10k activities is 42k lines, and building an array per part to spread
+// into its caller cost more in garbage collection than the text itself (DESIGN §6 P7).
 import {fieldLabel, type Definitions} from '../core/definitions/model.js'
 import type {Journey, JourneyEntry, JourneyGroup} from '../core/journey.js'
 import {type ContextObject, displayName, type MediaType} from '../core/model.js'
@@ -35,18 +37,21 @@ interface ViewContext {
 
 export function journeyView(journey: Journey, definitions: Definitions, now: Date, width = terminalWidth()): string {
   const context: ViewContext = {definitions, now, width}
-  const lines = [...customerHeader(journey)]
+  const lines = customerHeader(journey)
   if (journey.groups.length === 0) {
     const filtered = journey.filters.media.length > 0 || journey.filters.since !== null
     lines.push('', color.dim(filtered ? 'Nothing matches these filters.' : 'No requests or activities yet.'))
   }
-  for (const group of journey.groups) lines.push('', ...groupLines(group, context))
+  for (const group of journey.groups) {
+    lines.push('')
+    groupLines(lines, group, context)
+  }
   return lines.join('\n')
 }
 
 /** One request's block of the timeline; without its header, the body of `requests show`. */
 export function groupView(group: JourneyGroup, definitions: Definitions, now: Date, options: {header?: boolean; width?: number} = {}): string {
-  return groupLines(group, {definitions, now, width: options.width ?? terminalWidth()}, options.header ?? true).join('\n')
+  return groupLines([], group, {definitions, now, width: options.width ?? terminalWidth()}, options.header ?? true).join('\n')
 }
 
 function customerHeader(journey: Journey): string[] {
@@ -72,11 +77,10 @@ function customerHeader(journey: Journey): string[] {
   ]
 }
 
-function groupLines(group: JourneyGroup, context: ViewContext, header = true): string[] {
-  const lines: string[] = []
+function groupLines(lines: string[], group: JourneyGroup, context: ViewContext, header = true): string[] {
   const request = group.request
   if (request && !header) {
-    for (const comment of group.comments) lines.push(...commentLines(comment, context, '  '))
+    for (const comment of group.comments) pushComment(lines, comment, context, '  ')
   } else if (request) {
     const title = String(request.data.Context_Title ?? '(untitled request)')
     const state =
@@ -85,66 +89,80 @@ function groupLines(group: JourneyGroup, context: ViewContext, header = true): s
         : color.green.bold('ACTIVE')
     lines.push(`${color.bold('■')} ${color.bold(title)}  ${state}`)
     lines.push(color.dim(`  request ${request.id} · opened ${when(request.created, context.now)}`))
-    if (request.data.Context_Description !== undefined) lines.push(...wrap(String(request.data.Context_Description), context.width, '  '))
-    for (const [key, value] of Object.entries(request.data)) {
-      if (!BODY_FIELDS.has(key)) lines.push(`  ${color.dim(`${fieldLabel(context.definitions.fields[key], key)}:`)} ${formatValue(value)}`)
+    if (request.data.Context_Description !== undefined) wrap(String(request.data.Context_Description), context.width, '  ', lines)
+    for (const key in request.data) {
+      if (!BODY_FIELDS.has(key)) lines.push(`  ${color.dim(`${fieldLabel(context.definitions.fields[key], key)}:`)} ${formatValue(request.data[key])}`)
     }
-    for (const comment of group.comments) lines.push(...commentLines(comment, context, '  '))
+    for (const comment of group.comments) pushComment(lines, comment, context, '  ')
   } else {
     lines.push(`${color.bold('■')} ${color.bold('Outside any request')}`)
   }
   if (group.activities.length === 0) lines.push(color.dim('  (no activities)'))
-  for (const entry of group.activities) lines.push(color.dim('  │'), ...activityLines(entry, context))
+  const parts: ActivityParts = {bar: color.dim('  │ '), spacer: color.dim('  │')}
+  for (const entry of group.activities) pushActivity(lines, entry, context, parts)
   return lines
 }
 
-function activityLines(entry: JourneyEntry, context: ViewContext): string[] {
+/** What every activity of a group starts its lines with. */
+interface ActivityParts {
+  bar: string
+  spacer: string
+}
+
+function pushActivity(lines: string[], entry: JourneyEntry, context: ViewContext, {bar, spacer}: ActivityParts): void {
   const {activity, comments} = entry
-  const bar = color.dim('  │ ')
   const media = activity.mediaType
   const bullet = media ? MEDIA_COLOURS[media]('●') : '●'
-  const tags = (activity.tags ?? []).map((tag) => color.cyan(`#${tag}`)).join(' ')
-  const lines = [`  ${bullet} ${mediaLabel(media)} ${when(activity.created, context.now)}${tags ? `  ${tags}` : ''}`]
-  if (activity.data.Context_Notes !== undefined) lines.push(...wrap(String(activity.data.Context_Notes), context.width, bar))
-  for (const [key, value] of Object.entries(activity.data)) {
-    if (!BODY_FIELDS.has(key)) lines.push(`${bar}${color.dim(`${fieldLabel(context.definitions.fields[key], key)}:`)} ${formatValue(value)}`)
+  const tags = activity.tags === undefined || activity.tags.length === 0 ? '' : `  ${activity.tags.map((tag) => color.cyan(`#${tag}`)).join(' ')}`
+  lines.push(spacer, `  ${bullet} ${mediaLabel(media)} ${when(activity.created, context.now)}${tags}`)
+  if (activity.data.Context_Notes !== undefined) wrap(String(activity.data.Context_Notes), context.width, bar, lines)
+  for (const key in activity.data) {
+    if (!BODY_FIELDS.has(key)) lines.push(`${bar}${color.dim(`${fieldLabel(context.definitions.fields[key], key)}:`)} ${formatValue(activity.data[key])}`)
   }
-  for (const comment of comments) lines.push(...commentLines(comment, context, bar))
+  for (const comment of comments) pushComment(lines, comment, context, bar)
   lines.push(`${bar}${color.dim(`activity ${activity.id}`)}`)
-  return lines
 }
 
 /** A comment (author, when, text) or a feedback rating, under whatever it is about. */
 export function commentLines(comment: ContextObject, context: Pick<ViewContext, 'now' | 'width'>, indent: string): string[] {
+  return pushComment([], comment, context, indent)
+}
+
+function pushComment(lines: string[], comment: ContextObject, context: Pick<ViewContext, 'now' | 'width'>, indent: string): string[] {
   const author = String(comment.data.Context_DisplayName ?? 'someone')
   if (comment.type === 'feedback') {
     const rating = comment.data.Context_Rating
     const scale = comment.data.Context_Rating_Scale
-    const head = `${indent}${color.yellow('★')} ${color.bold(`rated ${rating ?? '?'}${scale === undefined ? '' : `/${scale}`}`)} ${color.dim(relativeTime(comment.created, context.now))}`
+    lines.push(`${indent}${color.yellow('★')} ${color.bold(`rated ${rating ?? '?'}${scale === undefined ? '' : `/${scale}`}`)} ${color.dim(relativeTime(comment.created, context.now))}`)
     const text = comment.data.Context_Rating_Comment
-    return text === undefined ? [head] : [head, ...wrap(String(text), context.width, `${indent}  `)]
+    return text === undefined ? lines : wrap(String(text), context.width, `${indent}  `, lines)
   }
   const system = (comment.tags ?? []).includes('system')
-  const head = `${indent}${color.yellow('✎')} ${system ? color.dim(author) : color.bold(author)} ${color.dim(`· ${when(comment.created, context.now)}`)}`
-  return [head, ...wrap(String(comment.data.Context_Comment ?? ''), context.width, `${indent}  `)]
+  lines.push(`${indent}${color.yellow('✎')} ${system ? color.dim(author) : color.bold(author)} ${color.dim(`· ${when(comment.created, context.now)}`)}`)
+  return wrap(String(comment.data.Context_Comment ?? ''), context.width, `${indent}  `, lines)
 }
 
-/** Plain text wrapped at word boundaries to the terminal width, each line after `indent`. */
-export function wrap(text: string, width: number, indent: string): string[] {
+/** Plain text wrapped at word boundaries to the terminal width, each line after `indent`; pushed onto `lines` when given. */
+export function wrap(text: string, width: number, indent: string, lines: string[] = []): string[] {
   const room = Math.max(20, width - visibleLength(indent))
-  const out: string[] = []
+  const push = (line: string) => lines.push(`${indent}${line}`.trimEnd())
   for (const paragraph of text.split(/\r?\n/)) {
+    // Most notes fit on one line: no need to cut them into words.
+    if (paragraph.length <= room && !/[^\S ]|  |^ | $/.test(paragraph)) {
+      push(paragraph)
+      continue
+    }
     let line = ''
     for (const word of paragraph.split(/\s+/).filter(Boolean)) {
       if (line !== '' && line.length + 1 + word.length > room) {
-        out.push(line)
+        push(line)
         line = ''
       }
       line = line === '' ? word : `${line} ${word}`
     }
-    out.push(line)
+    push(line)
   }
-  return out.map((line) => `${indent}${line}`.trimEnd())
+  return lines
 }
 
 function visibleLength(text: string): number {

@@ -12,11 +12,18 @@ const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
 
 const relative = new Intl.RelativeTimeFormat('en', {numeric: 'auto'})
 
+/** Phrases by unit and count: a journey asks for "3 hours ago" thousands of times. */
+const phrases = new Map<string, string>()
+
 export function relativeTime(iso: string, now: Date): string {
   const delta = Date.parse(iso) - now.getTime()
   if (Math.abs(delta) < 60_000) return 'just now'
   const [unit, ms] = UNITS.find(([, size]) => Math.abs(delta) >= size)!
-  return relative.format(Math.sign(delta) * Math.round(Math.abs(delta) / ms), unit)
+  const count = Math.sign(delta) * Math.round(Math.abs(delta) / ms)
+  const key = `${count} ${unit}`
+  let phrase = phrases.get(key)
+  if (phrase === undefined) phrases.set(key, (phrase = relative.format(count, unit)))
+  return phrase
 }
 
 const absolute = new Intl.DateTimeFormat('en-GB', {
