@@ -66,10 +66,15 @@ export async function insertComment(tx: StoreWriter, clock: Clock, draft: Commen
  * one read: on PostgreSQL one probe of the parent index per id, on the file store one pass.
  */
 export async function commentsOn(reader: StoreReader, parentIds: readonly string[]): Promise<Map<string, ContextObject[]>> {
-  const byParent = new Map<string, ContextObject[]>()
-  if (parentIds.length === 0) return byParent
+  if (parentIds.length === 0) return new Map()
   const where = allOf(anyOf(['comment', 'feedback'].map((type) => equals('type', type))), anyOf(parentIds.map((id) => equals('parentId', id))))!
-  for (const comment of await findEvery(reader, where)) {
+  return threads(await findEvery(reader, where))
+}
+
+/** Comments and feedback by the id of what they are on, each thread oldest first. */
+export function threads(comments: Iterable<ContextObject>): Map<string, ContextObject[]> {
+  const byParent = new Map<string, ContextObject[]>()
+  for (const comment of comments) {
     const list = byParent.get(comment.parentId!) ?? []
     list.push(comment)
     byParent.set(comment.parentId!, list)

@@ -1,13 +1,13 @@
 // A customer's journey (DESIGN §2 `journey`): every activity, newest first, grouped under its
 // request, each with its comments — the one structure behind both the timeline and --json.
 import {parseSince} from './clock.js'
-import {commentsOn, oldestFirst} from './comments.js'
+import {oldestFirst, threads} from './comments.js'
 import {NotFoundError, UsageError} from './errors.js'
 import {customersWithContact} from './identify.js'
 import {isUuid} from './ids.js'
 import {mediaFilter, parseMediaType} from './activities.js'
 import {type ContextObject, displayName, type MediaType} from './model.js'
-import {findEvery, requireObject, type Session} from './objects.js'
+import {requireObject, type Session} from './objects.js'
 import {allOf, equals, type Filter} from './search/query.js'
 import type {StoreReader} from './storage/store.js'
 
@@ -62,15 +62,8 @@ export async function customerJourney(session: Session, customerRef: string, fil
     media,
     since === null ? null : {kind: 'range', key: 'created', op: '>=', value: since},
   )!
-  let requests: ContextObject[]
-  let activities: ContextObject[]
-  if (filters.requestId === undefined) {
-    // The requests and the activities in one read: on PostgreSQL both come from one pass over the
-    // customer's rows, which two reads made twice (50 ms each among 10k activities, DESIGN §6 P7).
-    const owned = await findEvery(reader, allOf(equals('customerId', customer.id), {kind: 'or', children: [equals('type', 'request'), activityFilter]})!)
-    requests = owned.filter((object) => object.type === 'request')
-    activities = owned.filter((object) => object.type === 'activity')
-  } else {
+  let requestFilter = equals('type', 'request')
+  if (filters.requestId !== undefined) {
     const request = await requireObject(reader, filters.requestId, 'request')
     if (request.customerId !== customer.id) {
       throw new NotFoundError(`request ${request.id} is not one of ${displayName(customer)}'s requests`, {
@@ -78,10 +71,16 @@ export async function customerJourney(session: Session, customerRef: string, fil
         hint: `It belongs to customer ${request.customerId}: ctx journey ${request.customerId}`,
       })
     }
-    requests = [request]
-    activities = await findEvery(reader, allOf(equals('customerId', customer.id), activityFilter)!)
+    requestFilter = allOf(requestFilter, equals('id', request.id))!
   }
-  const comments = await commentsOn(reader, [...requests.map((request) => request.id), ...activities.map((activity) => activity.id)])
+  // The requests, the activities and the comments on both in one read: on PostgreSQL one
+  // statement, the server looking up the comments while ctx reads the activities (DESIGN §6 P7).
+  const owned = await reader.find({where: allOf(equals('customerId', customer.id), {kind: 'or', children: [requestFilter, activityFilter]})!, all: true, comments: true})
+  const requests: ContextObject[] = []
+  const activities: ContextObject[] = []
+  const notes: ContextObject[] = []
+  for (const object of owned.items) (object.type === 'request' ? requests : object.type === 'activity' ? activities : notes).push(object)
+  const comments = threads(notes)
 
   const groups = new Map<string | null, JourneyGroup>()
   const narrowed = media !== null || since !== null

@@ -218,6 +218,24 @@ export function storeContract(name: string, factory: StoreFactory): void {
       expect(found.items.map((object) => object.id)).toEqual(newest(comments))
     })
 
+    it('brings the comments and feedback on every match along with comments: true, each object once', async () => {
+      const customer = fixture('customer')
+      const request = fixture('request', {customerId: customer.id})
+      const activity = fixture('activity', {customerId: customer.id, parentId: request.id})
+      const elsewhere = fixture('activity', {customerId: fixture('customer').id})
+      const onRequest = fixture('comment', {parentId: request.id})
+      const onActivity = fixture('feedback', {parentId: activity.id, data: {Context_Rating: 4}})
+      const notOurs = fixture('comment', {parentId: elsewhere.id})
+      await insert(customer, fixture('customer', {id: elsewhere.customerId}), request, activity, elsewhere, onRequest, onActivity, notOurs)
+      const ids = async (query: string) => (await store.find({where: parseQuery(query)!, all: true, comments: true})).items.map((object) => object.id)
+      expect(await ids(`customerId:${customer.id}`)).toEqual([onActivity, onRequest, activity, request].map((object) => object.id))
+      // A comment that matches the query itself comes once.
+      expect(await ids(`id:${activity.id} OR type:feedback`)).toEqual([onActivity.id, activity.id])
+      // Without comments, or without all, only the matches.
+      expect((await store.find({where: parseQuery(`customerId:${customer.id}`)!, all: true})).items).toHaveLength(2)
+      expect((await store.find({where: parseQuery(`customerId:${customer.id}`)!, comments: true})).items).toHaveLength(2)
+    })
+
     it('scans every object in link order, in batches, optionally since an instant', async () => {
       const customer = fixture('customer')
       const request = fixture('request', {customerId: customer.id})

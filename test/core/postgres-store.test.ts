@@ -244,6 +244,18 @@ await describePostgres('the postgres:// store', () => {
     expect(comments).toMatch(/Nested Loop[\s\S]*ctx_objects_by_parent/)
     expect(comments).not.toContain('ctx_objects_link_order')
     expect(await plan('', 'WyJ2MSIsIjIwMjYtMDEtMDFUMDA6MDA6MDAuMDAwWiIsImEiXQ')).toContain('ctx_objects_newest')
+    // A journey's one read: the comments on the customer's rows by one probe of the parent index
+    // per row, again never the type index.
+    const journey = findStatement(parseQuery(`customerId:${fixture('customer').id} (type:request OR type:activity)`)!, definitions, {limit: null, comments: true})
+    const journeyPlan = await admin(async (client) => {
+      await client.query(`SET search_path = "${schema.schema}"`)
+      const {rows} = await client.query(`EXPLAIN ${journey.text}`, journey.values)
+      return rows.map((row) => row['QUERY PLAN']).join('\n')
+    })
+    const probe = journeyPlan.slice(journeyPlan.indexOf('Subquery Scan on c'))
+    expect(probe).toMatch(/^Subquery Scan on c[\s\S]*ctx_objects_by_parent/)
+    expect(probe).not.toContain('ctx_objects_link_order')
+    expect(journey.text).not.toContain('ORDER BY')
   })
 
   it('connects without JIT and in the URL\'s schema, unless the URL\'s own options say otherwise', async () => {

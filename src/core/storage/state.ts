@@ -103,9 +103,22 @@ export class StateTransaction implements StoreWriter {
     for (const object of this.objects()) {
       if ((after === null || isAfter(object, after)) && matches(object)) hits.push(object)
     }
+    if (options.all && options.comments) hits.push(...this.commentsOn(hits))
     hits.sort(newestFirst)
     const items = hits.slice(0, limit)
     return {items, next: hits.length > limit ? encodeCursor(items.at(-1)!) : null}
+  }
+
+  /** The comments and feedback on `parents` that are not among them. */
+  private commentsOn(parents: readonly ContextObject[]): ContextObject[] {
+    const parentIds = new Set(parents.map((object) => object.id.toLowerCase()))
+    const listed = new Set(parents.map((object) => object.id))
+    const found: ContextObject[] = []
+    for (const object of this.objects()) {
+      if ((object.type !== 'comment' && object.type !== 'feedback') || object.parentId === undefined || listed.has(object.id)) continue
+      if (parentIds.has(object.parentId.toLowerCase())) found.push(object)
+    }
+    return found
   }
 
   async count(where?: Filter): Promise<number> {

@@ -24,6 +24,12 @@ export interface FindOptions {
    * `next`; limit is ignored. For the bounded sets a command shows whole: a customer's journey.
    */
   all?: boolean
+  /**
+   * With `all`: the comments and feedback on the matches come along, whether or not they match
+   * `where` (each object once). On PostgreSQL in the same statement, so the server looks them up
+   * while the client reads the matches: a journey's activities and their comments.
+   */
+  comments?: boolean
 }
 
 export interface ScanOptions {

@@ -72,9 +72,13 @@ export class PgReader implements StoreReader {
 
   async find(options: FindOptions = {}): Promise<Page<ContextObject>> {
     const limit = options.all ? null : Math.min(Math.max(1, options.limit ?? DEFAULT_PAGE), MAX_PAGE)
-    const statement = findStatement(options.where, await this.definitionsFor(options.where), {limit: limit === null ? null : limit + 1, cursor: options.cursor})
+    const statement = findStatement(options.where, await this.definitionsFor(options.where), {
+      limit: limit === null ? null : limit + 1,
+      cursor: options.cursor,
+      comments: limit === null && options.comments === true,
+    })
     const {rows} = await this.db.query<{body: ContextObject}>(statement.text, statement.values)
-    if (limit === null) return {items: rows.map((row) => row.body).sort(newestFirst), next: null}
+    if (limit === null) return {items: onceEach(rows.map((row) => row.body)).sort(newestFirst), next: null}
     const items = rows.slice(0, limit).map((row) => row.body)
     return {items, next: rows.length > limit ? encodeCursor(items.at(-1)!) : null}
   }
@@ -102,12 +106,14 @@ export class PgReader implements StoreReader {
 /**
  * The SQL of `find`: one page, newest first, after the cursor; or, with limit null, every match in
  * no order, which the reader sorts. Sorting a journey's 10k activities with their bodies took the
- * server 25-80 ms (spilling to disk past work_mem) of a statement that reads them in 7 ms.
+ * server 25-80 ms (spilling to disk past work_mem) of a statement that reads them in 7 ms. With
+ * `comments`, the comments and feedback on every match follow in the same statement, one probe of
+ * the parent index per match.
  */
 export function findStatement(
   where: Filter | undefined,
   definitions: Definitions | null,
-  page: {limit: number | null; cursor?: string | null},
+  page: {limit: number | null; cursor?: string | null; comments?: boolean},
 ): {text: string; values: unknown[]} {
   const params = new Params()
   const after = page.cursor ? decodeCursor(page.cursor) : null
@@ -118,7 +124,17 @@ export function findStatement(
   const listed = linkListQuery(where, params, definitions)
   const from = listed ? listed.from : 'ctx_objects o'
   const condition = keyset(listed ? listed.rest : compileFilter(where, params, definitions))
-  if (page.limit === null) return {text: `SELECT o.body FROM ${from} WHERE ${condition}`, values: params.values}
+  if (page.limit === null) {
+    const matches = `SELECT o.body FROM ${from} WHERE ${condition}`
+    if (!page.comments) return {text: matches, values: params.values}
+    // The type tested outside the probe (OFFSET 0 keeps it there): inside, the planner ANDs the
+    // parent index with the type index, which reads every comment of the table per match.
+    const onMatch = `SELECT c.body, c.type FROM ctx_objects c WHERE lower(c.parent_id) = lower(o.id) OFFSET 0`
+    return {
+      text: `${matches} UNION ALL SELECT c.body FROM ${from} CROSS JOIN LATERAL (${onMatch}) c WHERE ${condition} AND c.type IN ('comment', 'feedback')`,
+      values: params.values,
+    }
+  }
   const limit = `LIMIT ${params.add(page.limit)}`
   const newestFirst = 'o.last_updated DESC, o.id DESC'
   // Then the order, MATERIALIZED: or the planner would walk the newest-first index testing every
@@ -262,6 +278,12 @@ export class PgWriter extends PgReader implements StoreWriter {
     if (idTaken || holder === null) throw new ConflictError(`${object.type} ${object.id} already exists`, {where: object.id})
     throw externalIdTaken(object, holder)
   }
+}
+
+/** Objects as read, each once: a comment matching the query itself also comes along as one. */
+function onceEach(objects: ContextObject[]): ContextObject[] {
+  const seen = new Set<string>()
+  return objects.filter((object) => !seen.has(object.id) && Boolean(seen.add(object.id)))
 }
 
 function externalIdTaken(object: ContextObject, holder: string): ConflictError {
