@@ -1,6 +1,6 @@
 // The `file:` adapter: the whole store in one JSON file, read through lowdb. Safe when cron and a
 // person run ctx at once: every read-modify-write holds a cross-process lock (proper-lockfile), the
-// file is replaced atomically (write-file-atomic, mode 0600, fsync), and a file that is not a ctx
+// file is replaced atomically (file-write.ts: mode 0600, fsync, rename), and a file that is not a ctx
 // store is reported and never written.
 import {isAscii} from 'node:buffer'
 import {mkdir, stat} from 'node:fs/promises'
@@ -262,8 +262,9 @@ class StoreFile implements Adapter<StoreState | null> {
   async write(state: StoreState | null): Promise<void> {
     if (!state) return
     try {
-      const {default: writeFileAtomic} = await import('write-file-atomic')
-      await writeFileAtomic(this.path, `${JSON.stringify(state)}\n`, {mode: 0o600, fsync: true})
+      // Loaded here, not at the top: reading commands never write (DESIGN §6 P1).
+      const {writeJsonFileAtomically} = await import('./file-write.js')
+      await writeJsonFileAtomically(this.path, state as unknown as Record<string, unknown>, 'objects')
     } catch (error) {
       throw unavailable(this.path, 'write', error as NodeJS.ErrnoException)
     }
