@@ -8,8 +8,8 @@ import {ConflictError, type CtxError, InvalidDataError, NotFoundError, UsageErro
 import {newOrderedId} from '../ids.js'
 import {requireChangeable} from '../changes.js'
 import {closedRequest, resolveLinks} from '../links.js'
-import {BASE_FIELDSET, canonical, type ContextObject, type ObjectType} from '../model.js'
-import {applyChanges, checkObject, nextTimestamp, type Session} from '../objects.js'
+import {BASE_FIELDSET, canonical, type ContextObject, type FieldValue, type ObjectType} from '../model.js'
+import {applyChanges, checkObject, type DataChanges, nextTimestamp, type Session} from '../objects.js'
 import {type Cell, type CsvLayout, type CsvRow, readCsv, sniffCsv} from './csv-source.js'
 import {importFormatOf, type ImportFormat} from './formats.js'
 import {readJsonLines, readJsonValues} from './json-source.js'
@@ -435,9 +435,9 @@ class RecordImporter {
   private async checkedNew(reader: PendingWrites, record: ImportRecord): Promise<{object: ContextObject; request: ContextObject | null}> {
     const now = this.now
     const keys = record.keys
-    // Every key named, in canonical order, rather than spreads: one object of one shape per row
-    // (DESIGN §6 P3); keys left undefined are dropped when the store takes its canonical copy.
-    const draft: ContextObject = {
+    // Every key named rather than spreads, then made canonical once: the store keeps that very
+    // object instead of copying it again (DESIGN §6 P3).
+    const draft = canonical({
       id: keys.id ?? newOrderedId(this.nowMs),
       type: record.type,
       customerId: keys.customerId,
@@ -446,13 +446,13 @@ class RecordImporter {
       mediaType: keys.mediaType,
       tags: keys.tags,
       fieldsets: keys.fieldsets ?? [BASE_FIELDSET[record.type]],
-      data: applyChanges({}, record.data),
+      data: newData(record.data),
       externalId: keys.externalId,
       created: keys.created ?? now,
       lastUpdated: keys.lastUpdated ?? now,
       closedAt: keys.closedAt,
       closeReason: keys.closeReason,
-    }
+    })
     const {object, links} = await resolveLinks(reader, draft, {allowClosed: true})
     // History may be restored under a closed request (it was written before the request closed);
     // new work may not (DESIGN rule 2).
@@ -482,6 +482,12 @@ const DEFAULTS: Record<ObjectType, Readonly<Partial<ContextObject>>> = {
 
 function defaultsFor(type: ObjectType): Readonly<Partial<ContextObject>> {
   return DEFAULTS[type]
+}
+
+/** A new object's data: the record's own values when it removes nothing, since canonical() copies them anyway. */
+function newData(changes: DataChanges): Record<string, FieldValue> {
+  for (const key in changes) if (changes[key] === null) return applyChanges({}, changes)
+  return changes as Record<string, FieldValue>
 }
 
 /** The stored object as the record would leave it (timestamps aside). */
