@@ -87,10 +87,7 @@ export function* jsonPieces(value: Record<string, unknown>, key: string): Genera
     for (const id of Object.keys(entries)) {
       const text = JSON.stringify(entries[id])
       if (text === undefined) continue
-      yield entryComma
-      yield JSON.stringify(id)
-      yield ':'
-      yield text
+      yield `${entryComma}${JSON.stringify(id)}:${text}`
       entryComma = ','
     }
     yield '}'
