@@ -182,16 +182,18 @@ export class StateTransaction implements StoreWriter {
   /** Applies the overlay to the state; returns whether anything changed. */
   commit(): boolean {
     if (!this.changed) return false
-    const index = externalIndexes.get(this.state)
     for (const [id, object] of this.changes) {
-      const before = this.state.objects[id]
-      if (before?.externalId !== undefined) index?.delete(before.type, before.externalId)
-      if (object === null) {
-        delete this.state.objects[id]
-      } else {
-        this.state.objects[id] = object
-        if (object.externalId !== undefined) index?.set(object.type, object.externalId, id)
-      }
+      if (object === null) delete this.state.objects[id]
+      else this.state.objects[id] = object
+    }
+    // The overlay's externalIds are exactly what changed in the index (claimed, or freed by an
+    // update or a removal), so the objects replaced need not be looked up again (DESIGN §6 P3).
+    const index = externalIndexes.get(this.state)
+    if (index) {
+      this.addedExternal.forEach((type, externalId, id) => {
+        if (id === null) index.delete(type, externalId)
+        else index.set(type, externalId, id)
+      })
     }
     if (this.changedDefinitions) this.state.definitions = this.changedDefinitions
     return true
