@@ -222,7 +222,10 @@ export class StateTransaction implements StoreWriter {
   private current(id: string): ContextObject | null {
     const changed = this.changes.get(id)
     if (changed !== undefined) return changed
-    return this.state.objects[id] ?? null
+    // Object.hasOwn, not objects[id]: a miss (every new object an import checks) is ~3x faster,
+    // as V8's keyed load looks a fresh key up in its string table first (DESIGN §6 P3).
+    const objects = this.state.objects
+    return Object.hasOwn(objects, id) ? objects[id] : null
   }
 
   private objects(): Iterable<ContextObject> {
