@@ -165,17 +165,17 @@ interface ImportRun {
  */
 async function importWhole(run: ImportRun, {dryRun}: {dryRun: boolean}): Promise<void> {
   const {session, source, importer, progress} = run
-  // A store that commits an import whole (file, memory:) reads from memory: nothing to fetch ahead.
-  const readAhead = Number.isFinite(session.store.capabilities.importBatchSize)
+  // A store that commits an import whole (file, memory:) reads from memory: nothing to fetch ahead or hold back.
+  const batched = Number.isFinite(session.store.capabilities.importBatchSize)
   let outcome = emptyOutcome()
   try {
     await session.store.transaction(async (tx) => {
       outcome = emptyOutcome()
       progress.read = 0
-      const pending = new PendingWrites(tx, {readAhead})
+      const pending = new PendingWrites(tx, {batched})
       for await (const batch of source.items()) {
         const records = batch.map((item) => recordOf(item))
-        if (readAhead) await pending.readAhead(...lookupsOf(records))
+        if (batched) await pending.readAhead(...lookupsOf(records))
         await importBatch(importer, pending, batch, records, outcome)
         outcome.read += batch.length
         progress.read += batch.length
@@ -397,9 +397,9 @@ class RecordImporter {
     const stored = await this.storedFor(pending, record)
     if (!stored) {
       const {object, request} = await this.checkedNew(pending, record)
-      pending.insert(object)
+      await pending.insert(object)
       // New work (no timestamps of its own) counts as an update of its request (rule 3); restored history does not.
-      if (record.keys.created === undefined && record.keys.lastUpdated === undefined) this.touch(pending, request, object.lastUpdated)
+      if (record.keys.created === undefined && record.keys.lastUpdated === undefined) await this.touch(pending, request, object.lastUpdated)
       return 'created'
     }
     const merged = merge(stored, record)
@@ -409,8 +409,8 @@ class RecordImporter {
     const {object, links} = await resolveLinks(pending, changed, {allowClosed: true})
     if (links.request?.state === 'closed') throw closedRequest(links.request, `move ${object.type} ${object.id} into it`)
     await checkObject(object, this.definitions, stored)
-    pending.update(object)
-    if (record.keys.lastUpdated === undefined) this.touch(pending, links.request, object.lastUpdated)
+    await pending.update(object)
+    if (record.keys.lastUpdated === undefined) await this.touch(pending, links.request, object.lastUpdated)
     return 'updated'
   }
 
@@ -465,9 +465,9 @@ class RecordImporter {
   }
 
   /** Moves an active request's lastUpdated up to `at`, so the auto-close sweep sees the work done in it. */
-  private touch(pending: PendingWrites, request: ContextObject | null, at: string): void {
+  private async touch(pending: PendingWrites, request: ContextObject | null, at: string): Promise<void> {
     if (!request || request.state !== 'active' || request.lastUpdated >= at) return
-    pending.update({...request, lastUpdated: at})
+    await pending.update({...request, lastUpdated: at})
   }
 }
 
