@@ -32,6 +32,11 @@ describe('writing a JSON file atomically', () => {
     expect([...jsonPieces({objects: {}}, 'objects')].join('')).toBe('{"objects":{}}\n')
   })
 
+  it('writes a Map member as the object of its entries', () => {
+    const objects = new Map(Object.entries(VALUE.objects))
+    expect([...jsonPieces({...VALUE, objects}, 'objects')].join('')).toBe(`${JSON.stringify(VALUE)}\n`)
+  })
+
   it('writes the same bytes as JSON.stringify, as mode 0600, leaving no temporary file', async () => {
     const path = join(dir, 'store.json')
     writeFileSync(path, 'old', {mode: 0o644})

@@ -16,7 +16,7 @@ let written = 0
 /**
  * Replaces `path` atomically with `JSON.stringify(value)` and a newline, as mode 0600 with the old
  * file's owner: readers see the old file or the new one, never a part, and a crash leaves at most a
- * stray temporary file. `key` names the member of `value` (a record) that is written entry by entry.
+ * stray temporary file. `key` names the member of `value` (a record or a Map) written entry by entry.
  */
 export async function writeJsonFileAtomically(path: string, value: Record<string, unknown>, key: string): Promise<void> {
   // A symlinked store stays a link: the file it points at is the one replaced.
@@ -65,14 +65,28 @@ export async function writeJsonFileAtomically(path: string, value: Record<string
 }
 
 /**
- * The text of `JSON.stringify(value)` plus a newline, in pieces: `value[key]` entry by entry, every
- * other member whole. Key order and skipped members (undefined, functions) are JSON.stringify's.
+ * The text of `JSON.stringify(value)` plus a newline, in pieces: `value[key]` entry by entry (a Map
+ * written as the object of its entries), every other member whole. Key order and skipped members
+ * (undefined, functions) are JSON.stringify's.
  */
 export function* jsonPieces(value: Record<string, unknown>, key: string): Generator<string> {
   let comma = ''
   yield '{'
   for (const name of Object.keys(value)) {
     const member = value[name]
+    if (name === key && member instanceof Map) {
+      yield `${comma}${JSON.stringify(name)}:{`
+      comma = ','
+      let entryComma = ''
+      for (const [id, entry] of member as Map<string, unknown>) {
+        const text = JSON.stringify(entry)
+        if (text === undefined) continue
+        yield `${entryComma}${JSON.stringify(id)}:${text}`
+        entryComma = ','
+      }
+      yield '}'
+      continue
+    }
     if (name !== key || typeof member !== 'object' || member === null || Array.isArray(member)) {
       const text = JSON.stringify(member)
       if (text === undefined) continue

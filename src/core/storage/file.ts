@@ -11,7 +11,7 @@ import type {ContextObject, ObjectType} from '../model.js'
 import type {Filter} from '../search/query.js'
 import {StoreFileBytes, StoreFilePeek} from './file-peek.js'
 import {refuseFlush} from './memory.js'
-import {countByType, newState, scanState, STORE_FORMAT, STORE_FORMAT_VERSION, StateTransaction, type StoreState} from './state.js'
+import {countByType, newState, scanState, stateOfDocument, STORE_FORMAT, STORE_FORMAT_VERSION, StateTransaction, type StoreDocument, type StoreState} from './state.js'
 import type {FindOptions, ScanOptions, Store, StoreCapabilities, StoreInfo, StoreMode, StoreWriter} from './store.js'
 
 export interface FileStoreOptions {
@@ -280,7 +280,7 @@ export function parseStoreFile(text: string, path: string): StoreState {
   } catch (error) {
     throw new StorageError(`${path} is not a ctx store: it is not valid JSON (${(error as Error).message})`, {hint: untouched, where: path})
   }
-  const state = parsed as Partial<StoreState> | null
+  const state = parsed as Partial<StoreDocument> | null
   if (!state || typeof state !== 'object' || state.format !== STORE_FORMAT || typeof state.version !== 'number') {
     throw new StorageError(`${path} is not a ctx store: it has no "format": "${STORE_FORMAT}" stamp`, {hint: untouched, where: path})
   }
@@ -293,7 +293,7 @@ export function parseStoreFile(text: string, path: string): StoreState {
   if (typeof state.objects !== 'object' || state.objects === null || typeof state.definitions !== 'object' || state.definitions === null) {
     throw new StorageError(`${path} is a damaged ctx store: "objects" or "definitions" is missing`, {hint: untouched, where: path})
   }
-  return state as StoreState
+  return stateOfDocument(state as StoreDocument)
 }
 
 function unavailable(path: string, action: string, error: NodeJS.ErrnoException): StorageError {

@@ -24,16 +24,30 @@ export interface StoreState {
   mode: StoreMode
   created: string
   definitions: Definitions
-  objects: Record<string, ContextObject>
+  /**
+   * By id. A Map in memory, where the file has a plain object: V8 looks a new key of a plain object
+   * up in its string table, so checking and adding each of 100k new ids cost ~2 µs (DESIGN §6 P3).
+   */
+  objects: Map<string, ContextObject>
+}
+
+/** The store file's JSON: the state with its objects as a plain object, keyed by id. */
+export type StoreDocument = Omit<StoreState, 'objects'> & {objects: Record<string, ContextObject>}
+
+/** The state a parsed store file holds; its members keep their order (`objects` last, as written). */
+export function stateOfDocument(document: StoreDocument): StoreState {
+  const objects = new Map<string, ContextObject>()
+  for (const id of Object.keys(document.objects)) objects.set(id, document.objects[id])
+  return {...document, objects}
 }
 
 export function newState(mode: StoreMode, created: string): StoreState {
-  return {format: STORE_FORMAT, version: STORE_FORMAT_VERSION, mode, created, definitions: baseDefinitions(), objects: {}}
+  return {format: STORE_FORMAT, version: STORE_FORMAT_VERSION, mode, created, definitions: baseDefinitions(), objects: new Map()}
 }
 
 export function countByType(state: StoreState | null): Record<ObjectType, number> {
   const counts = emptyCounts()
-  if (state) for (const object of Object.values(state.objects)) counts[object.type]++
+  if (state) for (const object of state.objects.values()) counts[object.type]++
   return counts
 }
 
@@ -44,7 +58,7 @@ function externalIndex(state: StoreState): ByExternalId<string> {
   let index = externalIndexes.get(state)
   if (!index) {
     index = new ByExternalId()
-    for (const object of Object.values(state.objects)) {
+    for (const object of state.objects.values()) {
       if (object.externalId !== undefined) index.set(object.type, object.externalId, object.id)
     }
     externalIndexes.set(state, index)
@@ -183,8 +197,8 @@ export class StateTransaction implements StoreWriter {
   commit(): boolean {
     if (!this.changed) return false
     for (const [id, object] of this.changes) {
-      if (object === null) delete this.state.objects[id]
-      else this.state.objects[id] = object
+      if (object === null) this.state.objects.delete(id)
+      else this.state.objects.set(id, object)
     }
     // The overlay's externalIds are exactly what changed in the index (claimed, or freed by an
     // update or a removal), so the objects replaced need not be looked up again (DESIGN §6 P3).
@@ -222,22 +236,18 @@ export class StateTransaction implements StoreWriter {
   private current(id: string): ContextObject | null {
     const changed = this.changes.get(id)
     if (changed !== undefined) return changed
-    // Object.hasOwn, not objects[id]: a miss (every new object an import checks) is ~3x faster,
-    // as V8's keyed load looks a fresh key up in its string table first (DESIGN §6 P3).
-    const objects = this.state.objects
-    return Object.hasOwn(objects, id) ? objects[id] : null
+    return this.state.objects.get(id) ?? null
   }
 
   private objects(): Iterable<ContextObject> {
-    // Reads outside a write (every search) see the state as it is: a plain array scans fastest.
-    if (this.changes.size === 0) return Object.values(this.state.objects)
+    // Reads outside a write (every search) see the state as it is.
+    if (this.changes.size === 0) return this.state.objects.values()
     return this.overlaid()
   }
 
   private *overlaid(): Iterable<ContextObject> {
-    const stored = this.state.objects
-    // for-in, not Object.entries: no [id, object] pair allocated per object on 100k-object scans.
-    for (const id in stored) if (!this.changes.has(id)) yield stored[id]
+    // values(), not entries(): no [id, object] pair allocated per object on 100k-object scans.
+    for (const object of this.state.objects.values()) if (!this.changes.has(object.id)) yield object
     for (const object of this.changes.values()) if (object) yield object
   }
 
@@ -288,7 +298,7 @@ export function* scanState(state: StoreState | null, options: ScanOptions = {}):
   const batchSize = options.batchSize ?? 1000
   const types = options.types ?? LINK_ORDER
   const byType = new Map<ObjectType, ContextObject[]>(types.map((type) => [type, []]))
-  for (const object of Object.values(state.objects)) {
+  for (const object of state.objects.values()) {
     if (options.since !== undefined && object.lastUpdated < options.since) continue
     byType.get(object.type)?.push(object)
   }
