@@ -58,6 +58,38 @@ const moduleUrl = {
   },
 }
 
+// ajv (~270 KB, ~60 files) is bundled on its own, dist/ajv.cjs, loaded with its own code cache
+// the first time a command validates a write: from node_modules, resolving and compiling each file
+// took ~100 ms of every import (DESIGN §6 P3); cached, ~15 ms. Commands that never validate never
+// load it, so the main bundle stays as small as before.
+export const AJV_BUNDLE = join(DIST, 'ajv.cjs')
+await build({
+  stdin: {contents: `module.exports = {ajv: require('ajv'), 'ajv-formats': require('ajv-formats')}`, resolveDir: ROOT, sourcefile: 'ajv-entry.cjs', loader: 'js'},
+  outfile: AJV_BUNDLE,
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  charset: 'ascii',
+  legalComments: 'none',
+  logLevel: 'warning',
+})
+
+/** `ajv` and `ajv-formats` in the main bundle: the exports of dist/ajv.cjs, through __ctxAjv (the banner). */
+const ajvBundle = {
+  name: 'ajv-bundle',
+  setup(bundler) {
+    bundler.onResolve({filter: /^ajv(-formats)?$/}, ({path}) => ({path, namespace: 'ctx-ajv'}))
+    bundler.onLoad({filter: /.*/, namespace: 'ctx-ajv'}, ({path}) => ({contents: `module.exports = __ctxAjv(${JSON.stringify(path)})`, loader: 'js'}))
+  },
+}
+
+// Loads dist/ajv.cjs once, through bin/load.js (with its code cache), unless already loaded.
+const ajvLoader = `const __ctxAjv = (name) => {
+  const file = require('node:path').join(__dirname, 'ajv.cjs');
+  return (require.cache[file] ?? require('../bin/load.js').loadBundle(file).module).exports[name];
+};`
+
 await build({
   stdin: {contents: entry, resolveDir: DIST, sourcefile: 'ctx-entry.cjs', loader: 'js'},
   outfile: BUNDLE,
@@ -67,13 +99,13 @@ await build({
   format: 'cjs',
   charset: 'ascii',
   legalComments: 'none',
-  banner: {js: `const __ctxModuleUrl = (file) => require('node:url').pathToFileURL(require('node:path').join(__dirname, file)).href;`},
+  banner: {js: `const __ctxModuleUrl = (file) => require('node:url').pathToFileURL(require('node:path').join(__dirname, file)).href;\n${ajvLoader}`},
   // Left in node_modules, loaded by the commands that use them: every byte bundled is read and
-  // deserialised on every start. ajv (validating writes, ~270 KB) and the CSV libraries (import,
-  // export); the prompts (and their encoding tables, ~1 MB) only on a terminal that has to ask.
-  // pg-native and the TypeScript loaders oclif probes for are optional and absent.
-  external: ['ajv', 'ajv-formats', 'csv-parse', 'csv-stringify', '@inquirer/prompts', 'pg-native', 'typescript', 'ts-node'],
-  plugins: [moduleUrl],
+  // deserialised on every start. The CSV libraries (import, export); the prompts (and their
+  // encoding tables, ~1 MB) only on a terminal that has to ask. pg-native and the TypeScript
+  // loaders oclif probes for are optional and absent. ajv is in dist/ajv.cjs (above).
+  external: ['csv-parse', 'csv-stringify', '@inquirer/prompts', 'pg-native', 'typescript', 'ts-node'],
+  plugins: [moduleUrl, ajvBundle],
   logLevel: 'warning',
 })
 

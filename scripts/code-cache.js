@@ -1,6 +1,6 @@
 // Build step after the bundle and the manifest: runs a few typical commands in this process on a
 // throwaway file store and a stand-in PostgreSQL server (fake-postgres.js), then writes the V8 code cache of everything they compiled beside the bundle
-// (dist/ctx.cjs.cache), which bin/load.js hands to V8 on every start. Made by the Node that will
+// (dist/ctx.cjs.cache, and dist/ajv.cjs.cache for ajv's bundle), which bin/load.js hands to V8 on every start. Made by the Node that will
 // run ctx (npm ci builds it), so V8 accepts it; a cache it rejects is only slower, never wrong.
 import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
@@ -12,10 +12,15 @@ import {createRequire} from 'node:module'
 const {loadBundle} = createRequire(import.meta.url)('../bin/load.js')
 
 const bundle = fileURLToPath(new URL('../dist/ctx.cjs', import.meta.url))
+const ajvBundle = fileURLToPath(new URL('../dist/ajv.cjs', import.meta.url))
 const root = fileURLToPath(new URL('../', import.meta.url))
 const cacheFile = `${bundle}.cache`
 rmSync(cacheFile, {force: true})
+rmSync(`${ajvBundle}.cache`, {force: true})
 
+// Loaded first, so the commands below use this instance (the bundle finds it in require.cache)
+// and its cache holds what their validation compiled.
+const ajv = loadBundle(ajvBundle)
 const {module, script} = loadBundle(bundle)
 const {closeEarlyStore, connectEarly, run} = module.exports
 const scratch = mkdtempSync(join(tmpdir(), 'ctx-code-cache-'))
@@ -67,6 +72,7 @@ try {
     await postgres.stop()
   }
   writeFileSync(cacheFile, script.createCachedData())
+  writeFileSync(`${ajvBundle}.cache`, ajv.script.createCachedData())
 } finally {
   process.exitCode = 0
   rmSync(scratch, {recursive: true, force: true})

@@ -26,4 +26,8 @@ export class ByExternalId<V> {
   clear(): void {
     this.byType.clear()
   }
+
+  forEach(visit: (type: ObjectType, externalId: string, value: V) => void): void {
+    for (const [type, values] of this.byType) for (const [externalId, value] of values) visit(type, externalId, value)
+  }
 }

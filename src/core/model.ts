@@ -70,6 +70,25 @@ export function isMediaType(value: string): value is MediaType {
   return (MEDIA_TYPES as readonly string[]).includes(value)
 }
 
+/**
+ * Whether the object is already as canonical() would make it: keys of OBJECT_KEYS only, in their
+ * order, none undefined, and data keys sorted. Checked without allocating (every row of an import).
+ */
+export function isCanonical(object: ContextObject): boolean {
+  let at = 0
+  for (const key in object) {
+    while (at < OBJECT_KEYS.length && OBJECT_KEYS[at] !== key) at++
+    if (at === OBJECT_KEYS.length || object[key as keyof ContextObject] === undefined) return false
+    at++
+  }
+  let previous: string | undefined
+  for (const key in object.data) {
+    if (previous !== undefined && !(previous < key)) return false
+    previous = key
+  }
+  return true
+}
+
 /** A copy of the object with keys in canonical order and absent optionals dropped. */
 export function canonical(object: ContextObject): ContextObject {
   const out: Record<string, unknown> = {}

@@ -2,7 +2,7 @@ import {describe, expect, it} from 'vitest'
 import {clockFromEnv, parseInstant} from '../../src/core/clock.js'
 import {InvalidDataError, UsageError} from '../../src/core/errors.js'
 import {isUuid, newId, parseId} from '../../src/core/ids.js'
-import {assertWithinSizeLimit, canonical, displayName, MAX_OBJECT_BYTES} from '../../src/core/model.js'
+import {assertWithinSizeLimit, canonical, displayName, isCanonical, MAX_OBJECT_BYTES} from '../../src/core/model.js'
 import {nextTimestamp} from '../../src/core/objects.js'
 import {fixture} from '../contract/store-contract.js'
 
@@ -37,6 +37,18 @@ describe('canonical form', () => {
   it('orders keys as DESIGN §1 lists them, sorts data keys and drops absent optionals', () => {
     const object = canonical({lastUpdated: 'b', created: 'a', data: {b: 1, a: 2}, fieldsets: ['f'], type: 'customer', id: 'x', externalId: undefined} as never)
     expect(JSON.stringify(object)).toBe('{"id":"x","type":"customer","fieldsets":["f"],"data":{"a":2,"b":1},"created":"a","lastUpdated":"b"}')
+  })
+
+  it('is recognised in what canonical() returns, and not in anything it would change', () => {
+    const object = canonical({lastUpdated: 'b', created: 'a', data: {b: 1, a: 2}, fieldsets: ['f'], type: 'customer', id: 'x'} as never)
+    expect(isCanonical(object)).toBe(true)
+    expect(isCanonical(canonical(fixture('activity')))).toBe(true)
+    expect(isCanonical({...object, data: {b: 1, a: 2}})).toBe(false)
+    expect(isCanonical({type: 'customer', id: 'x', fieldsets: ['f'], data: {a: 2, b: 1}, created: 'a', lastUpdated: 'b'})).toBe(false)
+    expect(isCanonical({...object, id: 'x', type: 'customer'})).toBe(true)
+    expect(isCanonical({id: 'x', type: 'customer', fieldsets: ['f'], data: {a: 2, b: 1}, lastUpdated: 'b', created: 'a'})).toBe(false)
+    expect(isCanonical({...object, externalId: undefined})).toBe(false)
+    expect(isCanonical({...object, extra: 1} as never)).toBe(false)
   })
 })
 

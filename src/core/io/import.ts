@@ -8,8 +8,8 @@ import {ConflictError, type CtxError, InvalidDataError, NotFoundError, UsageErro
 import {newOrderedId} from '../ids.js'
 import {requireChangeable} from '../changes.js'
 import {closedRequest, resolveLinks} from '../links.js'
-import {BASE_FIELDSET, canonical, type ContextObject, type ObjectType} from '../model.js'
-import {applyChanges, checkObject, nextTimestamp, type Session} from '../objects.js'
+import {BASE_FIELDSET, canonical, type ContextObject, type FieldValue, type ObjectType} from '../model.js'
+import {applyChanges, checkObject, type DataChanges, nextTimestamp, type Session} from '../objects.js'
 import {type Cell, type CsvLayout, type CsvRow, readCsv, sniffCsv} from './csv-source.js'
 import {importFormatOf, type ImportFormat} from './formats.js'
 import {readJsonLines, readJsonValues} from './json-source.js'
@@ -76,8 +76,11 @@ interface SourceItem {
 }
 
 interface Source {
-  /** The items in batches (a CSV chunk's rows): reading waits once per batch, not per row (DESIGN §6 P3). */
-  items: AsyncIterator<SourceItem[]>
+  /**
+   * The items from the start of the file, in batches (a CSV chunk's rows): reading waits once per
+   * batch, not per row (DESIGN §6 P3). Each call reads the file afresh.
+   */
+  items(): AsyncGenerator<SourceItem[]>
   rejects: RejectsShape
   layout?: CsvLayout
   type: ObjectType | null
@@ -112,21 +115,99 @@ export async function importFile(session: Session, options: ImportOptions): Prom
   }
   const keepRejects = !options.dryRun || options.rejects !== undefined
   const rejects = new RejectsFile(options.rejects ?? defaultRejectsPath(options.file, source.rejects.kind), source.rejects)
-  const importer = new RecordImporter(session, definitions, Boolean(options.upsert), options.type)
-  const batchSize = options.dryRun ? Number.POSITIVE_INFINITY : session.store.capabilities.importBatchSize
+  const run: ImportRun = {
+    session,
+    source,
+    importer: new RecordImporter(session, definitions, Boolean(options.upsert), options.type),
+    progress,
+    onProgress: options.onProgress,
+    // Committed (or checked, on a dry run): now count it and write its rejects.
+    async settle(outcome) {
+      summary.read += outcome.read
+      for (const kind of ['created', 'updated', 'unchanged', 'skipped'] as const) summary[kind] += outcome.counts[kind]
+      for (const {item, reason} of outcome.rejected) {
+        summary.rejected++
+        progress.rejected++
+        if (summary.firstRejects.length < FIRST_REJECTS) summary.firstRejects.push({line: item.line, reason})
+        if (keepRejects) await rejects.add(item.line, reason, item.original)
+      }
+      options.onProgress?.(progress)
+    },
+  }
+  const batchSize = session.store.capabilities.importBatchSize
+  try {
+    if (options.dryRun || !Number.isFinite(batchSize)) await importWhole(run, {dryRun: Boolean(options.dryRun)})
+    else await importInBatches(run, batchSize)
+  } finally {
+    await rejects.close()
+  }
+  options.onProgress?.(progress)
+  summary.rejectsFile = rejects.written ? rejects.path : null
+  summary.seconds = Math.round(performance.now() - started) / 1000
+  return summary
+}
 
-  // A store that commits an import whole (file, memory:) holds it in memory: nothing to read ahead.
-  const readAhead = Number.isFinite(session.store.capabilities.importBatchSize)
-  const readBatch = batchReader(source.items)
-  // A batch is read, and its records made, before its transaction: a store may run a transaction's
-  // work again (Postgres retries serialization failures), so the work must not consume input or
-  // write rejects. The next batch is read while this one is written, so parsing overlaps the
-  // database's work (DESIGN §6 P2); records are pure, so a retried transaction reuses them.
-  const nextBatch = async () => {
-    const items = await readBatch(batchSize, () => {
-      if (++progress.read % 500 === 0) options.onProgress?.(progress)
+/** What both ways of importing share: where rows come from, the rules, and what happens once a transaction committed. */
+interface ImportRun {
+  session: Session
+  source: Source
+  importer: RecordImporter
+  progress: ImportProgress
+  onProgress: ((progress: ImportProgress) => void) | undefined
+  settle(outcome: BatchOutcome): Promise<void>
+}
+
+/**
+ * The whole file in one transaction, read inside it chunk by chunk: what the file and memory stores
+ * commit anyway, and any dry run. Each row's cells and record are garbage as soon as it is staged,
+ * rather than all of them living until the end (on 100k rows, most of the import's GC; DESIGN §6
+ * P3). The work reads the file from its start each time it runs, so a store may run it again.
+ */
+async function importWhole(run: ImportRun, {dryRun}: {dryRun: boolean}): Promise<void> {
+  const {session, source, importer, progress} = run
+  // A store that commits an import whole (file, memory:) reads from memory: nothing to fetch ahead or hold back.
+  const batched = Number.isFinite(session.store.capabilities.importBatchSize)
+  let outcome = emptyOutcome()
+  try {
+    await session.store.transaction(async (tx) => {
+      outcome = emptyOutcome()
+      progress.read = 0
+      const pending = new PendingWrites(tx, {batched})
+      for await (const batch of source.items()) {
+        // Read ahead, a batch's records are made together; otherwise each as its row comes, so it
+        // is garbage before the next (fewer objects alive at each collection, DESIGN §6 P3).
+        const records = batched ? batch.map((item) => recordOf(item)) : null
+        if (records) await pending.readAhead(...lookupsOf(records))
+        await importBatch(importer, pending, batch, records, outcome)
+        outcome.read += batch.length
+        progress.read += batch.length
+        run.onProgress?.(progress)
+      }
+      await pending.flush()
+      if (dryRun) throw new DryRunDone()
     })
-    return {batch: items, records: items.map((item) => recordOf(item))}
+  } catch (error) {
+    if (!(error instanceof DryRunDone)) throw error
+  }
+  await run.settle(outcome)
+}
+
+/**
+ * A transaction per `batchSize` rows (a database). A batch is read, and its records made, before
+ * its transaction: a store may run a transaction's work again (Postgres retries serialization
+ * failures), so the work must not consume input or write rejects. The next batch is read while this
+ * one is written, so parsing overlaps the database's work (DESIGN §6 P2); records are pure, so a
+ * retried transaction reuses them.
+ */
+async function importInBatches(run: ImportRun, batchSize: number): Promise<void> {
+  const {session, source, importer, progress} = run
+  const items = source.items()
+  const readBatch = batchReader(items)
+  const nextBatch = async () => {
+    const batch = await readBatch(batchSize, () => {
+      if (++progress.read % 500 === 0) run.onProgress?.(progress)
+    })
+    return {batch, records: batch.map((item) => recordOf(item))}
   }
   let upcoming = nextBatch()
   try {
@@ -136,63 +217,57 @@ export async function importFile(session: Session, options: ImportOptions): Prom
       upcoming = nextBatch()
       upcoming.catch(() => undefined)
       let outcome = emptyOutcome()
-      try {
-        await session.store.transaction(async (tx) => {
-          outcome = emptyOutcome()
-          const pending = new PendingWrites(tx, {readAhead})
-          await pending.readAhead(...lookupsOf(records))
-          for (const [index, item] of batch.entries()) {
-            const record = records[index]
-            try {
-              if (record instanceof Error) throw record
-              outcome.counts[await importer.import(pending, record)]++
-            } catch (error) {
-              if (!isRowProblem(error)) throw error
-              outcome.rejected.push({item, reason: error.message})
-            }
-            if (pending.size >= FLUSH_EVERY) await pending.flush()
-          }
-          await pending.flush()
-          if (options.dryRun) throw new DryRunDone()
-        })
-      } catch (error) {
-        if (!(error instanceof DryRunDone)) throw error
-      }
-      // Committed (or checked, on a dry run): now count it and write its rejects.
-      summary.read += batch.length
-      for (const kind of ['created', 'updated', 'unchanged', 'skipped'] as const) summary[kind] += outcome.counts[kind]
-      for (const {item, reason} of outcome.rejected) {
-        summary.rejected++
-        progress.rejected++
-        if (summary.firstRejects.length < FIRST_REJECTS) summary.firstRejects.push({line: item.line, reason})
-        if (keepRejects) await rejects.add(item.line, reason, item.original)
-      }
-      options.onProgress?.(progress)
+      await session.store.transaction(async (tx) => {
+        outcome = emptyOutcome()
+        const pending = new PendingWrites(tx)
+        await pending.readAhead(...lookupsOf(records))
+        await importBatch(importer, pending, batch, records, outcome)
+        await pending.flush()
+      })
+      outcome.read = batch.length
+      await run.settle(outcome)
     }
   } finally {
     await upcoming.catch(() => undefined)
-    await source.items.return?.()
-    await rejects.close()
+    await items.return(undefined)
   }
-  options.onProgress?.(progress)
-  summary.rejectsFile = rejects.written ? rejects.path : null
-  summary.seconds = Math.round(performance.now() - started) / 1000
-  return summary
+}
+
+/**
+ * Stages a batch's records (made here from the items when not given) through `pending`, handing
+ * its writes to the store every FLUSH_EVERY; refused rows go to the outcome.
+ */
+async function importBatch(
+  importer: RecordImporter,
+  pending: PendingWrites,
+  batch: readonly SourceItem[],
+  records: readonly (ImportRecord | CtxError)[] | null,
+  outcome: BatchOutcome,
+): Promise<void> {
+  for (let index = 0; index < batch.length; index++) {
+    const record = records ? records[index] : recordOf(batch[index])
+    try {
+      if (record instanceof Error) throw record
+      outcome.counts[await importer.import(pending, record)]++
+    } catch (error) {
+      if (!isRowProblem(error)) throw error
+      outcome.rejected.push({item: batch[index], reason: error.message})
+    }
+    if (pending.size >= FLUSH_EVERY) await pending.flush()
+  }
 }
 
 interface BatchOutcome {
+  read: number
   counts: Record<Outcome, number>
   rejected: {item: SourceItem; reason: string}[]
 }
 
 function emptyOutcome(): BatchOutcome {
-  return {counts: {created: 0, updated: 0, unchanged: 0, skipped: 0}, rejected: []}
+  return {read: 0, counts: {created: 0, updated: 0, unchanged: 0, skipped: 0}, rejected: []}
 }
 
-/**
- * Reads the source `size` items at a time (on the file and memory stores, size Infinity: the whole
- * source), carrying what is left of the source's last batch over to the next call.
- */
+/** Reads the source `size` items at a time, carrying what is left of the source's last batch over to the next call. */
 function batchReader(items: AsyncIterator<SourceItem[]>): (size: number, onItem: () => void) => Promise<SourceItem[]> {
   let queue: SourceItem[] = []
   let at = 0
@@ -259,14 +334,14 @@ export function defaultRejectsPath(file: string, kind: 'csv' | 'jsonl'): string 
 
 async function openSource(format: ImportFormat, options: ImportOptions, definitions: Definitions, onBytes: (bytes: number) => void): Promise<Source> {
   if (format === 'csv') return openCsvSource(options, definitions, onBytes)
-  const texts = format === 'jsonl' ? readJsonLines(options.file, onBytes) : readJsonValues(options.file, onBytes)
   const toRecord = format === 'jsonl' ? recordFromObjectJson : (value: unknown) => recordFromContextServiceJson(value, definitions)
   async function* items(): AsyncGenerator<SourceItem[]> {
+    const texts = format === 'jsonl' ? readJsonLines(options.file, onBytes) : readJsonValues(options.file, onBytes)
     for await (const {line, text} of texts) {
       yield [{line, original: text, record: () => toRecord(parseJson(text))}]
     }
   }
-  return {items: items(), rejects: {kind: 'jsonl'}, type: options.type ?? null}
+  return {items, rejects: {kind: 'jsonl'}, type: options.type ?? null}
 }
 
 function parseJson(text: string): unknown {
@@ -286,17 +361,22 @@ async function openCsvSource(options: ImportOptions, definitions: Definitions, o
   const type = options.type ?? mapping?.type
   if (!type) throw new UsageError('a CSV import needs --type (customer, request, activity, comment or feedback)', {hint: 'Or set "type" in the mapping file.'})
   const layout = await sniffCsv(options.file)
-  const batches = readCsv(options.file, layout, onBytes)
-  const first = await batches.next()
+  const head = readCsv(options.file, layout)
+  const first = await head.next()
+  await head.return(undefined)
   const header = first.done ? [] : first.value[0].cells
   const plan = first.done ? null : planColumns(header, type, definitions, mapping, options.file)
   const itemsOf = (rows: CsvRow[]): SourceItem[] => rows.map(({line, cells}) => ({line, original: cells, record: () => recordFromCells(plan!, cells)}))
   async function* items(): AsyncGenerator<SourceItem[]> {
-    if (!plan || first.done) return
-    yield itemsOf(first.value.slice(1))
-    for await (const rows of batches) yield itemsOf(rows)
+    if (!plan) return
+    let rest = false
+    // The header's chunk is parsed again: 64 KiB, for a source that can start over.
+    for await (const rows of readCsv(options.file, layout, onBytes)) {
+      yield itemsOf(rest ? rows : rows.slice(1))
+      rest = true
+    }
   }
-  return {items: items(), rejects: {kind: 'csv', header, layout}, layout, type}
+  return {items, rejects: {kind: 'csv', header, layout}, layout, type}
 }
 
 type Outcome = 'created' | 'updated' | 'unchanged' | 'skipped'
@@ -322,9 +402,9 @@ class RecordImporter {
     const stored = await this.storedFor(pending, record)
     if (!stored) {
       const {object, request} = await this.checkedNew(pending, record)
-      pending.insert(object)
+      await pending.insert(object)
       // New work (no timestamps of its own) counts as an update of its request (rule 3); restored history does not.
-      if (record.keys.created === undefined && record.keys.lastUpdated === undefined) this.touch(pending, request, object.lastUpdated)
+      if (record.keys.created === undefined && record.keys.lastUpdated === undefined) await this.touch(pending, request, object.lastUpdated)
       return 'created'
     }
     const merged = merge(stored, record)
@@ -334,8 +414,8 @@ class RecordImporter {
     const {object, links} = await resolveLinks(pending, changed, {allowClosed: true})
     if (links.request?.state === 'closed') throw closedRequest(links.request, `move ${object.type} ${object.id} into it`)
     await checkObject(object, this.definitions, stored)
-    pending.update(object)
-    if (record.keys.lastUpdated === undefined) this.touch(pending, links.request, object.lastUpdated)
+    await pending.update(object)
+    if (record.keys.lastUpdated === undefined) await this.touch(pending, links.request, object.lastUpdated)
     return 'updated'
   }
 
@@ -360,9 +440,9 @@ class RecordImporter {
   private async checkedNew(reader: PendingWrites, record: ImportRecord): Promise<{object: ContextObject; request: ContextObject | null}> {
     const now = this.now
     const keys = record.keys
-    // Every key named, in canonical order, rather than spreads: one object of one shape per row
-    // (DESIGN §6 P3); keys left undefined are dropped when the store takes its canonical copy.
-    const draft: ContextObject = {
+    // Every key named rather than spreads, then made canonical once: the store keeps that very
+    // object instead of copying it again (DESIGN §6 P3).
+    const draft = canonical({
       id: keys.id ?? newOrderedId(this.nowMs),
       type: record.type,
       customerId: keys.customerId,
@@ -371,13 +451,13 @@ class RecordImporter {
       mediaType: keys.mediaType,
       tags: keys.tags,
       fieldsets: keys.fieldsets ?? [BASE_FIELDSET[record.type]],
-      data: applyChanges({}, record.data),
+      data: newData(record.data),
       externalId: keys.externalId,
       created: keys.created ?? now,
       lastUpdated: keys.lastUpdated ?? now,
       closedAt: keys.closedAt,
       closeReason: keys.closeReason,
-    }
+    })
     const {object, links} = await resolveLinks(reader, draft, {allowClosed: true})
     // History may be restored under a closed request (it was written before the request closed);
     // new work may not (DESIGN rule 2).
@@ -390,16 +470,29 @@ class RecordImporter {
   }
 
   /** Moves an active request's lastUpdated up to `at`, so the auto-close sweep sees the work done in it. */
-  private touch(pending: PendingWrites, request: ContextObject | null, at: string): void {
+  private async touch(pending: PendingWrites, request: ContextObject | null, at: string): Promise<void> {
     if (!request || request.state !== 'active' || request.lastUpdated >= at) return
-    pending.update({...request, lastUpdated: at})
+    await pending.update({...request, lastUpdated: at})
   }
 }
 
-function defaultsFor(type: ObjectType): Partial<ContextObject> {
-  if (type === 'request') return {state: 'active'}
-  if (type === 'comment' || type === 'feedback') return {state: 'closed'}
-  return {}
+/** What a new object of each type is unless it says otherwise; shared, so never to be changed. */
+const DEFAULTS: Record<ObjectType, Readonly<Partial<ContextObject>>> = {
+  customer: {},
+  request: {state: 'active'},
+  activity: {},
+  comment: {state: 'closed'},
+  feedback: {state: 'closed'},
+}
+
+function defaultsFor(type: ObjectType): Readonly<Partial<ContextObject>> {
+  return DEFAULTS[type]
+}
+
+/** A new object's data: the record's own values when it removes nothing, since canonical() copies them anyway. */
+function newData(changes: DataChanges): Record<string, FieldValue> {
+  for (const key in changes) if (changes[key] === null) return applyChanges({}, changes)
+  return changes as Record<string, FieldValue>
 }
 
 /** The stored object as the record would leave it (timestamps aside). */

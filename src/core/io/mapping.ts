@@ -38,6 +38,14 @@ interface Column {
   header: string
   target: Target
   transforms: Transform[]
+  /** The mapping's default for this column's target: it fills the column's empty cells. */
+  fallback?: Default
+}
+
+interface Default {
+  target: Target
+  value: FieldValue
+  from: string
 }
 
 /** What each column of one file fills, worked out once from its header. */
@@ -45,7 +53,7 @@ export interface ColumnPlan {
   type: ObjectType
   width: number
   columns: Column[]
-  defaults: {target: Target; value: FieldValue}[]
+  defaults: Default[]
 }
 
 export async function loadMapping(path: string): Promise<Mapping> {
@@ -106,11 +114,15 @@ export function planColumns(header: readonly Cell[], type: ObjectType, definitio
       details: {columns: unknown},
     })
   }
-  const defaults = Object.entries(mapping.defaults ?? {}).map(([to, value]) => {
+  const defaults = Object.entries(mapping.defaults ?? {}).map(([to, value]): Default => {
     const target = resolveTarget(to, type, definitions)
     if (!target) throw new InvalidDataError(`the mapping's default for "${to}": not a field or key of a ${type}`, {where: to})
-    return {target, value}
+    return {target, value, from: `the default for ${targetId(target)}`}
   })
+  for (const fallback of defaults) {
+    const column = columns.find((candidate) => targetId(candidate.target) === targetId(fallback.target))
+    if (column) column.fallback = fallback
+  }
   return {type, width: names.length, columns, defaults}
 }
 
@@ -126,16 +138,20 @@ function targetId(target: Target): string {
 
 /**
  * One CSV row as an import record. Every problem in the row is reported at once. A bare empty cell
- * means "no value" (and clears it on update); a quoted empty cell `""` is an empty text value.
+ * means "no value" (and clears it on update); a quoted empty cell `""` is an empty text value; a
+ * mapping's default fills a target whose cell is empty, or that no column (or a failed transform)
+ * leaves without a value. Per row only the texts array is allocated besides the record: an import
+ * makes one per row (DESIGN §6 P3).
  */
 export function recordFromCells(plan: ColumnPlan, cells: readonly Cell[]): ImportRecord {
   if (cells.length !== plan.width) {
     throw new InvalidDataError(`the row has ${cells.length} cell${cells.length === 1 ? '' : 's'} where the header has ${plan.width}`)
   }
   const problems: string[] = []
-  /** Each target's text (null: empty) and where it came from, before defaults fill the gaps. */
-  const values = new Map<string, {target: Target; text: string | null; value?: FieldValue; from: string}>()
-  for (const column of plan.columns) {
+  // Each column's text (null: empty), or undefined where a transform refused it.
+  const texts: (string | null | undefined)[] = new Array(plan.columns.length)
+  for (let at = 0; at < plan.columns.length; at++) {
+    const column = plan.columns[at]
     const cell = cells[column.index]
     const quoted = cell === QUOTED_EMPTY
     let text = quoted ? '' : unescapeFormula(cell)
@@ -146,17 +162,13 @@ export function recordFromCells(plan: ColumnPlan, cells: readonly Cell[]): Impor
       continue
     }
     const keepsEmpty = quoted && 'field' in column.target && column.target.field.dataType === 'string'
-    values.set(targetId(column.target), {target: column.target, text: text === '' && !keepsEmpty ? null : text, from: column.header})
-  }
-  for (const {target, value} of plan.defaults) {
-    const id = targetId(target)
-    if (values.get(id)?.text == null) values.set(id, {target, text: String(value), value, from: `the default for ${id}`})
+    texts[at] = text === '' && !keepsEmpty ? null : text
   }
 
   const object: Record<string, unknown> = {type: plan.type}
-  const data: Record<string, FieldValue | null> = {}
   const cleared: RecordKey[] = []
-  for (const {target, text, value, from} of values.values()) {
+  const data: Record<string, FieldValue | null> = {}
+  const fill = (target: Target, text: string | null, value: FieldValue | undefined, from: string) => {
     try {
       if ('field' in target) {
         data[target.field.id] = text === null ? null : value !== undefined && typeof value !== 'string' ? value : coerceFieldValue(target.field, text)
@@ -168,6 +180,18 @@ export function recordFromCells(plan: ColumnPlan, cells: readonly Cell[]): Impor
     } catch (error) {
       problems.push(`${from}: ${(error as Error).message}`)
     }
+  }
+  // Targets in the order of their columns, then the defaults no column filled, in the mapping's order.
+  for (let at = 0; at < plan.columns.length; at++) {
+    const text = texts[at]
+    if (text === undefined) continue
+    const {target, fallback, header} = plan.columns[at]
+    if (text === null && fallback) fill(target, String(fallback.value), fallback.value, fallback.from)
+    else fill(target, text, undefined, header)
+  }
+  for (const fallback of plan.defaults) {
+    const at = plan.columns.findIndex((column) => column.fallback === fallback)
+    if (at === -1 || texts[at] === undefined) fill(fallback.target, String(fallback.value), fallback.value, fallback.from)
   }
   if (problems.length > 0) throw new InvalidDataError(problems.join('; '))
   const record = checkedRecord(object, false, cleared)

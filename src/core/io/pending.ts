@@ -1,7 +1,8 @@
 // The writes of an import batch, held until they are handed to the store together: one insert of
 // many objects per flush (a multi-row statement on a database) instead of one call per row. Reads
 // through it see the pending writes first, so a later row can link to or update an earlier one,
-// then what `readAhead` fetched for the whole batch in two queries, and only then the store.
+// then what `readAhead` fetched for the whole batch in two queries, and only then the store. A
+// store that reads from memory gets reads and writes straight through instead.
 import {ByExternalId} from '../by-external-id.js'
 import type {Definitions} from '../definitions/model.js'
 import type {ContextObject, ObjectType} from '../model.js'
@@ -18,17 +19,18 @@ export class PendingWrites implements StoreReader {
   private readonly knownExternal = new ByExternalId<string | null>()
 
   /**
-   * `readAhead: false` for a store that reads from memory (file, memory:), where fetching ahead
-   * saves no round trip and only copies the batch's lookups into more maps (DESIGN §6 P3).
+   * `batched: false` for a store that reads from memory (file, memory:): there fetching ahead saves
+   * no round trip and holding writes back no statement, only copying every row through more maps
+   * (DESIGN §6 P3), so each write goes to the transaction at once and reads come from it.
    */
   constructor(
     private readonly tx: StoreWriter,
-    private readonly options: {readAhead: boolean} = {readAhead: true},
+    private readonly options: {batched: boolean} = {batched: true},
   ) {}
 
   /** Fetches what a batch of records will ask for (ids, links, externalIds) in one query per kind. */
   async readAhead(ids: Iterable<string>, externalIds: Iterable<[ObjectType, string]>): Promise<void> {
-    if (!this.options.readAhead) return
+    if (!this.options.batched) return
     const wanted = [...new Set(ids)].filter((id) => !this.known.has(id))
     for (const id of wanted) this.known.set(id, null)
     for (const object of await this.tx.getMany(wanted)) this.remember(object)
@@ -82,12 +84,14 @@ export class PendingWrites implements StoreReader {
     return this.tx.definitions()
   }
 
-  insert(object: ContextObject): void {
+  async insert(object: ContextObject): Promise<void> {
+    if (!this.options.batched) return this.tx.insert([object])
     this.inserts.set(object.id, object)
     this.stage(object)
   }
 
-  update(object: ContextObject): void {
+  async update(object: ContextObject): Promise<void> {
+    if (!this.options.batched) return this.tx.update(object)
     if (this.inserts.has(object.id)) this.inserts.set(object.id, object)
     else this.updates.set(object.id, object)
     this.stage(object)
@@ -97,8 +101,7 @@ export class PendingWrites implements StoreReader {
   async flush(): Promise<void> {
     for (const object of this.updates.values()) await this.tx.update(object)
     if (this.inserts.size > 0) await this.tx.insert([...this.inserts.values()])
-    // Without read-ahead nothing is known here, and the store answers for what was just flushed.
-    if (this.options.readAhead) for (const object of [...this.updates.values(), ...this.inserts.values()]) this.remember(object)
+    if (this.options.batched) for (const object of [...this.updates.values(), ...this.inserts.values()]) this.remember(object)
     this.inserts.clear()
     this.updates.clear()
     this.external.clear()

@@ -36,8 +36,8 @@ const ID_KEYS = ['id', 'customerId', 'parentId'] as const
 export function checkedRecord(value: Record<string, unknown>, whole: boolean, cleared: readonly RecordKey[] = []): ImportRecord {
   const validate = schemaValidator('context-object')
   if (!validate(value)) throw new InvalidDataError(describeSchemaErrors(validate.errors))
-  const {type, data, ...keys} = value as unknown as ContextObject
-  const normal: RecordKeys = {...keys}
+  // The rest of a destructuring is a new object already: normalised in place, not copied again.
+  const {type, data, ...normal} = value as unknown as ContextObject & RecordKeys
   for (const key of ID_KEYS) if (normal[key] !== undefined) normal[key] = normal[key].toLowerCase()
   for (const key of INSTANT_KEYS) if (normal[key] !== undefined) normal[key] = new Date(normal[key]).toISOString()
   return {type, keys: normal, cleared, data: data ?? {}, whole}

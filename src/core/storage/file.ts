@@ -1,6 +1,6 @@
 // The `file:` adapter: the whole store in one JSON file, read through lowdb. Safe when cron and a
 // person run ctx at once: every read-modify-write holds a cross-process lock (proper-lockfile), the
-// file is replaced atomically (write-file-atomic, mode 0600, fsync), and a file that is not a ctx
+// file is replaced atomically (file-write.ts: mode 0600, fsync, rename), and a file that is not a ctx
 // store is reported and never written.
 import {isAscii} from 'node:buffer'
 import {mkdir, stat} from 'node:fs/promises'
@@ -11,7 +11,7 @@ import type {ContextObject, ObjectType} from '../model.js'
 import type {Filter} from '../search/query.js'
 import {StoreFileBytes, StoreFilePeek} from './file-peek.js'
 import {refuseFlush} from './memory.js'
-import {countByType, newState, scanState, STORE_FORMAT, STORE_FORMAT_VERSION, StateTransaction, type StoreState} from './state.js'
+import {countByType, newState, scanState, stateOfDocument, STORE_FORMAT, STORE_FORMAT_VERSION, StateTransaction, type StoreDocument, type StoreState} from './state.js'
 import type {FindOptions, ScanOptions, Store, StoreCapabilities, StoreInfo, StoreMode, StoreWriter} from './store.js'
 
 export interface FileStoreOptions {
@@ -262,8 +262,9 @@ class StoreFile implements Adapter<StoreState | null> {
   async write(state: StoreState | null): Promise<void> {
     if (!state) return
     try {
-      const {default: writeFileAtomic} = await import('write-file-atomic')
-      await writeFileAtomic(this.path, `${JSON.stringify(state)}\n`, {mode: 0o600, fsync: true})
+      // Loaded here, not at the top: reading commands never write (DESIGN §6 P1).
+      const {writeJsonFileAtomically} = await import('./file-write.js')
+      await writeJsonFileAtomically(this.path, state as unknown as Record<string, unknown>, 'objects')
     } catch (error) {
       throw unavailable(this.path, 'write', error as NodeJS.ErrnoException)
     }
@@ -279,7 +280,7 @@ export function parseStoreFile(text: string, path: string): StoreState {
   } catch (error) {
     throw new StorageError(`${path} is not a ctx store: it is not valid JSON (${(error as Error).message})`, {hint: untouched, where: path})
   }
-  const state = parsed as Partial<StoreState> | null
+  const state = parsed as Partial<StoreDocument> | null
   if (!state || typeof state !== 'object' || state.format !== STORE_FORMAT || typeof state.version !== 'number') {
     throw new StorageError(`${path} is not a ctx store: it has no "format": "${STORE_FORMAT}" stamp`, {hint: untouched, where: path})
   }
@@ -292,7 +293,7 @@ export function parseStoreFile(text: string, path: string): StoreState {
   if (typeof state.objects !== 'object' || state.objects === null || typeof state.definitions !== 'object' || state.definitions === null) {
     throw new StorageError(`${path} is a damaged ctx store: "objects" or "definitions" is missing`, {hint: untouched, where: path})
   }
-  return state as StoreState
+  return stateOfDocument(state as StoreDocument)
 }
 
 function unavailable(path: string, action: string, error: NodeJS.ErrnoException): StorageError {

@@ -4,7 +4,7 @@
 import {baseDefinitions, type Definitions} from '../definitions/model.js'
 import {ConflictError, NotFoundError} from '../errors.js'
 import {ByExternalId} from '../by-external-id.js'
-import {canonical, type ContextObject, LINK_ORDER, type ObjectType} from '../model.js'
+import {canonical, type ContextObject, isCanonical, LINK_ORDER, type ObjectType} from '../model.js'
 import {decodeCursor, encodeCursor, isAfter, newestFirst} from '../search/cursor.js'
 import {checkFilter, matcher} from '../search/evaluate.js'
 import type {Filter} from '../search/query.js'
@@ -24,16 +24,30 @@ export interface StoreState {
   mode: StoreMode
   created: string
   definitions: Definitions
-  objects: Record<string, ContextObject>
+  /**
+   * By id. A Map in memory, where the file has a plain object: V8 looks a new key of a plain object
+   * up in its string table, so checking and adding each of 100k new ids cost ~2 µs (DESIGN §6 P3).
+   */
+  objects: Map<string, ContextObject>
+}
+
+/** The store file's JSON: the state with its objects as a plain object, keyed by id. */
+export type StoreDocument = Omit<StoreState, 'objects'> & {objects: Record<string, ContextObject>}
+
+/** The state a parsed store file holds; its members keep their order (`objects` last, as written). */
+export function stateOfDocument(document: StoreDocument): StoreState {
+  const objects = new Map<string, ContextObject>()
+  for (const id of Object.keys(document.objects)) objects.set(id, document.objects[id])
+  return {...document, objects}
 }
 
 export function newState(mode: StoreMode, created: string): StoreState {
-  return {format: STORE_FORMAT, version: STORE_FORMAT_VERSION, mode, created, definitions: baseDefinitions(), objects: {}}
+  return {format: STORE_FORMAT, version: STORE_FORMAT_VERSION, mode, created, definitions: baseDefinitions(), objects: new Map()}
 }
 
 export function countByType(state: StoreState | null): Record<ObjectType, number> {
   const counts = emptyCounts()
-  if (state) for (const object of Object.values(state.objects)) counts[object.type]++
+  if (state) for (const object of state.objects.values()) counts[object.type]++
   return counts
 }
 
@@ -44,12 +58,20 @@ function externalIndex(state: StoreState): ByExternalId<string> {
   let index = externalIndexes.get(state)
   if (!index) {
     index = new ByExternalId()
-    for (const object of Object.values(state.objects)) {
+    for (const object of state.objects.values()) {
       if (object.externalId !== undefined) index.set(object.type, object.externalId, object.id)
     }
     externalIndexes.set(state, index)
   }
   return index
+}
+
+/**
+ * The object as the state keeps it: itself when it is canonical already (an import makes its new
+ * objects so; a copy of each of 100k rows was ~10% of the import, DESIGN §6 P3), else a canonical copy.
+ */
+function owned(object: ContextObject): ContextObject {
+  return isCanonical(object) ? object : canonical(object)
 }
 
 /** Reads and writes over a state; writes stay in an overlay until `commit`. */
@@ -136,7 +158,7 @@ export class StateTransaction implements StoreWriter {
     for (const object of objects) {
       if (this.current(object.id)) throw new ConflictError(`${object.type} ${object.id} already exists`, {where: object.id})
       this.claimExternalId(object)
-      this.changes.set(object.id, canonical(object))
+      this.changes.set(object.id, owned(object))
     }
   }
 
@@ -153,7 +175,7 @@ export class StateTransaction implements StoreWriter {
       if (stored.externalId !== undefined) this.addedExternal.set(stored.type, stored.externalId, null)
       this.claimExternalId(object)
     }
-    this.changes.set(object.id, canonical(object))
+    this.changes.set(object.id, owned(object))
   }
 
   async remove(ids: readonly string[]): Promise<number> {
@@ -187,16 +209,18 @@ export class StateTransaction implements StoreWriter {
   /** Applies the overlay to the state; returns whether anything changed. */
   commit(): boolean {
     if (!this.changed) return false
-    const index = externalIndexes.get(this.state)
     for (const [id, object] of this.changes) {
-      const before = this.state.objects[id]
-      if (before?.externalId !== undefined) index?.delete(before.type, before.externalId)
-      if (object === null) {
-        delete this.state.objects[id]
-      } else {
-        this.state.objects[id] = object
-        if (object.externalId !== undefined) index?.set(object.type, object.externalId, id)
-      }
+      if (object === null) this.state.objects.delete(id)
+      else this.state.objects.set(id, object)
+    }
+    // The overlay's externalIds are exactly what changed in the index (claimed, or freed by an
+    // update or a removal), so the objects replaced need not be looked up again (DESIGN §6 P3).
+    const index = externalIndexes.get(this.state)
+    if (index) {
+      this.addedExternal.forEach((type, externalId, id) => {
+        if (id === null) index.delete(type, externalId)
+        else index.set(type, externalId, id)
+      })
     }
     if (this.changedDefinitions) this.state.definitions = this.changedDefinitions
     return true
@@ -225,19 +249,18 @@ export class StateTransaction implements StoreWriter {
   private current(id: string): ContextObject | null {
     const changed = this.changes.get(id)
     if (changed !== undefined) return changed
-    return this.state.objects[id] ?? null
+    return this.state.objects.get(id) ?? null
   }
 
   private objects(): Iterable<ContextObject> {
-    // Reads outside a write (every search) see the state as it is: a plain array scans fastest.
-    if (this.changes.size === 0) return Object.values(this.state.objects)
+    // Reads outside a write (every search) see the state as it is.
+    if (this.changes.size === 0) return this.state.objects.values()
     return this.overlaid()
   }
 
   private *overlaid(): Iterable<ContextObject> {
-    const stored = this.state.objects
-    // for-in, not Object.entries: no [id, object] pair allocated per object on 100k-object scans.
-    for (const id in stored) if (!this.changes.has(id)) yield stored[id]
+    // values(), not entries(): no [id, object] pair allocated per object on 100k-object scans.
+    for (const object of this.state.objects.values()) if (!this.changes.has(object.id)) yield object
     for (const object of this.changes.values()) if (object) yield object
   }
 
@@ -288,7 +311,7 @@ export function* scanState(state: StoreState | null, options: ScanOptions = {}):
   const batchSize = options.batchSize ?? 1000
   const types = options.types ?? LINK_ORDER
   const byType = new Map<ObjectType, ContextObject[]>(types.map((type) => [type, []]))
-  for (const object of Object.values(state.objects)) {
+  for (const object of state.objects.values()) {
     if (options.since !== undefined && object.lastUpdated < options.since) continue
     byType.get(object.type)?.push(object)
   }

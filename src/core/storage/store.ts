@@ -100,7 +100,11 @@ export interface StoreWriter extends StoreReader {
   getMany(ids: readonly string[]): Promise<ContextObject[]>
   /** The stored objects of `type` among these externalIds, in any order; like getMany. */
   getManyByExternalId(type: ObjectType, externalIds: readonly string[]): Promise<ContextObject[]>
-  /** Adds new objects; an id or a (type, externalId) already stored is a ConflictError. */
+  /**
+   * Adds new objects; an id or a (type, externalId) already stored is a ConflictError. Like every
+   * object it takes, the store may keep them as they are (the memory and file stores do when they
+   * are already canonical): treat them as read-only from then on.
+   */
   insert(objects: readonly ContextObject[]): Promise<void>
   /**
    * Replaces a stored object by id. With `expectedLastUpdated`, refuses (ConflictError) when the
