@@ -5,7 +5,7 @@ import {parseId} from '../core/ids.js'
 import {touchRecent} from '../core/recent.js'
 import {CtxCommand} from '../ux/base-command.js'
 import {mediaListFlag} from '../ux/flags.js'
-import {journeyView} from '../ux/journey.js'
+import {journeyBlocks} from '../ux/journey.js'
 
 export type JourneyResult = Journey
 
@@ -38,7 +38,7 @@ export default class JourneyCommand extends CtxCommand<typeof JourneyCommand> {
       requestId: this.flags.request === undefined ? undefined : parseId(this.flags.request, 'request id'),
     })
     await touchRecent(this.recentFile, session.store.location, {id: journey.customer.id, at: nowIso(session.clock), action: 'viewed'})
-    if (!this.jsonEnabled()) this.log(journeyView(journey, await session.store.definitions(), session.clock()))
+    if (!this.jsonEnabled()) this.logBlocks(journeyBlocks(journey, await session.store.definitions(), session.clock()))
     return journey
   }
 }

@@ -91,6 +91,22 @@ export abstract class CtxCommand<T extends typeof Command = typeof Command> exte
     process.exitCode = ExitCode.partial
   }
 
+  /**
+   * Long output a block at a time, each followed by a newline, written as it is made. A reader
+   * that goes away (`| head`) ends the writing quietly, as it does for this.log.
+   */
+  protected logBlocks(blocks: Iterable<string>): void {
+    let closed = false
+    process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error
+      closed = true
+    })
+    for (const block of blocks) {
+      if (closed) return
+      process.stdout.write(`${block}\n`)
+    }
+  }
+
   protected override logJson(json: unknown): void {
     process.stdout.write(`${JSON.stringify(json, null, 2)}\n`)
   }

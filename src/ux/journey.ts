@@ -36,17 +36,23 @@ interface ViewContext {
 }
 
 export function journeyView(journey: Journey, definitions: Definitions, now: Date, width = terminalWidth()): string {
+  return [...journeyBlocks(journey, definitions, now, width)].join('\n')
+}
+
+/**
+ * The timeline a block at a time, to be written as it is made: the customer, then each request's
+ * group. Joined with newlines, the blocks are journeyView. A journey of 10k activities is 1.6 MB
+ * of text, which as one string cost ~40 ms more to join and write (DESIGN §6 P7).
+ */
+export function* journeyBlocks(journey: Journey, definitions: Definitions, now: Date, width = terminalWidth()): Generator<string> {
   const context: ViewContext = {definitions, now, width}
   const lines = customerHeader(journey)
   if (journey.groups.length === 0) {
     const filtered = journey.filters.media.length > 0 || journey.filters.since !== null
     lines.push('', color.dim(filtered ? 'Nothing matches these filters.' : 'No requests or activities yet.'))
   }
-  for (const group of journey.groups) {
-    lines.push('')
-    groupLines(lines, group, context)
-  }
-  return lines.join('\n')
+  yield lines.join('\n')
+  for (const group of journey.groups) yield groupLines([''], group, context).join('\n')
 }
 
 /** One request's block of the timeline; without its header, the body of `requests show`. */
