@@ -63,16 +63,14 @@ const moduleUrl = {
 // took ~100 ms of every import (DESIGN §6 P3); cached, ~15 ms. Commands that never validate never
 // load it, so the main bundle stays as small as before.
 export const AJV_BUNDLE = join(DIST, 'ajv.cjs')
+
+/** Both bundles: CommonJS for Node 20, written as ASCII (bin/load.js reads it as latin1). */
+const BUNDLED = {bundle: true, platform: 'node', target: 'node20', format: 'cjs', charset: 'ascii', legalComments: 'none', logLevel: 'warning'}
+
 await build({
+  ...BUNDLED,
   stdin: {contents: `module.exports = {ajv: require('ajv'), 'ajv-formats': require('ajv-formats')}`, resolveDir: ROOT, sourcefile: 'ajv-entry.cjs', loader: 'js'},
   outfile: AJV_BUNDLE,
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'cjs',
-  charset: 'ascii',
-  legalComments: 'none',
-  logLevel: 'warning',
 })
 
 /** `ajv` and `ajv-formats` in the main bundle: the exports of dist/ajv.cjs, through __ctxAjv (the banner). */
@@ -91,14 +89,9 @@ const ajvLoader = `const __ctxAjv = (name) => {
 };`
 
 await build({
+  ...BUNDLED,
   stdin: {contents: entry, resolveDir: DIST, sourcefile: 'ctx-entry.cjs', loader: 'js'},
   outfile: BUNDLE,
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'cjs',
-  charset: 'ascii',
-  legalComments: 'none',
   banner: {js: `const __ctxModuleUrl = (file) => require('node:url').pathToFileURL(require('node:path').join(__dirname, file)).href;\n${ajvLoader}`},
   // Left in node_modules, loaded by the commands that use them: every byte bundled is read and
   // deserialised on every start. The CSV libraries (import, export); the prompts (and their
@@ -106,7 +99,6 @@ await build({
   // loaders oclif probes for are optional and absent. ajv is in dist/ajv.cjs (above).
   external: ['csv-parse', 'csv-stringify', '@inquirer/prompts', 'pg-native', 'typescript', 'ts-node'],
   plugins: [moduleUrl, ajvBundle],
-  logLevel: 'warning',
 })
 
 // Two rewrites of the output, checked here:
