@@ -61,6 +61,33 @@ describe('ctx import', () => {
     expect(readFileSync(box.storePath, 'utf8')).toBe(before)
   })
 
+  it('reads a file over 1 MiB (parsed on a worker thread) whole: CRLF, quoted commas and empty cells, a ragged row rejected by line', async () => {
+    const rows = ['externalId,Context_First_Name,Context_Last_Name,Context_City']
+    for (let n = 0; n < 30_000; n++) rows.push(n === 20_000 ? `big-${n},Short Row` : `big-${n},Ada,"Love, lace ${n}",${n % 2 ? '""' : 'Oslo'}`)
+    const file = join(box.dir, 'big.csv')
+    writeFileSync(file, `${rows.join('\r\n')}\r\n`)
+    expect(readFileSync(file).length).toBeGreaterThan(1024 * 1024)
+    const {json} = await expectRun(box, ['import', file, '--type', 'customer', '--json'], 6, {now: NOW})
+    expect(json).toMatchObject({read: 30_000, created: 29_999, rejected: 1, firstRejects: [{line: 20_002}], layout: {lineEnding: '\r\n'}})
+    const stored = await readStore(box.storePath)
+    expect(stored).toHaveLength(29_999)
+    const last = stored.find((object) => object.externalId === 'big-29999')!
+    expect(last.data).toMatchObject({Context_Last_Name: 'Love, lace 29999'})
+    // Written "": an empty string (a bare empty cell would mean no value).
+    expect(last.data.Context_City).toBe('')
+    expect(stored.find((object) => object.externalId === 'big-29998')!.data.Context_City).toBe('Oslo')
+  })
+
+  it('stops at an unclosed quote near the end of a file over 1 MiB (exit 5) naming the line, and stores nothing', async () => {
+    const rows = ['externalId,Context_First_Name']
+    for (let n = 0; n < 60_000; n++) rows.push(`big-${n},Ada`)
+    const file = join(box.dir, 'big-unclosed.csv')
+    writeFileSync(file, `${rows.join('\n')}\n"never closed,x\n`)
+    const result = await expectRun(box, ['import', file, '--type', 'customer', '--json'], 5)
+    expect(result.json.error).toMatchObject({code: 'INVALID_DATA', where: `${file}:60002`, details: {line: 60_002}})
+    expect(existsSync(box.storePath)).toBe(false)
+  })
+
   it('writes nothing in a dry run', async () => {
     const {json} = await expectRun(box, ['import', copy('bom.csv'), '--type', 'customer', '--dry-run', '--json'], 0)
     expect(json).toMatchObject({dryRun: true, created: 2})

@@ -1,9 +1,10 @@
 // Reading CSV as it comes from spreadsheets and other systems: BOM, delimiter and line ending
 // detected from the head of the file, then csv-parse streaming the rest with constant memory, each
 // row numbered by the line it starts on (quoted newlines included) for error messages and rejects.
-import {createReadStream} from 'node:fs'
+import {createReadStream, statSync} from 'node:fs'
 import {finished} from 'node:stream/promises'
 import {open} from 'node:fs/promises'
+import {Worker} from 'node:worker_threads'
 import {CsvError, parse, type Parser} from 'csv-parse'
 import {parse as parseSync} from 'csv-parse/sync'
 import {InvalidDataError} from '../errors.js'
@@ -74,13 +75,27 @@ export function layoutOfHeader(text: string): {delimiter: Delimiter; lineEnding:
   return {delimiter, lineEnding}
 }
 
+/** Files from this size up are parsed on a worker thread (see readCsv); below it, starting one costs more than it saves. */
+export const WORKER_MIN_BYTES = 1024 * 1024
+
 /**
  * Every row of the file, the header first, in batches: the rows of each chunk read (one await per
  * chunk rather than per row, DESIGN §6 P3). Rows keep their cells as written (ragged rows too: the
  * caller decides what a wrong cell count means). A file csv-parse cannot read past some point (an
  * unclosed quote) ends the iteration with an InvalidDataError naming the line.
+ *
+ * A file of WORKER_MIN_BYTES or more is parsed on a worker thread, a few batches ahead of the
+ * caller: csv-parse is a third of a file-store import's time, and runs there while this thread
+ * checks and stores the rows before. The rows and errors are the same either way; `inWorker`
+ * chooses for tests.
  */
-export async function* readCsv(path: string, layout: CsvLayout, onBytes?: (bytes: number) => void): AsyncGenerator<CsvRow[]> {
+export function readCsv(path: string, layout: CsvLayout, onBytes?: (bytes: number) => void, inWorker?: boolean): AsyncGenerator<CsvRow[]> {
+  const worker = inWorker ?? statSync(path).size >= WORKER_MIN_BYTES
+  return worker ? readCsvInWorker(startWorker(path, layout), onBytes) : parseCsvFile(path, layout, onBytes)
+}
+
+/** readCsv on this thread: what the worker runs too. */
+export async function* parseCsvFile(path: string, layout: CsvLayout, onBytes?: (bytes: number) => void): AsyncGenerator<CsvRow[]> {
   const parser: Parser = parse({
     bom: true,
     delimiter: layout.delimiter,
@@ -152,6 +167,99 @@ export async function* readCsv(path: string, layout: CsvLayout, onBytes?: (bytes
     input.destroy()
     parser.destroy()
   }
+}
+
+/** What the worker (csv-worker.ts) posts: a batch of rows, the end, or why it stopped. */
+export type WorkerMessage =
+  | {rows: WireRows; bytes: number}
+  | {done: true}
+  | {failure: {name: string; message: string; stack?: string; code?: string; where?: string; hint?: string; details?: Record<string, unknown>}}
+
+/** Rows as they cross threads: QUOTED_EMPTY (a symbol, which cannot be posted) is null, and `marked` lists the rows holding one. */
+export interface WireRows {
+  lines: number[]
+  cells: (string | null)[][]
+  marked: number[]
+}
+
+/** How many batches the worker may parse ahead of its reader: a few chunks' rows in memory, not the file. */
+export const WORKER_AHEAD = 8
+
+/** A started worker and what it has posted so far. */
+interface CsvThread {
+  worker: Worker
+  inbox: WorkerMessage[]
+  wake?: () => void
+}
+
+/**
+ * The worker starts when readCsv is called, not when its rows are first asked for, so it boots
+ * while the caller gets ready; it is listened to from the start, for a Worker drops messages that
+ * come before a listener. It holds the process open only while rows are awaited: a reader given up
+ * unread does not keep ctx from exiting.
+ */
+function startWorker(path: string, layout: CsvLayout): CsvThread {
+  // The build's bundle of csv-worker.ts, found the same way from dist/ and (in tests) from src/.
+  const worker = new Worker(new URL('../../../dist/csv-worker.cjs', import.meta.url), {workerData: {path, layout}})
+  const thread: CsvThread = {worker, inbox: []}
+  const deliver = (message: WorkerMessage) => {
+    thread.inbox.push(message)
+    thread.wake?.()
+  }
+  worker.on('message', deliver)
+  worker.on('error', (error: Error) => deliver({failure: {name: error.name, message: error.message, stack: error.stack}}))
+  worker.on('exit', (code) => deliver({failure: {name: 'Error', message: `the CSV reader's thread stopped (exit code ${code}) before the end of ${path}`}}))
+  // After the listeners: adding a 'message' listener refs the worker again.
+  worker.unref()
+  return thread
+}
+
+async function* readCsvInWorker(thread: CsvThread, onBytes?: (bytes: number) => void): AsyncGenerator<CsvRow[]> {
+  const {worker, inbox} = thread
+  try {
+    for (;;) {
+      if (inbox.length === 0) {
+        worker.ref()
+        while (inbox.length === 0) await new Promise<void>((resolve) => (thread.wake = resolve))
+        worker.unref()
+      }
+      const message = inbox.shift()!
+      if ('done' in message) return
+      if ('failure' in message) throw rebuilt(message.failure)
+      worker.postMessage('more')
+      onBytes?.(message.bytes)
+      yield fromWire(message.rows)
+    }
+  } finally {
+    worker.removeAllListeners()
+    void worker.terminate()
+  }
+}
+
+export function toWire(rows: readonly CsvRow[]): WireRows {
+  const wire: WireRows = {lines: [], cells: [], marked: []}
+  rows.forEach(({line, cells}, index) => {
+    wire.lines.push(line)
+    if (cells.includes(QUOTED_EMPTY)) {
+      wire.marked.push(index)
+      wire.cells.push(cells.map((cell) => (typeof cell === 'string' ? cell : null)))
+    } else wire.cells.push(cells as string[])
+  })
+  return wire
+}
+
+function fromWire({lines, cells, marked}: WireRows): CsvRow[] {
+  const rows = lines.map((line, index) => ({line, cells: cells[index] as Cell[]}))
+  for (const index of marked) rows[index].cells = cells[index].map((cell) => cell ?? QUOTED_EMPTY)
+  return rows
+}
+
+/** The worker's error as this thread's: a CSV the reader refused stays an InvalidDataError (exit 5); a file error keeps its code. */
+function rebuilt(failure: Extract<WorkerMessage, {failure: unknown}>['failure']): Error {
+  if (failure.name === 'InvalidDataError') return new InvalidDataError(failure.message, failure)
+  const error = Object.assign(new Error(failure.message), failure.code === undefined ? {} : {code: failure.code})
+  if (failure.stack) error.stack = failure.stack
+  return error
 }
 
 /** Re-reads one row's raw text, noting which empty cells were written `""`. */

@@ -17,6 +17,7 @@ import {loadMapping, planColumns, recordFromCells} from './mapping.js'
 import {PendingWrites} from './pending.js'
 import {type ImportRecord, recordFromContextServiceJson, recordFromObjectJson} from './records.js'
 import {RejectsFile, type RejectsShape} from './rejects.js'
+import {schemaValidator} from './schemas.js'
 
 export interface ImportOptions {
   file: string
@@ -96,6 +97,8 @@ export async function importFile(session: Session, options: ImportOptions): Prom
   const progress: ImportProgress = {read: 0, rejected: 0, bytes: 0, totalBytes}
   const onBytes = (bytes: number) => (progress.bytes = bytes)
   const source = await openSource(format, options, definitions, onBytes)
+  // Compiled now rather than at the first row: meanwhile a big CSV's reading thread starts up.
+  schemaValidator('context-object')
 
   const summary: ImportSummary = {
     file: options.file,
@@ -361,17 +364,21 @@ async function openCsvSource(options: ImportOptions, definitions: Definitions, o
   const type = options.type ?? mapping?.type
   if (!type) throw new UsageError('a CSV import needs --type (customer, request, activity, comment or feedback)', {hint: 'Or set "type" in the mapping file.'})
   const layout = await sniffCsv(options.file)
-  const head = readCsv(options.file, layout)
+  const head = readCsv(options.file, layout, undefined, false)
   const first = await head.next()
   await head.return(undefined)
   const header = first.done ? [] : first.value[0].cells
   const plan = first.done ? null : planColumns(header, type, definitions, mapping, options.file)
   const itemsOf = (rows: CsvRow[]): SourceItem[] => rows.map(({line, cells}) => ({line, original: cells, record: () => recordFromCells(plan!, cells)}))
+  // The rows' reader starts now: a big file's reading thread boots while the import gets ready.
+  let started = plan ? readCsv(options.file, layout, onBytes) : undefined
   async function* items(): AsyncGenerator<SourceItem[]> {
     if (!plan) return
     let rest = false
+    const reader = started ?? readCsv(options.file, layout, onBytes)
+    started = undefined
     // The header's chunk is parsed again: 64 KiB, for a source that can start over.
-    for await (const rows of readCsv(options.file, layout, onBytes)) {
+    for await (const rows of reader) {
       yield itemsOf(rest ? rows : rows.slice(1))
       rest = true
     }
