@@ -8,6 +8,7 @@ import {parseQuery} from '../../src/core/search/query.js'
 import {pgAddress, pgFailure} from '../../src/core/storage/postgres/connection.js'
 import {MIGRATIONS} from '../../src/core/storage/postgres/migrations/index.js'
 import {findStatement} from '../../src/core/storage/postgres/objects.js'
+import {objectRow} from '../../src/core/storage/postgres/rows.js'
 import type {Migration} from '../../src/core/storage/postgres/schema.js'
 import {PostgresStore} from '../../src/core/storage/postgres/store.js'
 import type {Store} from '../../src/core/storage/store.js'
@@ -210,6 +211,51 @@ await describePostgres('the postgres:// store', () => {
       })
       .catch((error: unknown) => error)
     expect(error).toBeNull()
+    expect((await store.info()).counts.customer).toBe(1)
+  })
+
+  it('inserts a batch of many by COPY exactly as given: tabs, newlines, backslashes, quotes, NUL and non-BMP text, found by search', async () => {
+    const store = await open()
+    await store.init('lab')
+    const nasty = ['tab\there', 'line\nbreak\r\nand\rCR', 'back\\slash \\N \\t', 'quote " and {brace}, comma', 'nul \u0000 char', 'emoji 😀 Zoë 李']
+    const objects = Array.from({length: 120}, (_, index) =>
+      fixture('customer', {
+        externalId: `copy-${index}-${nasty[index % nasty.length].replace('\u0000', '0')}`,
+        // Backslashes with and without quotes beside them in the same array.
+        tags: index % 2 ? [`tag "${index}"`, 'back\\slash'] : ['back\\slash'],
+        data: {Context_First_Name: nasty[index % nasty.length], Context_Last_Name: `Copied${index}`, Context_Notes: `"${index}"\\`},
+      }),
+    )
+    await store.transaction((tx) => tx.insert(objects))
+    expect(await Promise.all(objects.map((object) => store.get(object.id)))).toEqual(objects)
+    expect((await store.info()).counts.customer).toBe(120)
+    const found = await store.find({where: parseQuery('Context_First_Name:back Context_Last_Name:copied2') ?? undefined})
+    expect(found.items.map((object) => object.data.Context_Last_Name)).toEqual(['Copied2'])
+    expect((await store.find({where: parseQuery('externalId:"copy-0-tab\there"') ?? undefined})).items).toHaveLength(1)
+    expect((await store.find({where: parseQuery('tags:"back\\\\slash"') ?? undefined, limit: 200})).items).toHaveLength(120)
+    // Every column as the row the INSERT path would have written.
+    const columns = await admin((client) =>
+      client.query(`SELECT id, customer_id, external_id, created_at, terms, phrases, numbers, dates FROM "${schema.schema}".ctx_objects ORDER BY id`),
+    )
+    const expected = objects
+      .map((object) => objectRow(object, object.id))
+      .sort((a, b) => (a.id < b.id ? -1 : 1))
+      .map(({id, customer_id, external_id, created_at, terms, phrases, numbers, dates}) => ({id, customer_id, external_id, created_at: new Date(created_at), terms, phrases, numbers, dates}))
+    expect(columns.rows).toEqual(expected)
+  })
+
+  it('adds nothing from a batch of many that collides, names what it collided with, and the transaction goes on', async () => {
+    const store = await open()
+    await store.init('production')
+    await store.transaction((tx) => tx.insert([fixture('customer', {externalId: 'taken'})]))
+    const batch = Array.from({length: 120}, (_, index) => fixture('customer', {externalId: index === 99 ? 'taken' : `many-${index}`}))
+    const outcome = await store.transaction(async (tx) => {
+      const error = await tx.insert(batch).then(() => null, (error: unknown) => error)
+      return {error, first: await tx.get(batch[0].id)}
+    })
+    expect(outcome.error).toBeInstanceOf(ConflictError)
+    expect((outcome.error as ConflictError).message).toContain('taken')
+    expect(outcome.first).toBeNull()
     expect((await store.info()).counts.customer).toBe(1)
   })
 

@@ -9,7 +9,7 @@ import type {Filter} from '../../search/query.js'
 import {type CloseStaleOptions, type CloseStaleResult, DEFAULT_PAGE, type FindOptions, MAX_PAGE, type Page, type StoreReader, type StoreWriter} from '../store.js'
 import {readDefinitions, writeDefinitions} from './definitions.js'
 import {compileFilter, linkEquality, linkListQuery, namesLinkList, needsDefinitions, Params} from './filter.js'
-import {customerKeys, objectRow, type ObjectRow} from './rows.js'
+import {COLUMNS, copyLine, customerKeys, objectRow, type ObjectRow} from './rows.js'
 import type {Queryable} from './schema.js'
 import {closeStaleRequests} from './sweep.js'
 
@@ -21,8 +21,6 @@ import {closeStaleRequests} from './sweep.js'
 const ROW_TYPES = `customer_key text, id text, type text, customer_id text, parent_id text, state text, media_type text,
   external_id text, created text, last_updated text, created_at timestamptz, updated_at timestamptz, terms text[], phrases text[],
   numbers jsonb, dates jsonb, body text`
-const COLUMNS =
-  'customer_key, id, type, customer_id, parent_id, state, media_type, external_id, created, last_updated, created_at, updated_at, terms, phrases, numbers, dates, body'
 const SELECTED = COLUMNS.replace('body', 'body::json')
 
 function wire(rows: readonly ObjectRow[]): string {
@@ -31,6 +29,27 @@ function wire(rows: readonly ObjectRow[]): string {
 
 /** Objects per INSERT statement: one JSON parameter each, so a batch is one round trip. */
 const INSERT_CHUNK = 1000
+
+/**
+ * From this many rows, an insert is a COPY: for an import's batch of 1000 customers the server
+ * spends about half the time it spends on json_to_recordset (DESIGN §6 P2). Below it, the one
+ * INSERT round trip is quicker than COPY's.
+ */
+const COPY_FROM = 50
+
+/** PostgreSQL's unique_violation: a COPY met a row whose id or externalId is taken. */
+const UNIQUE_VIOLATION = '23505'
+
+/** Rows per chunk of COPY text (~70 KB of customers): small enough that the server starts on the first while the rest are made. */
+const COPY_CHUNK = 50
+
+function* copyChunks(count: number, rowAt: (index: number) => ObjectRow): Generator<string> {
+  for (let start = 0; start < count; start += COPY_CHUNK) {
+    let text = ''
+    for (let index = start; index < Math.min(count, start + COPY_CHUNK); index++) text += copyLine(rowAt(index))
+    yield text
+  }
+}
 
 export class PgReader implements StoreReader {
   /** `knownDefinitions`: the store's definitions as already read, outside a transaction. */
@@ -168,9 +187,31 @@ export class PgWriter extends PgReader implements StoreWriter {
     if (objects.length === 0) return
     await this.ensureStore()
     const keys = await customerKeys(objects, (ids) => this.storedKeys(ids))
-    const rows = objects.map((object, index) => objectRow(object, keys[index]))
+    const rowAt = (index: number) => objectRow(objects[index], keys[index])
+    if (objects.length >= COPY_FROM && (await this.copied(objects.length, rowAt))) return
+    const rows = objects.map((_, index) => rowAt(index))
     const inserted = await this.insertRows(rows)
     if (inserted.length < rows.length) await this.refuseInsert(rows, inserted)
+  }
+
+  /**
+   * Inserts the rows by COPY, under a savepoint; false when there is no COPY here, or when it met a
+   * taken id or externalId and was undone (COPY cannot skip a conflict: INSERT then tells which
+   * rows were refused). The rows are made as the server takes them, so making the next chunk's
+   * overlaps the server inserting this one's.
+   */
+  private async copied(count: number, rowAt: (index: number) => ObjectRow): Promise<boolean> {
+    if (!this.db.copyFrom) return false
+    await this.db.query('SAVEPOINT ctx_copy')
+    try {
+      await this.db.copyFrom(`COPY ctx_objects (${COLUMNS}) FROM STDIN`, copyChunks(count, rowAt))
+    } catch (error) {
+      if ((error as {code?: string}).code !== UNIQUE_VIOLATION) throw error
+      await this.db.query('ROLLBACK TO SAVEPOINT ctx_copy')
+      return false
+    }
+    await this.db.query('RELEASE SAVEPOINT ctx_copy')
+    return true
   }
 
   async update(object: ContextObject, expectedLastUpdated?: string): Promise<void> {

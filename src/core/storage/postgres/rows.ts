@@ -95,11 +95,65 @@ export function objectRow(object: ContextObject, customerKey: string): ObjectRow
   }
 }
 
+/** The columns of ctx_objects in the order of an ObjectRow's fields, as INSERT and COPY name them. */
+export const COLUMNS =
+  'customer_key, id, type, customer_id, parent_id, state, media_type, external_id, created, last_updated, created_at, updated_at, terms, phrases, numbers, dates, body'
+
+/**
+ * A row as a line of COPY's text format, its columns in COLUMNS order: backslash, tab, newline and
+ * carriage return escaped, null as \N, arrays as quoted-element literals, JSON as its text.
+ */
+export function copyLine(row: ObjectRow): string {
+  return [
+    copyText(row.customer_key),
+    copyText(row.id),
+    copyText(row.type),
+    copyNullable(row.customer_id),
+    copyNullable(row.parent_id),
+    copyNullable(row.state),
+    copyNullable(row.media_type),
+    copyNullable(row.external_id),
+    copyText(row.created),
+    copyText(row.last_updated),
+    row.created_at,
+    row.updated_at,
+    copyText(arrayLiteral(row.terms)),
+    copyText(arrayLiteral(row.phrases)),
+    copyText(JSON.stringify(row.numbers)),
+    copyText(JSON.stringify(row.dates)),
+    copyText(JSON.stringify(row.body)),
+  ].join('\t') + '\n'
+}
+
+const COPY_SPECIAL = /[\\\t\n\r]/
+const COPY_ESCAPES: Record<string, string> = {'\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r'}
+
+function copyText(text: string): string {
+  return COPY_SPECIAL.test(text) ? text.replace(/[\\\t\n\r]/g, (char) => COPY_ESCAPES[char]) : text
+}
+
+function copyNullable(text: string | null): string {
+  return text === null ? '\\N' : copyText(text)
+}
+
+/** `{"a","b"}`: every element quoted, so none reads as NULL, with its quotes and backslashes escaped. */
+function arrayLiteral(elements: readonly string[]): string {
+  if (elements.length === 0) return '{}'
+  if (!/["\\]/.test(elements.join(''))) return `{"${elements.join('","')}"}`
+  return `{${elements.map((element) => `"${element.replace(/["\\]/g, '\\$&')}"`).join(',')}}`
+}
+
+let lastInstant = {text: '', value: 'infinity'}
+
 /** An ISO instant as PostgreSQL reads it; a text Date.parse cannot read is later than everything. */
 export function instant(text: string): string {
+  // An import's or a seed's rows mostly share their instants: the last one is kept.
+  if (text === lastInstant.text) return lastInstant.value
   const time = Date.parse(text)
-  return Number.isNaN(time) ? 'infinity' : new Date(time).toISOString()
+  lastInstant = {text, value: Number.isNaN(time) ? 'infinity' : new Date(time).toISOString()}
+  return lastInstant.value
 }
+
 
 /**
  * The customer each object belongs to, the key that keeps a customer's objects together (and the

@@ -8,6 +8,8 @@ import {MIGRATIONS} from './migrations/index.js'
 
 export interface Queryable {
   query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>>
+  /** `COPY … FROM STDIN` with these chunks of text as the data, each asked for as the server takes the last: on a transaction's client. */
+  copyFrom?(sql: string, chunks: Iterable<string>): Promise<void>
 }
 
 export interface Migration {

@@ -1,7 +1,10 @@
 // The `postgres://` adapter (DESIGN §3): the storage contract on PostgreSQL through node-postgres,
 // for teams, cron on a server and millions of objects. A transaction is SERIALIZABLE on one pooled
 // client, so concurrent ctx processes behave as if they took turns, as they do on the file store.
+import {Readable} from 'node:stream'
+import {pipeline} from 'node:stream/promises'
 import type pg from 'pg'
+import {from as copyFrom} from 'pg-copy-streams'
 import {baseDefinitions, type Definitions} from '../../definitions/model.js'
 import {ConflictError, StorageError} from '../../errors.js'
 import {type ContextObject, LINK_ORDER, type ObjectType} from '../../model.js'
@@ -274,6 +277,8 @@ export class PostgresStore implements Store {
             failure ??= error
             throw error
           }) as never,
+        // Not recorded as the failure: the writer recovers from a refused COPY (see PgWriter.insertRows).
+        copyFrom: (sql, chunks) => pipeline(Readable.from(chunks), client.query(copyFrom(sql))),
       },
       get failure() {
         return failure
