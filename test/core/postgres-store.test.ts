@@ -3,7 +3,7 @@
 // and that search runs on indexes.
 import pg from 'pg'
 import {afterEach, beforeEach, expect, it} from 'vitest'
-import {ConflictError, LockTimeoutError, StorageError} from '../../src/core/errors.js'
+import {ConflictError, InvalidDataError, LockTimeoutError, StorageError} from '../../src/core/errors.js'
 import {parseQuery} from '../../src/core/search/query.js'
 import {pgAddress, pgFailure} from '../../src/core/storage/postgres/connection.js'
 import {MIGRATIONS} from '../../src/core/storage/postgres/migrations/index.js'
@@ -257,6 +257,33 @@ await describePostgres('the postgres:// store', () => {
     expect((outcome.error as ConflictError).message).toContain('taken')
     expect(outcome.first).toBeNull()
     expect((await store.info()).counts.customer).toBe(1)
+  })
+
+  it('refuses a lone surrogate (exit 5) on the COPY path and the INSERT path alike, storing nothing', async () => {
+    const store = await open()
+    await store.init('lab')
+    for (const count of [60, 1]) {
+      const batch = Array.from({length: count}, (_, index) => fixture('customer', index === count - 1 ? {externalId: 'x\ud800y'} : {tags: [`fine ${index}`]}))
+      const error = await store.transaction((tx) => tx.insert(batch)).catch((error: unknown) => error)
+      expect(error, `${count} objects`).toBeInstanceOf(InvalidDataError)
+      expect((error as InvalidDataError).message).toContain('lone surrogate')
+    }
+    expect((await store.info()).counts.customer).toBe(0)
+  })
+
+  it('reports why a COPY failed even when the work carried on after it (exit 5, not the aborted transaction)', async () => {
+    const store = await open()
+    await store.init('lab')
+    const batch = Array.from({length: 60}, (_, index) => fixture('customer', {externalId: index === 30 ? 'nul \u0000 here' : `ok-${index}`}))
+    const error = await store
+      .transaction(async (tx) => {
+        await tx.insert(batch).catch(() => undefined)
+        return tx.get(batch[0].id)
+      })
+      .catch((error: unknown) => error)
+    expect(error).toBeInstanceOf(InvalidDataError)
+    expect((error as InvalidDataError).message).toContain('cannot store this text')
+    expect((await store.info()).counts.customer).toBe(0)
   })
 
   it('runs search, journeys and paging on indexes', async () => {

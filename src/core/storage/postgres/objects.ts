@@ -38,7 +38,7 @@ const INSERT_CHUNK = 1000
 const COPY_FROM = 50
 
 /** PostgreSQL's unique_violation: a COPY met a row whose id or externalId is taken. */
-const UNIQUE_VIOLATION = '23505'
+export const UNIQUE_VIOLATION = '23505'
 
 /** Rows per chunk of COPY text (~70 KB of customers): small enough that the server starts on the first while the rest are made. */
 const COPY_CHUNK = 50

@@ -14,7 +14,7 @@ import {emptyCounts, type FindOptions, type ScanOptions, type Store, type StoreC
 import {createPool, isRetryable, type PgAddress, pgAddress, pgFailure} from './connection.js'
 import {readDefinitions, writeDefinitions} from './definitions.js'
 import {MIGRATIONS} from './migrations/index.js'
-import {PgReader, PgWriter} from './objects.js'
+import {PgReader, PgWriter, UNIQUE_VIOLATION} from './objects.js'
 import {type InstalledSchema, installedSchema, installedVersion, migrate, type Migration, type Queryable} from './schema.js'
 
 export interface PostgresStoreOptions {
@@ -278,8 +278,12 @@ export class PostgresStore implements Store {
             failure ??= error
             throw error
           }) as never,
-        // Not recorded as the failure: the writer recovers from a refused COPY (see PgWriter.insertRows).
-        copyFrom: (sql, chunks) => pipeline(Readable.from(chunks), client.query(copyFrom(sql))),
+        // A unique violation is not the failure: the writer recovers from it (PgWriter.copied).
+        copyFrom: (sql, chunks) =>
+          pipeline(Readable.from(chunks), client.query(copyFrom(sql))).catch((error: unknown) => {
+            if ((error as {code?: string}).code !== UNIQUE_VIOLATION) failure ??= error
+            throw error
+          }),
       },
       get failure() {
         return failure
