@@ -82,6 +82,8 @@ interface Source {
    * batch, not per row (DESIGN §6 P3). Each call reads the file afresh.
    */
   items(): AsyncGenerator<SourceItem[]>
+  /** Ends what reading started ahead and never read (an import that stopped before its rows). */
+  close?(): void
   rejects: RejectsShape
   layout?: CsvLayout
   type: ObjectType | null
@@ -142,6 +144,7 @@ export async function importFile(session: Session, options: ImportOptions): Prom
     if (options.dryRun || !Number.isFinite(batchSize)) await importWhole(run, {dryRun: Boolean(options.dryRun)})
     else await importInBatches(run, batchSize)
   } finally {
+    source.close?.()
     await rejects.close()
   }
   options.onProgress?.(progress)
@@ -371,19 +374,19 @@ async function openCsvSource(options: ImportOptions, definitions: Definitions, o
   const plan = first.done ? null : planColumns(header, type, definitions, mapping, options.file)
   const itemsOf = (rows: CsvRow[]): SourceItem[] => rows.map(({line, cells}) => ({line, original: cells, record: () => recordFromCells(plan!, cells)}))
   // The rows' reader starts now: a big file's reading thread boots while the import gets ready.
-  let started = plan ? readCsv(options.file, layout, onBytes) : undefined
+  let ahead = plan ? readCsv(options.file, layout, onBytes) : undefined
   async function* items(): AsyncGenerator<SourceItem[]> {
     if (!plan) return
     let rest = false
-    const reader = started ?? readCsv(options.file, layout, onBytes)
-    started = undefined
+    const reader = ahead ?? readCsv(options.file, layout, onBytes)
+    ahead = undefined
     // The header's chunk is parsed again: 64 KiB, for a source that can start over.
     for await (const rows of reader) {
       yield itemsOf(rest ? rows : rows.slice(1))
       rest = true
     }
   }
-  return {items, rejects: {kind: 'csv', header, layout}, layout, type}
+  return {items, close: () => ahead?.stop(), rejects: {kind: 'csv', header, layout}, layout, type}
 }
 
 type Outcome = 'created' | 'updated' | 'unchanged' | 'skipped'

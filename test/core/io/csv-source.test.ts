@@ -7,7 +7,8 @@ import {existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync} from 'node:
 import {tmpdir} from 'node:os'
 import {join, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
-import {afterAll, describe, expect, it} from 'vitest'
+import {Worker} from 'node:worker_threads'
+import {afterAll, describe, expect, it, vi} from 'vitest'
 import {type CsvRow, QUOTED_EMPTY, readCsv, sniffCsv, WORKER_MIN_BYTES} from '../../../src/core/io/csv-source.js'
 import {InvalidDataError} from '../../../src/core/errors.js'
 
@@ -69,6 +70,20 @@ describe('readCsv on its worker thread', () => {
     ])
   })
 
+  it('numbers rows past blank lines of every line ending, and keeps a line of just "" as a row', async () => {
+    const path = file('blank-lines.csv', 'a,b\r\n\r\n\r\n1,2\n\n\n3,4\r\r5,6\n""\n\n7,8\n\n')
+    const inWorker = await rowsOf(path, true)
+    expect(inWorker).toEqual(await rowsOf(path, false))
+    expect(inWorker.rows).toEqual([
+      {line: 1, cells: ['a', 'b']},
+      {line: 4, cells: ['1', '2']},
+      {line: 7, cells: ['3', '4']},
+      {line: 9, cells: ['5', '6']},
+      {line: 10, cells: [QUOTED_EMPTY]},
+      {line: 12, cells: ['7', '8']},
+    ])
+  })
+
   it('reads a big file in batches, reporting the bytes read, with the rows in order', async () => {
     const row = (n: number) => `c-${n},"Name, ${n}",${n % 7 === 0 ? '""' : `x${n}`}\n`
     let text = 'externalId,name,note\n'
@@ -81,6 +96,29 @@ describe('readCsv on its worker thread', () => {
     expect(inWorker.bytes).toBe(Buffer.byteLength(text))
     expect(inWorker.rows.at(-1)!.cells[0]).toBe(`c-${inWorker.rows.length - 2}`)
     expect(inWorker.rows.filter(({cells}) => cells[2] === QUOTED_EMPTY).length).toBe(Math.ceil((inWorker.rows.length - 1) / 7))
+  })
+
+  it('reports every byte read, even when the last chunks hold no rows', async () => {
+    let text = 'a,b\n'
+    while (text.length < WORKER_MIN_BYTES) text += 'one,two\n'
+    text += '\n'.repeat(200_000)
+    const path = file('blank-tail.csv', text)
+    const inWorker = await rowsOf(path, true)
+    expect(inWorker.bytes).toBe(Buffer.byteLength(text))
+    expect(inWorker).toEqual(await rowsOf(path, false))
+  })
+
+  it('ends its thread when stopped before its rows are read', async () => {
+    let text = 'a,b\n'
+    while (text.length < WORKER_MIN_BYTES * 2) text += 'one,two\n'
+    const path = file('stopped.csv', text)
+    const terminate = vi.spyOn(Worker.prototype, 'terminate')
+    try {
+      readCsv(path, await sniffCsv(path), undefined, true).stop()
+      expect(terminate).toHaveBeenCalledTimes(1)
+    } finally {
+      terminate.mockRestore()
+    }
   })
 
   it('ends with the same InvalidDataError, naming the line, after the same rows', async () => {
