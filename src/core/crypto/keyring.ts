@@ -1,0 +1,257 @@
+// A store's data keys and what they do: envelope encryption with AES-256-GCM from node:crypto.
+// Every data key is 32 random bytes wrapped (AES-256-GCM) by the key-encryption key, which never sits
+// in the store; the store keeps only the wrapped keys and the KEK's fingerprint. There is one data
+// key per customer (for the customer and everything that belongs to it: destroying it forgets their
+// values, even in older copies of the store read with the current keys), one for objects that belong
+// to no customer, and one for the blind index (keyed HMAC tokens that let search find a whole word
+// without the word being stored). Loaded only when a command touches encrypted data.
+import {createCipheriv, createDecipheriv, createHmac, randomBytes} from 'node:crypto'
+import type {FieldValue} from '../model.js'
+import {KeyError} from './errors.js'
+import type {KeyEncryptionKey} from './key-file.js'
+
+/** The data key of objects that belong to no customer. */
+export const STORE_KEY_ID = 'store'
+/** The key of the blind index: search tokens, never used to encrypt. */
+export const INDEX_KEY_ID = 'index'
+
+const KEY_BYTES = 32
+const NONCE_BYTES = 12
+const TAG_BYTES = 16
+/** Bytes of HMAC-SHA256 kept per token: 96 bits, so two words share a token with odds of ~2⁻⁹⁶. */
+const TOKEN_BYTES = 12
+/** Marks a search token, so it can never equal a clear word (words start with a letter or digit). */
+export const TOKEN_PREFIX = '#'
+
+/** The data key of a customer's objects. */
+export function customerKeyId(customerId: string): string {
+  return `customer:${customerId}`
+}
+
+/**
+ * A value as a store holds it: the AES-256-GCM nonce, ciphertext and tag (base64), the id of the
+ * data key, and — for a searchable field — the sorted, distinct tokens of its words. An object, so
+ * it can never be mistaken for a field's value (strings, numbers, booleans).
+ */
+export interface SealedValue {
+  sealed: string
+  key: string
+  tokens?: string[]
+}
+
+export function isSealed(value: unknown): value is SealedValue {
+  return typeof value === 'object' && value !== null && typeof (value as SealedValue).sealed === 'string' && typeof (value as SealedValue).key === 'string'
+}
+
+/** What a store keeps of its keys: the KEK's fingerprint and every data key, wrapped. */
+export interface KeyringRecord {
+  kek: string
+  /** When the keys were made, and when last wrapped under a new KEK (null: never). */
+  created: string
+  rotated: string | null
+  /** Wrapped data keys by key id. A store that keeps them elsewhere (a table) gives the ones it has read. */
+  keys: Record<string, string>
+}
+
+/** Where a keyring finds the wrapped keys it was not given up front (a database reads them on demand). */
+export type WrappedKeyLookup = (ids: readonly string[]) => Promise<Record<string, string>>
+
+export class Keyring {
+  private readonly wrapped = new Map<string, string>()
+  private readonly unwrapped = new Map<string, Buffer>()
+  /** Keys made by this keyring and not yet taken to be stored. */
+  private readonly fresh = new Map<string, string>()
+  private readonly destroyed = new Set<string>()
+  private indexKey: Buffer | undefined
+
+  private constructor(
+    private readonly kek: KeyEncryptionKey,
+    readonly record: Omit<KeyringRecord, 'keys'>,
+  ) {}
+
+  /** A new keyring for a store's first write: a store key and an index key, wrapped under `kek`. */
+  static create(kek: KeyEncryptionKey, now: string): Keyring {
+    const keyring = new Keyring(kek, {kek: kek.fingerprint, created: now, rotated: null})
+    keyring.makeKey(STORE_KEY_ID)
+    keyring.makeKey(INDEX_KEY_ID)
+    return keyring
+  }
+
+  /**
+   * The keyring a store recorded, opened with `kek`. A KEK whose fingerprint is not the recorded one
+   * is refused here, before anything is read: exit 7, naming the fingerprint the store needs.
+   */
+  static open(record: KeyringRecord, kek: KeyEncryptionKey, store: string): Keyring {
+    if (record.kek !== kek.fingerprint) throw wrongKey(store, record.kek, kek)
+    const keyring = new Keyring(kek, {kek: record.kek, created: record.created, rotated: record.rotated})
+    for (const [id, wrapped] of Object.entries(record.keys)) keyring.wrapped.set(id, wrapped)
+    return keyring
+  }
+
+  get fingerprint(): string {
+    return this.kek.fingerprint
+  }
+
+  /** Adds wrapped keys read since the keyring was opened (a database's rows for a batch's customers). */
+  learn(keys: Record<string, string>): void {
+    for (const [id, wrapped] of Object.entries(keys)) if (!this.destroyed.has(id)) this.wrapped.set(id, wrapped)
+  }
+
+  has(id: string): boolean {
+    return this.unwrapped.has(id) || this.wrapped.has(id)
+  }
+
+  /** The keys made since the last call, wrapped, for the store to keep (in the same transaction as the data). */
+  takeFresh(): Record<string, string> {
+    const keys = Object.fromEntries(this.fresh)
+    this.fresh.clear()
+    return keys
+  }
+
+  /** Forgets a data key for good (a deleted customer): the store must drop its wrapped copy too. */
+  destroy(id: string): void {
+    this.wrapped.delete(id)
+    this.fresh.delete(id)
+    this.unwrapped.get(id)?.fill(0)
+    this.unwrapped.delete(id)
+    this.destroyed.add(id)
+  }
+
+  /**
+   * Encrypts a field's value with the data key `keyId` (made on first use), a fresh nonce, and the
+   * object and field bound as associated data: the value copied to another field or object fails to
+   * open. `searchWords` (the field's words, for a searchable field) become blind-index tokens.
+   */
+  seal(objectId: string, fieldId: string, keyId: string, value: FieldValue, searchWords?: readonly string[]): SealedValue {
+    const key = this.dataKey(keyId, true)
+    const nonce = randomBytes(NONCE_BYTES)
+    const cipher = createCipheriv('aes-256-gcm', key, nonce)
+    cipher.setAAD(valueAad(objectId, fieldId))
+    const body = cipher.update(JSON.stringify(value), 'utf8')
+    const final = cipher.final()
+    const sealed: SealedValue = {sealed: Buffer.concat([nonce, body, final, cipher.getAuthTag()]).toString('base64'), key: keyId}
+    if (searchWords && searchWords.length > 0) sealed.tokens = this.tokens(searchWords)
+    return sealed
+  }
+
+  /** The clear value of a sealed one; exit 7 when its key is gone or it was tampered with or moved. */
+  open(objectId: string, fieldId: string, value: SealedValue): FieldValue {
+    const key = this.dataKey(value.key, false, objectId)
+    const bytes = Buffer.from(value.sealed, 'base64')
+    if (bytes.length < NONCE_BYTES + TAG_BYTES) throw tampered(objectId, fieldId)
+    try {
+      const decipher = createDecipheriv('aes-256-gcm', key, bytes.subarray(0, NONCE_BYTES))
+      decipher.setAAD(valueAad(objectId, fieldId))
+      decipher.setAuthTag(bytes.subarray(bytes.length - TAG_BYTES))
+      const text = Buffer.concat([decipher.update(bytes.subarray(NONCE_BYTES, bytes.length - TAG_BYTES)), decipher.final()]).toString('utf8')
+      return JSON.parse(text) as FieldValue
+    } catch {
+      throw tampered(objectId, fieldId)
+    }
+  }
+
+  /** The blind-index token of one word (as words() cuts it): the same word, the same token, store-wide. */
+  token(word: string): string {
+    this.indexKey ??= this.dataKey(INDEX_KEY_ID, false)
+    return TOKEN_PREFIX + createHmac('sha256', this.indexKey).update(word, 'utf8').digest().subarray(0, TOKEN_BYTES).toString('base64url')
+  }
+
+  /** Distinct tokens, sorted: their order tells nothing about the order of the words. */
+  tokens(searchWords: readonly string[]): string[] {
+    return [...new Set(searchWords.map((word) => this.token(word)))].sort()
+  }
+
+  /**
+   * Every data key wrapped under `next` instead: what `keys rotate` stores. The data is not touched.
+   * `all` are every wrapped key the store holds (a database reads them all for this).
+   */
+  rewrap(next: KeyEncryptionKey, all: Record<string, string>, now: string): KeyringRecord {
+    const keys: Record<string, string> = {}
+    for (const [id, wrapped] of Object.entries(all)) keys[id] = wrapKey(next, id, this.unwrapKey(id, wrapped))
+    return {kek: next.fingerprint, created: this.record.created, rotated: now, keys}
+  }
+
+  private dataKey(id: string, create: boolean, objectId?: string): Buffer {
+    const known = this.unwrapped.get(id)
+    if (known) return known
+    const wrapped = this.wrapped.get(id)
+    if (wrapped !== undefined) {
+      const key = this.unwrapKey(id, wrapped)
+      this.unwrapped.set(id, key)
+      return key
+    }
+    if (create && !this.destroyed.has(id)) return this.makeKey(id)
+    throw new KeyError(`the data key ${id} is not in this store${objectId ? `, so ${objectId} cannot be read` : ''}`, {
+      where: objectId ?? id,
+      hint: 'Its customer was deleted (its key destroyed with it), or this copy of the store is read with another store\'s keys.',
+    })
+  }
+
+  private makeKey(id: string): Buffer {
+    const key = randomBytes(KEY_BYTES)
+    const wrapped = wrapKey(this.kek, id, key)
+    this.unwrapped.set(id, key)
+    this.wrapped.set(id, wrapped)
+    this.fresh.set(id, wrapped)
+    return key
+  }
+
+  private unwrapKey(id: string, wrapped: string): Buffer {
+    const bytes = Buffer.from(wrapped, 'base64')
+    try {
+      const decipher = createDecipheriv('aes-256-gcm', this.kek.bytes, bytes.subarray(0, NONCE_BYTES))
+      decipher.setAAD(keyAad(id))
+      decipher.setAuthTag(bytes.subarray(bytes.length - TAG_BYTES))
+      const key = Buffer.concat([decipher.update(bytes.subarray(NONCE_BYTES, bytes.length - TAG_BYTES)), decipher.final()])
+      if (key.length !== KEY_BYTES) throw new Error('wrong length')
+      return key
+    } catch {
+      throw new KeyError(`the data key ${id} does not open with the key ${this.kek.fingerprint} (${this.kek.path}): it was tampered with, or wrapped under another key`, {
+        where: id,
+        hint: 'Restore the store or its key file from a backup.',
+      })
+    }
+  }
+}
+
+/** A data key wrapped under the KEK: nonce, ciphertext and tag, with the key's id bound as associated data. */
+export function wrapKey(kek: KeyEncryptionKey, id: string, key: Buffer): string {
+  const nonce = randomBytes(NONCE_BYTES)
+  const cipher = createCipheriv('aes-256-gcm', kek.bytes, nonce)
+  cipher.setAAD(keyAad(id))
+  const body = Buffer.concat([cipher.update(key), cipher.final()])
+  return Buffer.concat([nonce, body, cipher.getAuthTag()]).toString('base64')
+}
+
+function keyAad(id: string): Buffer {
+  return Buffer.from(`ctx data key\0${id}`, 'utf8')
+}
+
+function valueAad(objectId: string, fieldId: string): Buffer {
+  return Buffer.from(`ctx value\0${objectId}\0${fieldId}`, 'utf8')
+}
+
+function tampered(objectId: string, fieldId: string): KeyError {
+  return new KeyError(`the value of ${fieldId} in ${objectId} does not decrypt: it was tampered with, or copied from another field or object`, {
+    where: `${objectId} ${fieldId}`,
+    hint: 'Restore the store from a backup; nothing was changed.',
+  })
+}
+
+/** Exit 7 for a key that is not the store's: names the store, the fingerprint it needs and the key given. */
+export function wrongKey(store: string, needed: string, given: KeyEncryptionKey): KeyError {
+  return new KeyError(`${store} is encrypted under the key ${needed}; the key in ${given.path} is ${given.fingerprint}`, {
+    where: store,
+    hint: 'Give the store\'s key file with --key-file or CTX_KEY_FILE (it may be in a backup of the config directory).',
+    details: {needed, given: given.fingerprint, keyFile: given.path},
+  })
+}
+
+/** Exit 7 for an encrypted store and no key file at all. */
+export function missingKey(store: string, needed: string, path: string): KeyError {
+  return new KeyError(`${store} is encrypted under the key ${needed}, and there is no key file at ${path}`, {
+    where: store,
+    hint: 'Give the store\'s key file with --key-file or CTX_KEY_FILE (it may be in a backup of the config directory).',
+    details: {needed, keyFile: path},
+  })
+}
