@@ -20,6 +20,11 @@ export abstract class CtxCommand<T extends typeof Command = typeof Command> exte
       env: 'CTX_STORE',
       helpGroup: 'GLOBAL',
     }),
+    'key-file': Flags.string({
+      summary: "The store's key-encryption key (default: a file named after the store in the config directory, made on its first write).",
+      env: 'CTX_KEY_FILE',
+      helpGroup: 'GLOBAL',
+    }),
   }
 
   protected flags!: CtxFlags<T>
@@ -51,7 +56,8 @@ export abstract class CtxCommand<T extends typeof Command = typeof Command> exte
   /** The store of `url`: the one bin/run.js started opening from the command line, or a new one. */
   protected async openStore(url = this.storeUrl): Promise<Store> {
     const [{openStore}, {openOptions, takeEarlyStore}] = await Promise.all([import('../core/storage/open.js'), import('./early-store.js')])
-    const store = await (takeEarlyStore(url) ?? openStore(url, openOptions()))
+    const keyFile = this.flags['key-file']
+    const store = await (takeEarlyStore(url, keyFile) ?? openStore(url, openOptions(process.env, {keyFile, configDir: this.config.configDir})))
     this.openedStore = store
     return store
   }

@@ -2,20 +2,54 @@
 // a start, and on postgres:// it then waits ~15 ms for a server backend and ~10 ms for the first
 // query; started from the raw argv, both pass while oclif loads (DESIGN §6 P6). Only postgres://
 // has anything to start early, and only a command that may open a store starts it.
+import {homedir} from 'node:os'
+import {join} from 'node:path'
 import {clockFromEnv} from '../core/clock.js'
+import type {KeySettings} from '../core/crypto/sealed-store.js'
 import {openStore, type OpenOptions} from '../core/storage/open.js'
 import type {Store} from '../core/storage/store.js'
 
 interface EarlyStore {
   url: string
+  keyFile: string | undefined
   store: Promise<Store>
 }
 
 let early: EarlyStore | undefined
 
-/** What every store a command opens is opened with: ctx's clock and CTX_LOCK_TIMEOUT_MS. */
-export function openOptions(env: NodeJS.ProcessEnv = process.env): OpenOptions {
-  return {clock: clockFromEnv(), lockTimeoutMs: env.CTX_LOCK_TIMEOUT_MS ? Number(env.CTX_LOCK_TIMEOUT_MS) : undefined}
+/**
+ * What every store a command opens is opened with: ctx's clock, CTX_LOCK_TIMEOUT_MS, and where its
+ * key-encryption key is (--key-file, else CTX_KEY_FILE, else a file in the config directory).
+ */
+export function openOptions(env: NodeJS.ProcessEnv = process.env, keys: {keyFile?: string; configDir?: string} = {}): OpenOptions {
+  return {
+    clock: clockFromEnv(),
+    lockTimeoutMs: env.CTX_LOCK_TIMEOUT_MS ? Number(env.CTX_LOCK_TIMEOUT_MS) : undefined,
+    keys: keySettings(keys.keyFile ?? env.CTX_KEY_FILE, keys.configDir ?? configDirOf(env)),
+  }
+}
+
+/** Where keys come from, and the one line on stderr when ctx makes a store's key file. */
+export function keySettings(keyFile: string | undefined, configDir: string): KeySettings {
+  return {
+    keyFile: keyFile === '' ? undefined : keyFile,
+    configDir,
+    onCreated: (key, location) => {
+      process.stderr.write(
+        `ctx: created the key ${key.fingerprint} in ${location.path} for this store's encrypted values (PII, ENCRYPTED). Back it up: without it they cannot be read.\n`,
+      )
+    },
+  }
+}
+
+/**
+ * oclif's config directory for ctx, as oclif computes it (CTX_CONFIG_DIR, else XDG_CONFIG_HOME/ctx,
+ * else ~/.config/ctx; LOCALAPPDATA on Windows): the early store opens before oclif's config is loaded.
+ */
+export function configDirOf(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.CTX_CONFIG_DIR) return env.CTX_CONFIG_DIR
+  const base = env.XDG_CONFIG_HOME || (process.platform === 'win32' ? env.LOCALAPPDATA || homedir() : join(homedir(), '.config'))
+  return join(base, 'ctx')
 }
 
 /**
@@ -35,21 +69,34 @@ export function earlyStoreUrl(argv: readonly string[], env: NodeJS.ProcessEnv = 
   return url
 }
 
+/** The --key-file a command line names before any `--`, else CTX_KEY_FILE. */
+export function earlyKeyFile(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): string | undefined {
+  let keyFile = env.CTX_KEY_FILE
+  for (let index = 0; index < argv.length; index++) {
+    const arg = argv[index]
+    if (arg === '--') break
+    if (arg === '--key-file') keyFile = argv[++index]
+    else if (arg.startsWith('--key-file=')) keyFile = arg.slice('--key-file='.length)
+  }
+  return keyFile
+}
+
 /** Starts opening the store of `argv` when it is postgres://; a failure shows when the command opens it. */
 export function connectEarly(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): void {
   const url = earlyStoreUrl(argv, env)
   if (url === undefined || !/^\s*postgres(ql)?:\/\//i.test(url)) return
-  const store = openStore(url, openOptions(env)).then((opened) => {
+  const keyFile = earlyKeyFile(argv, env)
+  const store = openStore(url, openOptions(env, {keyFile})).then((opened) => {
     opened.warm?.()
     return opened
   })
   store.catch(() => undefined)
-  early = {url, store}
+  early = {url, keyFile, store}
 }
 
-/** The store opened early for exactly this URL, handed over once; undefined otherwise. */
-export function takeEarlyStore(url: string): Promise<Store> | undefined {
-  if (early?.url !== url) return undefined
+/** The store opened early for exactly this URL and key file, handed over once; undefined otherwise. */
+export function takeEarlyStore(url: string, keyFile?: string): Promise<Store> | undefined {
+  if (early?.url !== url || (early.keyFile ?? '') !== (keyFile ?? '')) return undefined
   const {store} = early
   early = undefined
   return store

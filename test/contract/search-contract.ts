@@ -40,8 +40,9 @@ export const SEARCH_FIELDS = {
     {id: 'Acme_Score', dataType: 'integer', classification: 'UNENCRYPTED'},
     {id: 'Acme_Renewal', dataType: 'date', classification: 'UNENCRYPTED'},
     {id: 'Acme_Secret', dataType: 'string', classification: 'ENCRYPTED', searchable: false},
+    {id: 'Acme_Birthday', dataType: 'date', classification: 'PII'},
   ],
-  fieldset: {id: 'acme.extra', fields: ['Acme_Score', 'Acme_Renewal', 'Acme_Secret']},
+  fieldset: {id: 'acme.extra', fields: ['Acme_Score', 'Acme_Renewal', 'Acme_Secret', 'Acme_Birthday']},
 } as const
 
 export function searchFixtures(): ContextObject[] {
@@ -55,7 +56,7 @@ export function searchFixtures(): ContextObject[] {
     object('c2', 'customer', '2026-01-20T09:00:00.000Z', {
       fieldsets: extra,
       created: '2026-01-02T09:00:00.000Z',
-      data: {Context_First_Name: 'John', Context_Last_Name: 'Smith', Context_Work_Email: 'john.smith@example.com', Context_City: 'New York', Acme_Score: 7, Acme_Renewal: '2026-03-01'},
+      data: {Context_First_Name: 'John', Context_Last_Name: 'Smith', Context_Work_Email: 'john.smith@example.com', Context_City: 'New York', Acme_Score: 7, Acme_Renewal: '2026-03-01', Acme_Birthday: '1990-05-01'},
     }),
     object('c3', 'customer', '2026-02-05T09:00:00.000Z', {
       fieldsets: extra,
@@ -272,12 +273,28 @@ export const SEARCH_TABLE: ReadonlyArray<readonly [string, FixtureName[]]> = [
   ['true', []],
   ['Context_Visible OR secret', []],
   // Text that looks like SQL or syntax is searched as words, never run.
-  ['"\'; DROP TABLE objects; --"', []],
-  ['Context_Last_Name:"x\' OR \'1\'=\'1"', []],
   ['"NOT" OR "a:b"', []],
   ['"smith*"', ['c2', 'm1']],
   ['smith; DROP TABLE objects', []],
-  ['"Robert\'); DROP TABLE students;--"', []],
+  ['Context_Preferred_Language:"\'; DROP TABLE objects; --"', []],
+  // Encrypted (PII, ENCRYPTED) fields answer whole words and pairs of words through their tokens.
+  ['Context_City:"new york"', ['c2']],
+  ['Context_City:"york new"', []],
+  ['Context_Notes:"the refund"', ['a1']],
+  ['Acme_Birthday:1990-05-01', ['c2']],
+  ['Context_Comment:"refund approved" OR Context_City:boston', ['c3', 'm1']],
+]
+
+/**
+ * Queries an encrypted field cannot answer exactly (src/core/crypto/search.ts): each a usage error
+ * naming what it cannot answer, on every adapter; the text each message must hold.
+ */
+export const ENCRYPTED_REFUSALS: ReadonlyArray<readonly [string, string]> = [
+  ['Acme_Birthday:>=1990-01-01', 'Acme_Birthday'],
+  ['Context_Last_Name:"x\' OR \'1\'=\'1"', 'Context_Last_Name'],
+  ['Context_Notes:"called about the refund"', 'Context_Notes'],
+  ['"\'; DROP TABLE objects; --"', 'phrase'],
+  ['"Robert\'); DROP TABLE students;--"', 'phrase'],
 ]
 
 /** Queries that are malformed or hostile: each must be a usage error (exit 2), never anything else. */
@@ -354,6 +371,16 @@ export function searchContract(name: string, factory: StoreFactory): void {
         expect(outcome, `query ${JSON.stringify(query.slice(0, 60))}`).toBeInstanceOf(UsageError)
       }
       expect(await store.count()).toBe(ALL.length)
+    })
+
+    it.each(ENCRYPTED_REFUSALS.map(([query, named]) => [query, named] as const))('refuses %s on an encrypted field (exit 2)', async (query, named) => {
+      const error = await searchObjects(store, query).then(
+        () => null,
+        (caught: unknown) => caught as UsageError,
+      )
+      expect(error).toBeInstanceOf(UsageError)
+      expect(error!.message).toContain(named)
+      expect(error!.message).toContain('encrypted')
     })
 
     it('lists everything newest first for an empty query, and scopes a search with a filter', async () => {

@@ -1,11 +1,9 @@
 // ctx search and customers search end to end: --json pages, the cursor, the table, exit codes, and
 // a store left as it was by hostile queries.
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {systemClock} from '../../src/core/clock.js'
-import {openStore} from '../../src/core/storage/open.js'
 import {ID, searchFixtures, seedSearchFixtures} from '../contract/search-contract.js'
 import {expectRun, type Sandbox, sandbox} from '../helpers/cli.js'
-import {readStore} from '../helpers/store.js'
+import {openTestStore, readStore} from '../helpers/store.js'
 
 let box: Sandbox
 const fixtures = searchFixtures()
@@ -13,7 +11,7 @@ const newestFirst = [...fixtures].sort((a, b) => (a.lastUpdated < b.lastUpdated 
 
 beforeAll(async () => {
   box = sandbox()
-  const store = await openStore(box.storePath, {clock: systemClock})
+  const store = await openTestStore(box.storePath)
   await seedSearchFixtures(store)
   await store.close()
 })

@@ -36,6 +36,12 @@ export interface RunOptions {
 /** Which store the e2e suites run on: `file` (default) or `postgres` (CTX_TEST_STORE=postgres). */
 export const TEST_STORE = process.env.CTX_TEST_STORE === 'postgres' ? 'postgres' : 'file'
 
+/**
+ * The config directory of each sandbox's store, by store URL: where the CLI makes the store's key
+ * file, so that stores seeded or read in-process (helpers/store.ts) use the same key as the CLI.
+ */
+export const SANDBOX_CONFIG_DIRS = new Map<string, string>()
+
 export function sandbox(prefix = 'ctx-test-'): Sandbox {
   const dir = mkdtempSync(join(tmpdir(), prefix))
   const env: NodeJS.ProcessEnv = {
@@ -50,6 +56,7 @@ export function sandbox(prefix = 'ctx-test-'): Sandbox {
   }
   const postgres = TEST_STORE === 'postgres' ? sandboxStore() : null
   const storePath = postgres?.url ?? join(dir, 'store.json')
+  SANDBOX_CONFIG_DIRS.set(storePath, join(dir, 'config', 'ctx'))
   return {
     dir,
     env,

@@ -3,9 +3,16 @@
 import {systemClock} from '../../src/core/clock.js'
 import type {ContextObject} from '../../src/core/model.js'
 import {openStore} from '../../src/core/storage/open.js'
+import {SANDBOX_CONFIG_DIRS} from './cli.js'
+
+/** A store opened in-process with the key the CLI uses for it (its sandbox's config directory). */
+export function openTestStore(url: string) {
+  const configDir = SANDBOX_CONFIG_DIRS.get(url)
+  return openStore(url, {clock: systemClock, keys: configDir ? {configDir} : undefined})
+}
 
 export async function seedStore(url: string, objects: readonly ContextObject[], mode?: 'lab' | 'production'): Promise<void> {
-  const store = await openStore(url, {clock: systemClock})
+  const store = await openTestStore(url)
   try {
     if (mode) await store.init(mode)
     await store.transaction((tx) => tx.insert(objects))
@@ -15,7 +22,7 @@ export async function seedStore(url: string, objects: readonly ContextObject[], 
 }
 
 export async function readStore(url: string): Promise<ContextObject[]> {
-  const store = await openStore(url, {clock: systemClock})
+  const store = await openTestStore(url)
   try {
     const out: ContextObject[] = []
     for await (const batch of store.scan()) out.push(...batch)

@@ -9,39 +9,15 @@ import {createCipheriv, createDecipheriv, createHmac, randomBytes} from 'node:cr
 import type {FieldValue} from '../model.js'
 import {KeyError} from './errors.js'
 import type {KeyEncryptionKey} from './key-file.js'
+import {INDEX_KEY_ID, type SealedValue, STORE_KEY_ID, TOKEN_PREFIX} from './sealed-value.js'
 
-/** The data key of objects that belong to no customer. */
-export const STORE_KEY_ID = 'store'
-/** The key of the blind index: search tokens, never used to encrypt. */
-export const INDEX_KEY_ID = 'index'
+export {customerKeyId, INDEX_KEY_ID, isSealed, type SealedValue, STORE_KEY_ID, TOKEN_PREFIX} from './sealed-value.js'
 
 const KEY_BYTES = 32
 const NONCE_BYTES = 12
 const TAG_BYTES = 16
 /** Bytes of HMAC-SHA256 kept per token: 96 bits, so two words share a token with odds of ~2⁻⁹⁶. */
 const TOKEN_BYTES = 12
-/** Marks a search token, so it can never equal a clear word (words start with a letter or digit). */
-export const TOKEN_PREFIX = '#'
-
-/** The data key of a customer's objects. */
-export function customerKeyId(customerId: string): string {
-  return `customer:${customerId}`
-}
-
-/**
- * A value as a store holds it: the AES-256-GCM nonce, ciphertext and tag (base64), the id of the
- * data key, and — for a searchable field — the sorted, distinct tokens of its words. An object, so
- * it can never be mistaken for a field's value (strings, numbers, booleans).
- */
-export interface SealedValue {
-  sealed: string
-  key: string
-  tokens?: string[]
-}
-
-export function isSealed(value: unknown): value is SealedValue {
-  return typeof value === 'object' && value !== null && typeof (value as SealedValue).sealed === 'string' && typeof (value as SealedValue).key === 'string'
-}
 
 /** What a store keeps of its keys: the KEK's fingerprint and every data key, wrapped. */
 export interface KeyringRecord {
@@ -156,9 +132,18 @@ export class Keyring {
     return TOKEN_PREFIX + createHmac('sha256', this.indexKey).update(word, 'utf8').digest().subarray(0, TOKEN_BYTES).toString('base64url')
   }
 
-  /** Distinct tokens, sorted: their order tells nothing about the order of the words. */
+  /**
+   * The tokens of a value's words: one per word, and one per two consecutive words (the token of
+   * both, a space between: no word holds a space), so that a two-word phrase is answered exactly.
+   * Distinct and sorted: their order tells nothing about the order of the words.
+   */
   tokens(searchWords: readonly string[]): string[] {
-    return [...new Set(searchWords.map((word) => this.token(word)))].sort()
+    const tokens = new Set<string>()
+    for (let index = 0; index < searchWords.length; index++) {
+      tokens.add(this.token(searchWords[index]))
+      if (index > 0) tokens.add(this.token(`${searchWords[index - 1]} ${searchWords[index]}`))
+    }
+    return [...tokens].sort()
   }
 
   /**

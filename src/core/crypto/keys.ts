@@ -14,8 +14,8 @@ export interface KeyOptions {
   keyFile?: string
   /** CTX_KEY_FILE */
   env?: string
-  /** ctx's config directory, where a default key file goes. */
-  configDir: string
+  /** ctx's config directory, where a default key file goes; without one (and no key file given), the key lives in this process. */
+  configDir?: string
   now: () => string
   /** Called once when a key file is created. */
   onCreated?: (key: KeyEncryptionKey, location: KeyFileLocation) => void
@@ -36,7 +36,10 @@ export class KeySource {
     } catch {
       // Not a URL ctx knows: the store reports that itself.
     }
-    this.location = memory && !given ? {path: `(in memory, for ${options.store})`, source: 'memory'} : keyFileLocation(options.store, {flag: options.keyFile, env: options.env, configDir: options.configDir})
+    const inProcess = !given && (memory || options.configDir === undefined)
+    this.location = inProcess
+      ? {path: `(in memory, for ${options.store})`, source: 'memory'}
+      : keyFileLocation(options.store, {flag: options.keyFile, env: options.env, configDir: options.configDir ?? ''})
   }
 
   /** The key, or null when there is no key file yet. */

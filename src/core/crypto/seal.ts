@@ -6,7 +6,8 @@ import type {Definitions, FieldDefinition} from '../definitions/model.js'
 import {isSearchable} from '../definitions/model.js'
 import type {ContextObject, FieldValue} from '../model.js'
 import {words} from '../search/words.js'
-import {customerKeyId, isSealed, type Keyring, type SealedValue, STORE_KEY_ID} from './keyring.js'
+import type {Keyring} from './keyring.js'
+import {customerKeyId, isSealed, type SealedValue, STORE_KEY_ID} from './sealed-value.js'
 
 /** Whether a field's values are encrypted at rest: PII and ENCRYPTED ones (DESIGN's data at rest, as Context Service did). */
 export function isEncryptedField(field: FieldDefinition | undefined): boolean {

@@ -6,6 +6,7 @@ import {UsageError} from '../errors.js'
 import type {ContextObject, FieldValue} from '../model.js'
 import {type Filter, isSpecialKey, isTimeKey, queryTermError, type RangeOp, SPECIAL_KEYS, TIME_KEYS} from './query.js'
 import {containsPhrase, words} from './words.js'
+import {isSealed, isToken} from '../crypto/sealed-value.js'
 
 const NUMERIC: readonly DataType[] = ['integer', 'long', 'double']
 /** A date, or a date-time with its zone: a zoneless time would be read in the machine's zone. */
@@ -128,13 +129,19 @@ function cost(filter: Filter): number {
 
 interface PhraseTest {
   needle: readonly string[]
+  /** The needle is a blind-index token, which only sealed values hold. */
+  token: boolean
   /** For plain-ASCII text: the exact answer (true/false), or null to cut the text into words. */
   ascii: (text: string) => boolean | null
 }
 
 function fieldHas(object: ContextObject, field: string, test: PhraseTest): boolean {
-  const value = object.data[field]
+  const value: unknown = object.data[field]
   if (value === undefined) return false
+  // A sealed value is found by the token of one word (src/core/crypto/search.ts asks for it), and a
+  // token only in a sealed value: never by the text of its own, which is ciphertext.
+  if (isSealed(value)) return test.needle.length === 1 && (value.tokens ?? []).includes(test.needle[0])
+  if (test.token) return false
   const text = String(value)
   if (!NON_ASCII.test(text)) {
     const answer = test.ascii(text)
@@ -157,16 +164,17 @@ const JOINER = "[@._+'-]"
  * both ways agree.
  */
 function phraseTest(needle: readonly string[]): PhraseTest {
+  if (needle.length === 1 && isToken(needle[0])) return {needle, token: true, ascii: () => false}
   const escape = (word: string) => word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
   if (needle.every((word) => /[a-z]/.test(word) && !NON_ASCII.test(word))) {
     const whole = (word: string) => `(?<!${ALNUM})(?<!${ALNUM}${JOINER})${escape(word)}(?!${ALNUM})(?!${JOINER}${ALNUM})`
     const exact = new RegExp(needle.map(whole).join('[^a-z0-9]+'), 'i')
-    return {needle, ascii: (text) => exact.test(text)}
+    return {needle, token: false, ascii: (text) => exact.test(text)}
   }
   // Up to two separator characters may stand between the digit groups of a phone number: "(20) 7946".
   const loose = needle.map((word) => (/^\d{7,}$/.test(word) ? [...word].join('\\D{0,2}') : escape(word)))
   const maybe = new RegExp(loose.join('[^a-z0-9]+'), 'i')
-  return {needle, ascii: (text) => (maybe.test(text) ? null : false)}
+  return {needle, token: false, ascii: (text) => (maybe.test(text) ? null : false)}
 }
 
 const CANONICAL_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/

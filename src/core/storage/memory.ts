@@ -3,7 +3,7 @@
 import {ConflictError} from '../errors.js'
 import type {ContextObject} from '../model.js'
 import {countByType, newState, scanState, STORE_FORMAT_VERSION, StateTransaction, type StoreState} from './state.js'
-import type {FindOptions, ScanOptions, Store, StoreCapabilities, StoreInfo, StoreMode, StoreWriter} from './store.js'
+import type {FindOptions, ScanOptions, Store, StoreCapabilities, StoreInfo, StoreMode, StoreWriter, UpgradeOptions} from './store.js'
 import type {Filter} from '../search/query.js'
 
 const named = new Map<string, MemoryStore>()
@@ -52,6 +52,14 @@ export class MemoryStore implements Store {
     return this.reader().definitions()
   }
 
+  keyring() {
+    return this.reader().keyring()
+  }
+
+  wrappedKeys(ids: readonly string[] | 'all') {
+    return this.reader().wrappedKeys(ids)
+  }
+
   /** Transactions run one at a time, like the file store's lock. */
   transaction<T>(work: (tx: StoreWriter) => Promise<T>): Promise<T> {
     const run = this.queue.then(async () => {
@@ -95,8 +103,10 @@ export class MemoryStore implements Store {
     this.state = newState('lab', this.state.created)
   }
 
-  async upgrade(): Promise<{from: number | null; to: number}> {
-    return {from: this.state?.version ?? null, to: STORE_FORMAT_VERSION}
+  async upgrade(options: UpgradeOptions = {}): Promise<{from: number | null; to: number}> {
+    const from = this.state?.version ?? null
+    if (this.state && options.within) await this.transaction(options.within)
+    return {from, to: STORE_FORMAT_VERSION}
   }
 
   async close(): Promise<void> {}

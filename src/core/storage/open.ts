@@ -4,11 +4,14 @@ import {resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {nowIso, type Clock} from '../clock.js'
 import {UsageError} from '../errors.js'
+import type {KeySettings} from '../crypto/sealed-store.js'
 import type {Store} from './store.js'
 
 export interface OpenOptions {
   clock: Clock
   lockTimeoutMs?: number
+  /** Where the store's key-encryption key is (src/core/crypto/sealed-store.ts); without, it lives in this process only. */
+  keys?: KeySettings
 }
 
 export type StoreKind = 'memory' | 'file' | 'postgres'
@@ -35,7 +38,18 @@ export function parseStoreUrl(url: string): StoreAddress {
   })
 }
 
+/**
+ * The store at `url`, behind the layer that keeps PII and ENCRYPTED values encrypted in it: every
+ * adapter stores sealed values only.
+ */
 export async function openStore(url: string, options: OpenOptions): Promise<Store> {
+  const now = () => nowIso(options.clock)
+  const [adapter, {SealedStore}] = await Promise.all([openAdapter(url, options), import('../crypto/sealed-store.js')])
+  return new SealedStore(adapter, {...options.keys, now})
+}
+
+/** The adapter alone, storing what it is given: for the encryption layer and the adapters' own tests. */
+export async function openAdapter(url: string, options: OpenOptions): Promise<Store> {
   const address = parseStoreUrl(url)
   const now = () => nowIso(options.clock)
   switch (address.kind) {

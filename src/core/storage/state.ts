@@ -13,10 +13,16 @@ import {
   type CloseStaleResult,
   DEFAULT_PAGE,
   emptyCounts,
-  type FindOptions, MAX_PAGE, type Page, type ScanOptions, type StoreMode, type StoreWriter} from './store.js'
+  type FindOptions, MAX_PAGE, type Page, type ScanOptions, type StoredKeyring, type StoreMode, type StoreWriter} from './store.js'
 
 export const STORE_FORMAT = 'ctx-store'
-export const STORE_FORMAT_VERSION = 1
+/** 3: values of PII and ENCRYPTED fields sealed, and the keyring kept in `keyring` (src/core/crypto). */
+export const STORE_FORMAT_VERSION = 3
+
+/** The keyring as the state keeps it: the record and every wrapped data key by id. */
+export interface StateKeyring extends StoredKeyring {
+  keys: Record<string, string>
+}
 
 export interface StoreState {
   format: typeof STORE_FORMAT
@@ -24,6 +30,8 @@ export interface StoreState {
   mode: StoreMode
   created: string
   definitions: Definitions
+  /** Absent until the store's first encrypted value. */
+  keyring?: StateKeyring
   /**
    * By id. A Map in memory, where the file has a plain object: V8 looks a new key of a plain object
    * up in its string table, so checking and adding each of 100k new ids cost ~2 µs (DESIGN §6 P3).
@@ -38,11 +46,14 @@ export type StoreDocument = Omit<StoreState, 'objects'> & {objects: Record<strin
 export function stateOfDocument(document: StoreDocument): StoreState {
   const objects = new Map<string, ContextObject>()
   for (const id of Object.keys(document.objects)) objects.set(id, document.objects[id])
-  return {...document, objects}
+  // The keyring's place is held (before the definitions) even when there is none yet, so one added
+  // later is written there: file-peek.ts finds the definitions right before the objects.
+  const {format, version, mode, created, keyring} = document
+  return Object.assign({format, version, mode, created, keyring}, document, {objects}) as StoreState
 }
 
 export function newState(mode: StoreMode, created: string): StoreState {
-  return {format: STORE_FORMAT, version: STORE_FORMAT_VERSION, mode, created, definitions: baseDefinitions(), objects: new Map()}
+  return {format: STORE_FORMAT, version: STORE_FORMAT_VERSION, mode, created, keyring: undefined, definitions: baseDefinitions(), objects: new Map()}
 }
 
 export function countByType(state: StoreState | null): Record<ObjectType, number> {
@@ -79,11 +90,12 @@ export class StateTransaction implements StoreWriter {
   private readonly changes = new Map<string, ContextObject | null>()
   private readonly addedExternal = new ByExternalId<string | null>()
   private changedDefinitions: Definitions | undefined
+  private changedKeyring: StateKeyring | undefined
 
   constructor(private readonly state: StoreState) {}
 
   get changed(): boolean {
-    return this.changes.size > 0 || this.changedDefinitions !== undefined
+    return this.changes.size > 0 || this.changedDefinitions !== undefined || this.changedKeyring !== undefined
   }
 
   async get(id: string): Promise<ContextObject | null> {
@@ -152,6 +164,37 @@ export class StateTransaction implements StoreWriter {
 
   async definitions(): Promise<Definitions> {
     return this.changedDefinitions ?? this.state.definitions
+  }
+
+  async keyring(): Promise<StoredKeyring | null> {
+    const keyring = this.changedKeyring ?? this.state.keyring
+    return keyring ? {kek: keyring.kek, created: keyring.created, rotated: keyring.rotated} : null
+  }
+
+  async wrappedKeys(ids: readonly string[] | 'all'): Promise<Record<string, string>> {
+    const keys = (this.changedKeyring ?? this.state.keyring)?.keys ?? {}
+    if (ids === 'all') return {...keys}
+    const found: Record<string, string> = {}
+    for (const id of ids) if (Object.hasOwn(keys, id)) found[id] = keys[id]
+    return found
+  }
+
+  async putKeys(keyring: StoredKeyring, keys: Record<string, string>): Promise<void> {
+    const changed = this.keyringOverlay() ?? {kek: keyring.kek, created: keyring.created, rotated: keyring.rotated, keys: {}}
+    Object.assign(changed, {kek: keyring.kek, created: keyring.created, rotated: keyring.rotated})
+    Object.assign(changed.keys, keys)
+    this.changedKeyring = changed
+  }
+
+  async removeKeys(ids: readonly string[]): Promise<void> {
+    const changed = this.keyringOverlay()
+    if (changed) for (const id of ids) delete changed.keys[id]
+  }
+
+  /** The keyring this transaction writes: copied from the state's once, then changed in place. */
+  private keyringOverlay(): StateKeyring | undefined {
+    if (!this.changedKeyring && this.state.keyring) this.changedKeyring = {...this.state.keyring, keys: {...this.state.keyring.keys}}
+    return this.changedKeyring
   }
 
   async insert(objects: readonly ContextObject[]): Promise<void> {
@@ -223,6 +266,7 @@ export class StateTransaction implements StoreWriter {
       })
     }
     if (this.changedDefinitions) this.state.definitions = this.changedDefinitions
+    if (this.changedKeyring) this.state.keyring = this.changedKeyring
     return true
   }
 

@@ -65,6 +65,17 @@ export interface StoreCapabilities {
   importBatchSize: number
 }
 
+/**
+ * What a store keeps of its encryption keys (src/core/crypto/keyring.ts): the fingerprint of the
+ * key-encryption key the data keys are wrapped under, and when. The wrapped data keys themselves are
+ * read by id (`wrappedKeys`), so a database reads only the keys of the customers a command touches.
+ */
+export interface StoredKeyring {
+  kek: string
+  created: string
+  rotated: string | null
+}
+
 export interface StoreReader {
   get(id: string): Promise<ContextObject | null>
   getByExternalId(type: ObjectType, externalId: string): Promise<ContextObject | null>
@@ -73,6 +84,14 @@ export interface StoreReader {
   count(where?: Filter): Promise<number>
   /** The store's field definitions; like every object a store returns, treat it as read-only. */
   definitions(): Promise<Definitions>
+}
+
+/** How the encryption layer (src/core/crypto/sealed-store.ts) reads a store's keys. */
+export interface KeyReader {
+  /** The store's keyring, null before its first encrypted value. */
+  keyring(): Promise<StoredKeyring | null>
+  /** The wrapped data keys stored among `ids` (every one for 'all'), by id; ids not stored are absent. */
+  wrappedKeys(ids: readonly string[] | 'all'): Promise<Record<string, string>>
 }
 
 /** What `closeStaleRequests` is asked to do. */
@@ -92,7 +111,7 @@ export interface CloseStaleResult {
   scanned: number
 }
 
-export interface StoreWriter extends StoreReader {
+export interface StoreWriter extends StoreReader, KeyReader {
   /**
    * The stored objects among `ids`, in any order; ids not stored are simply absent. One round trip
    * on a database: bulk paths (import) read a batch's objects ahead with it instead of one get each.
@@ -114,6 +133,10 @@ export interface StoreWriter extends StoreReader {
   /** Removes objects by id and returns how many there were. */
   remove(ids: readonly string[]): Promise<number>
   putDefinitions(definitions: Definitions): Promise<void>
+  /** Records the keyring and adds (or replaces) wrapped data keys by id. */
+  putKeys(keyring: StoredKeyring, keys: Record<string, string>): Promise<void>
+  /** Destroys wrapped data keys (a deleted customer's): the store keeps no copy of them. */
+  removeKeys(ids: readonly string[]): Promise<void>
   /**
    * DESIGN rule 3, the auto-close sweep, as one set-based write (core's `sweepStale` calls it).
    *
@@ -146,7 +169,7 @@ export interface StoreWriter extends StoreReader {
   closeStaleRequests(options: CloseStaleOptions): Promise<CloseStaleResult>
 }
 
-export interface Store extends StoreReader {
+export interface Store extends StoreReader, KeyReader {
   /** Where the store is, safe to print (no password). */
   readonly location: string
   readonly capabilities: StoreCapabilities
@@ -165,7 +188,7 @@ export interface Store extends StoreReader {
   /** Deletes every object and restores the base definitions: lab stores only. */
   flush(): Promise<void>
   /** Brings the store's format up to this ctx's version; idempotent. */
-  upgrade(): Promise<{from: number | null; to: number}>
+  upgrade(options?: UpgradeOptions): Promise<{from: number | null; to: number}>
   /**
    * Starts what the first read will wait for (a server connection, the schema check) while the
    * command is still loading; failures surface at that first read. Stores with nothing to start
@@ -173,6 +196,15 @@ export interface Store extends StoreReader {
    */
   warm?(): void
   close(): Promise<void>
+}
+
+export interface UpgradeOptions {
+  /**
+   * Work on the store's data that belongs to the upgrade (encrypting what an older ctx left clear):
+   * on the file and memory stores, in the same write as the format change, so one atomic replace.
+   * A database runs its migrations alone; the caller does such work afterwards, in batches.
+   */
+  within?: (tx: StoreWriter) => Promise<void>
 }
 
 export const DEFAULT_PAGE = 50

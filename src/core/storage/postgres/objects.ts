@@ -6,7 +6,7 @@ import type {ContextObject, ObjectType} from '../../model.js'
 import {decodeCursor, encodeCursor, newestFirst} from '../../search/cursor.js'
 import {checkFilter} from '../../search/evaluate.js'
 import type {Filter} from '../../search/query.js'
-import {type CloseStaleOptions, type CloseStaleResult, DEFAULT_PAGE, type FindOptions, MAX_PAGE, type Page, type StoreReader, type StoreWriter} from '../store.js'
+import {type CloseStaleOptions, type CloseStaleResult, DEFAULT_PAGE, type FindOptions, MAX_PAGE, type KeyReader, type Page, type StoredKeyring, type StoreReader, type StoreWriter} from '../store.js'
 import {readDefinitions, writeDefinitions} from './definitions.js'
 import {compileFilter, linkEquality, linkListQuery, namesLinkList, needsDefinitions, Params} from './filter.js'
 import {COLUMNS, copyLine, customerKeys, objectRow, type ObjectRow} from './rows.js'
@@ -51,7 +51,10 @@ function* copyChunks(count: number, rowAt: (index: number) => ObjectRow): Genera
   }
 }
 
-export class PgReader implements StoreReader {
+/** The customer_key of a data key's row: the customer's id for `customer:ID` (crypto/keyring.ts), else the key's id. */
+const KEY_CUSTOMER = `CASE WHEN starts_with(k.id, 'customer:') THEN substr(k.id, 10) ELSE k.id END`
+
+export class PgReader implements StoreReader, KeyReader {
   /** `knownDefinitions`: the store's definitions as already read, outside a transaction. */
   constructor(
     protected readonly db: Queryable,
@@ -111,6 +114,20 @@ export class PgReader implements StoreReader {
 
   definitions(): Promise<Definitions> {
     return this.knownDefinitions?.() ?? readDefinitions(this.db)
+  }
+
+  async keyring(): Promise<StoredKeyring | null> {
+    const {rows} = await this.db.query<StoredKeyring>('SELECT kek, created, rotated FROM ctx_keyring')
+    return rows[0] ?? null
+  }
+
+  async wrappedKeys(ids: readonly string[] | 'all'): Promise<Record<string, string>> {
+    if (ids !== 'all' && ids.length === 0) return {}
+    const {rows} =
+      ids === 'all'
+        ? await this.db.query<{id: string; wrapped: string}>('SELECT id, wrapped FROM ctx_keys')
+        : await this.db.query<{id: string; wrapped: string}>('SELECT id, wrapped FROM ctx_keys WHERE id = ANY($1::text[])', [[...new Set(ids)]])
+    return Object.fromEntries(rows.map((row) => [row.id, row.wrapped]))
   }
 
   /** The definitions a query needs, after refusing it the way every adapter does when it names a bad field. */
@@ -263,6 +280,27 @@ export class PgWriter extends PgReader implements StoreWriter {
   async putDefinitions(definitions: Definitions): Promise<void> {
     await this.ensureStore()
     await writeDefinitions(this.db, definitions)
+  }
+
+  async putKeys(keyring: StoredKeyring, keys: Record<string, string>): Promise<void> {
+    await this.ensureStore()
+    await this.db.query(
+      `INSERT INTO ctx_keyring (kek, created, rotated) VALUES ($1, $2, $3)
+       ON CONFLICT (singleton) DO UPDATE SET kek = EXCLUDED.kek, created = EXCLUDED.created, rotated = EXCLUDED.rotated`,
+      [keyring.kek, keyring.created, keyring.rotated],
+    )
+    const ids = Object.keys(keys)
+    if (ids.length === 0) return
+    await this.db.query(
+      `INSERT INTO ctx_keys (customer_key, id, wrapped) SELECT ${KEY_CUSTOMER}, k.id, k.wrapped FROM unnest($1::text[], $2::text[]) AS k(id, wrapped)
+       ON CONFLICT (customer_key, id) DO UPDATE SET wrapped = EXCLUDED.wrapped`,
+      [ids, ids.map((id) => keys[id])],
+    )
+  }
+
+  async removeKeys(ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return
+    await this.db.query('DELETE FROM ctx_keys WHERE id = ANY($1::text[])', [[...new Set(ids)]])
   }
 
   closeStaleRequests(options: CloseStaleOptions): Promise<CloseStaleResult> {

@@ -5,6 +5,7 @@ import {InvalidDataError} from '../../errors.js'
 import {canonical, type ContextObject} from '../../model.js'
 import {fieldNumber} from '../../search/evaluate.js'
 import {words} from '../../search/words.js'
+import {isSealed} from '../../crypto/sealed-value.js'
 
 /** A term of the `terms` array: `FIELD:word`, `*:word` (any field), `=key:value` (special keys). */
 export const ANY_FIELD = '*'
@@ -63,6 +64,12 @@ export function objectRow(object: ContextObject, customerKey: string): ObjectRow
   const numbers: Record<string, number> = {}
   const dates: Record<string, number> = {}
   for (const [field, value] of Object.entries(body.data)) {
+    if (isSealed(value)) {
+      // A sealed value (PII, ENCRYPTED) gives its blind-index tokens only: no clear word, no phrase,
+      // no number or date (search refuses phrases and ranges on it, src/core/crypto/search.ts).
+      for (const token of value.tokens ?? []) terms.add(fieldTerm(field, token))
+      continue
+    }
     const found = words(String(value))
     for (const word of found) {
       terms.add(fieldTerm(field, word))

@@ -76,6 +76,14 @@ export class PostgresStore implements Store {
     return this.read((reader) => reader.count(where))
   }
 
+  keyring() {
+    return this.read((reader) => reader.keyring())
+  }
+
+  wrappedKeys(ids: readonly string[] | 'all') {
+    return this.read((reader) => reader.wrappedKeys(ids))
+  }
+
   /** Read once per store until a transaction or administration, which may change them. */
   definitions() {
     this.knownDefinitions ??= this.guard(async () => {
@@ -175,7 +183,7 @@ export class PostgresStore implements Store {
       for (const row of counts.rows) info.counts[row.type] = Number(row.count)
       const size = await this.pool.query<{bytes: string}>(
         `SELECT sum(pg_total_relation_size(to_regclass(name))) AS bytes FROM unnest($1::text[]) AS t(name)`,
-        [['ctx_objects', 'ctx_definitions', 'ctx_store', 'ctx_migrations']],
+        [['ctx_objects', 'ctx_definitions', 'ctx_store', 'ctx_migrations', 'ctx_keyring', 'ctx_keys']],
       )
       info.bytes = Number(size.rows[0].bytes)
       return info
@@ -200,7 +208,7 @@ export class PostgresStore implements Store {
     await this.administer(async (client) => {
       const {rows} = await client.query<{mode: StoreMode}>('SELECT mode FROM ctx_store FOR UPDATE')
       if (rows[0]?.mode !== 'lab') throw refuseFlush(this.location, rows[0]?.mode ?? null)
-      await client.query('TRUNCATE ctx_objects')
+      await client.query('TRUNCATE ctx_objects, ctx_keys, ctx_keyring')
       await writeDefinitions(client, baseDefinitions())
     })
   }

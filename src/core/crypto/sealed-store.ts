@@ -1,0 +1,430 @@
+// The one path between ctx and every adapter (memory:, file:, postgres://) that keeps customer data
+// encrypted at rest: values of PII and ENCRYPTED fields are sealed on their way into a store and
+// opened on their way out, searches for words in them become searches for their blind-index tokens,
+// and a deleted customer's data key goes with the customer. The adapters store what they are given;
+// none of them sees a clear value of an encrypted field. node:crypto and the key file are loaded the
+// first time a command meets an encrypted value, never before (DESIGN §6 P1).
+import type {Definitions} from '../definitions/model.js'
+import type {ContextObject, ObjectType} from '../model.js'
+import type {Filter} from '../search/query.js'
+import type {
+  CloseStaleOptions,
+  CloseStaleResult,
+  FindOptions,
+  KeyReader,
+  Page,
+  ScanOptions,
+  Store,
+  StoreCapabilities,
+  StoredKeyring,
+  StoreInfo,
+  StoreMode,
+  StoreReader,
+  StoreWriter,
+  UpgradeOptions,
+} from '../storage/store.js'
+import {KeyError} from './errors.js'
+import type {KeyEncryptionKey, KeyFileLocation} from './key-file.js'
+import type {Keyring} from './keyring.js'
+import type {KeySource} from './keys.js'
+import {dataKeyIdOf, encryptedFields, holdsEncryptedValue, holdsSealedValue, keyIdsOf, openObject, sealObject} from './seal.js'
+import {blindFilter, checkEncryptedSearch, searchesWords} from './search.js'
+import {customerKeyId, INDEX_KEY_ID, STORE_KEY_ID} from './sealed-value.js'
+
+/** Where a store's key-encryption key comes from (key-file.ts). */
+export interface KeySettings {
+  /** --key-file or CTX_KEY_FILE. */
+  keyFile?: string
+  /**
+   * ctx's config directory, where a key file named after the store is made on its first write.
+   * Without one, the key lives in this process only (tests, and stores that never outlive it).
+   */
+  configDir?: string
+  /** Told once when a key file is made: where it is, and that it must be backed up. */
+  onCreated?: (key: KeyEncryptionKey, location: KeyFileLocation) => void
+}
+
+type Reader = StoreReader & KeyReader
+
+export class SealedStore implements Store {
+  readonly location: string
+  readonly capabilities: StoreCapabilities
+  private keys: Promise<Keyring | null> | undefined
+  private source: Promise<KeySource> | undefined
+  /** Data keys made here whose transaction has not committed yet: written again by the next one until it does. */
+  private readonly unsaved = new Map<string, string>()
+  private keyringUnsaved = false
+
+  constructor(
+    private readonly inner: Store,
+    private readonly settings: KeySettings & {now: () => string},
+  ) {
+    this.location = inner.location
+    this.capabilities = inner.capabilities
+  }
+
+  async get(id: string): Promise<ContextObject | null> {
+    return this.openOne(await this.inner.get(id), this.inner)
+  }
+
+  async getByExternalId(type: ObjectType, externalId: string): Promise<ContextObject | null> {
+    return this.openOne(await this.inner.getByExternalId(type, externalId), this.inner)
+  }
+
+  async find(options: FindOptions = {}): Promise<Page<ContextObject>> {
+    const where = await this.searchFilter(options.where, this.inner)
+    const page = await this.inner.find({...options, where})
+    return {items: await this.openAll(page.items, this.inner), next: page.next}
+  }
+
+  async count(where?: Filter): Promise<number> {
+    return this.inner.count(await this.searchFilter(where, this.inner))
+  }
+
+  definitions(): Promise<Definitions> {
+    return this.inner.definitions()
+  }
+
+  keyring(): Promise<StoredKeyring | null> {
+    return this.inner.keyring()
+  }
+
+  wrappedKeys(ids: readonly string[] | 'all'): Promise<Record<string, string>> {
+    return this.inner.wrappedKeys(ids)
+  }
+
+  async transaction<T>(work: (tx: StoreWriter) => Promise<T>): Promise<T> {
+    const destroyed: string[] = []
+    const result = await this.inner.transaction(async (tx) => {
+      destroyed.length = 0
+      const writer = new SealingWriter(tx, this, destroyed)
+      const value = await work(writer)
+      await this.saveKeys(tx)
+      return value
+    })
+    // Committed: the keys written are the store's now, and the destroyed ones are gone from it.
+    this.unsaved.clear()
+    this.keyringUnsaved = false
+    const keyring = await this.keys?.catch(() => null)
+    for (const id of destroyed) keyring?.destroy(id)
+    return result
+  }
+
+  async *scan(options?: ScanOptions): AsyncIterable<ContextObject[]> {
+    for await (const batch of this.inner.scan(options)) yield this.openAll(batch, this.inner)
+  }
+
+  info(): Promise<StoreInfo> {
+    return this.inner.info()
+  }
+
+  init(mode: StoreMode): Promise<StoreInfo> {
+    return this.inner.init(mode)
+  }
+
+  async flush(): Promise<void> {
+    await this.inner.flush()
+    this.forgetKeys()
+  }
+
+  /**
+   * Brings the format up to date and seals every value an older ctx left clear: on the file and
+   * memory stores within the upgrade's own write (one atomic replace); on a database after its
+   * migrations, a batch per transaction, so a killed upgrade resumes where it stopped when run again.
+   */
+  async upgrade(options: UpgradeOptions = {}): Promise<{from: number | null; to: number}> {
+    this.forgetKeys()
+    if (this.capabilities.importBatchSize === Number.POSITIVE_INFINITY) {
+      return this.inner.upgrade({
+        within: async (tx) => {
+          await options.within?.(tx)
+          const writer = new SealingWriter(tx, this, [])
+          for (const object of await writer.clearObjects()) await writer.reseal(object)
+          await this.saveKeys(tx)
+          this.unsaved.clear()
+          this.keyringUnsaved = false
+        },
+      })
+    }
+    const result = await this.inner.upgrade(options)
+    await this.sealInBatches()
+    return result
+  }
+
+  warm(): void {
+    this.inner.warm?.()
+  }
+
+  close(): Promise<void> {
+    return this.inner.close()
+  }
+
+  /** The key source, the crypto modules loaded with it (the first time anything encrypted is touched). */
+  keySource(): Promise<KeySource> {
+    this.source ??= import('./keys.js').then(
+      ({KeySource}) =>
+        new KeySource({
+          store: this.location,
+          keyFile: this.settings.keyFile,
+          configDir: this.settings.configDir,
+          now: this.settings.now,
+          onCreated: this.settings.onCreated,
+        }),
+    )
+    return this.source
+  }
+
+  /** The store's keyring, opened with its key; null when the store has none and `create` is false. */
+  async keyringOf(reader: Reader, create: boolean): Promise<Keyring | null> {
+    const record = await reader.keyring()
+    if (record && this.keyringUnsaved) {
+      // Another process gave the store its keyring first: ours was never stored, and is dropped.
+      this.forgetKeys()
+    }
+    const known = await this.keys?.catch(() => undefined)
+    if (known && record && known.fingerprint === record.kek) return known
+    if (known && !record && this.keyringUnsaved) return known
+    if (!record && !create) return null
+    const source = await this.keySource()
+    this.keys = record ? source.open({...record, keys: {}}) : source.create()
+    const keyring = await this.keys
+    if (!record) this.keyringUnsaved = true
+    return keyring
+  }
+
+  /** The keyring with the wrapped keys of `ids` read in, for the ones not read before. */
+  async keysFor(reader: Reader, ids: Iterable<string>, create: boolean): Promise<Keyring> {
+    const keyring = await this.keyringOf(reader, create)
+    if (!keyring) {
+      throw new KeyError(`${this.location} holds encrypted values but no record of their keys`, {
+        where: this.location,
+        hint: 'The store was damaged or pieced together from two stores; restore it from a backup.',
+      })
+    }
+    const missing = [...new Set(ids)].filter((id) => !keyring.has(id))
+    if (missing.length > 0) keyring.learn(await reader.wrappedKeys(missing))
+    return keyring
+  }
+
+  /** Keys the keyring made since it last handed them over, kept until a transaction writing them commits. */
+  collectFresh(keyring: Keyring): void {
+    for (const [id, wrapped] of Object.entries(keyring.takeFresh())) this.unsaved.set(id, wrapped)
+  }
+
+  async openAll(objects: ContextObject[], reader: Reader): Promise<ContextObject[]> {
+    if (!objects.some(holdsSealedValue)) return objects
+    const keyring = await this.keysFor(reader, keyIdsOf(objects), false)
+    return objects.map((object) => openObject(object, keyring))
+  }
+
+  async openOne(object: ContextObject | null, reader: Reader): Promise<ContextObject | null> {
+    return object === null ? null : (await this.openAll([object], reader))[0]
+  }
+
+  /**
+   * The filter as the adapter answers it: refused where an encrypted field cannot answer exactly,
+   * and with the blind-index token of each word (or pair of words) beside the word itself.
+   */
+  async searchFilter(where: Filter | undefined, reader: Reader): Promise<Filter | undefined> {
+    if (!where) return where
+    const definitions = await reader.definitions()
+    checkEncryptedSearch(where, definitions)
+    if (!searchesWords(where) || encryptedFields(definitions).size === 0) return where
+    // A store that has never held an encrypted value has no token to look for.
+    if (!(await reader.keyring())) return where
+    const keyring = await this.keysFor(reader, [INDEX_KEY_ID], false)
+    return blindFilter(where, definitions, (word) => keyring.token(word))
+  }
+
+  private async saveKeys(tx: StoreWriter): Promise<void> {
+    if (!this.keyringUnsaved && this.unsaved.size === 0) return
+    const keyring = await this.keys
+    if (!keyring) return
+    await tx.putKeys(keyring.record, Object.fromEntries(this.unsaved))
+  }
+
+  private forgetKeys(): void {
+    this.keys = undefined
+    this.unsaved.clear()
+    this.keyringUnsaved = false
+  }
+
+  /** A database's clear values sealed a batch of objects per transaction, each batch re-read inside it. */
+  private async sealInBatches(): Promise<void> {
+    const definitions = await this.inner.definitions()
+    const fields = encryptedFields(definitions)
+    if (fields.size === 0) return
+    let batch: string[] = []
+    const flush = async () => {
+      const ids = batch
+      batch = []
+      await this.transaction(async (tx) => {
+        const writer = tx as SealingWriter
+        for (const object of await writer.rawMany(ids)) if (holdsEncryptedValue(object, fields)) await writer.reseal(object)
+      })
+    }
+    for await (const objects of this.inner.scan({batchSize: 1000})) {
+      for (const object of objects) if (holdsEncryptedValue(object, fields)) batch.push(object.id)
+      if (batch.length >= 1000) await flush()
+    }
+    if (batch.length > 0) await flush()
+  }
+}
+
+/** A transaction's writes through the store: sealed on the way in, opened on the way out. */
+class SealingWriter implements StoreWriter {
+  constructor(
+    private readonly tx: StoreWriter,
+    private readonly store: SealedStore,
+    /** Data keys this transaction destroys: forgotten by the keyring once it commits. */
+    private readonly destroyed: string[],
+  ) {}
+
+  async get(id: string): Promise<ContextObject | null> {
+    return this.store.openOne(await this.tx.get(id), this.tx)
+  }
+
+  async getByExternalId(type: ObjectType, externalId: string): Promise<ContextObject | null> {
+    return this.store.openOne(await this.tx.getByExternalId(type, externalId), this.tx)
+  }
+
+  async getMany(ids: readonly string[]): Promise<ContextObject[]> {
+    return this.store.openAll(await this.tx.getMany(ids), this.tx)
+  }
+
+  async getManyByExternalId(type: ObjectType, externalIds: readonly string[]): Promise<ContextObject[]> {
+    return this.store.openAll(await this.tx.getManyByExternalId(type, externalIds), this.tx)
+  }
+
+  async find(options: FindOptions = {}): Promise<Page<ContextObject>> {
+    const where = await this.store.searchFilter(options.where, this.tx)
+    const page = await this.tx.find({...options, where})
+    return {items: await this.store.openAll(page.items, this.tx), next: page.next}
+  }
+
+  async count(where?: Filter): Promise<number> {
+    return this.tx.count(await this.store.searchFilter(where, this.tx))
+  }
+
+  definitions(): Promise<Definitions> {
+    return this.tx.definitions()
+  }
+
+  keyring(): Promise<StoredKeyring | null> {
+    return this.tx.keyring()
+  }
+
+  wrappedKeys(ids: readonly string[] | 'all'): Promise<Record<string, string>> {
+    return this.tx.wrappedKeys(ids)
+  }
+
+  async insert(objects: readonly ContextObject[]): Promise<void> {
+    await this.tx.insert(await this.seal(objects))
+  }
+
+  async update(object: ContextObject, expectedLastUpdated?: string): Promise<void> {
+    const [sealed] = await this.seal([object])
+    const before = await this.tx.get(object.id)
+    await this.tx.update(sealed, expectedLastUpdated)
+    if (before) await this.resealChildren(before, sealed)
+  }
+
+  async remove(ids: readonly string[]): Promise<number> {
+    const customers = (await this.tx.getMany(ids)).filter((object) => object.type === 'customer').map((object) => customerKeyId(object.id))
+    const removed = await this.tx.remove(ids)
+    if (customers.length > 0 && (await this.tx.keyring())) {
+      // Forgetting a person: their data key goes with them, so their values in an older copy of the
+      // store cannot be read with this store's keys any more (README, "Customer data at rest").
+      await this.tx.removeKeys(customers)
+      this.destroyed.push(...customers)
+    }
+    return removed
+  }
+
+  putDefinitions(definitions: Definitions): Promise<void> {
+    return this.tx.putDefinitions(definitions)
+  }
+
+  putKeys(keyring: StoredKeyring, keys: Record<string, string>): Promise<void> {
+    return this.tx.putKeys(keyring, keys)
+  }
+
+  removeKeys(ids: readonly string[]): Promise<void> {
+    return this.tx.removeKeys(ids)
+  }
+
+  closeStaleRequests(options: CloseStaleOptions): Promise<CloseStaleResult> {
+    return this.tx.closeStaleRequests(options)
+  }
+
+  /** Objects as stored, unopened (the upgrade's batches). */
+  rawMany(ids: readonly string[]): Promise<ContextObject[]> {
+    return this.tx.getMany(ids)
+  }
+
+  /** Every stored object holding a clear value of an encrypted field: what an upgrade seals. */
+  async clearObjects(): Promise<ContextObject[]> {
+    const fields = encryptedFields(await this.tx.definitions())
+    if (fields.size === 0) return []
+    return (await this.tx.find({all: true})).items.filter((object) => holdsEncryptedValue(object, fields))
+  }
+
+  /** Writes a stored object back sealed, changing nothing else (its lastUpdated included). */
+  async reseal(stored: ContextObject): Promise<void> {
+    const [opened] = await this.store.openAll([stored], this.tx)
+    const [sealed] = await this.seal([opened])
+    if (sealed !== stored) await this.tx.update(sealed)
+  }
+
+  /** The objects with their encrypted values sealed under their customer's data key (made on first use). */
+  private async seal(objects: readonly ContextObject[]): Promise<ContextObject[]> {
+    const fields = encryptedFields(await this.tx.definitions())
+    if (fields.size === 0 || !objects.some((object) => holdsEncryptedValue(object, fields))) return [...objects]
+    const parentKey = await this.parentKeys(objects)
+    const keyIds = objects.map((object) => dataKeyIdOf(object, parentKey))
+    const keyring = await this.store.keysFor(this.tx, [...keyIds, INDEX_KEY_ID], true)
+    const sealed = objects.map((object, index) => (holdsEncryptedValue(object, fields) ? sealObject(object, fields, keyring, keyIds[index]) : object))
+    this.store.collectFresh(keyring)
+    return sealed
+  }
+
+  /**
+   * The data key of each parent an object without a customer of its own names (a comment on an
+   * activity), looked up in the batch first, then in the store, up to three levels.
+   */
+  private async parentKeys(objects: readonly ContextObject[]): Promise<(parentId: string) => string | undefined> {
+    const known = new Map(objects.map((object) => [object.id, object]))
+    let wanted = objects.filter((object) => object.type !== 'customer' && object.customerId === undefined && object.parentId !== undefined).map((object) => object.parentId!)
+    for (let depth = 0; depth < 3 && wanted.length > 0; depth++) {
+      const missing = [...new Set(wanted)].filter((id) => !known.has(id))
+      if (missing.length === 0) break
+      const found = await this.tx.getMany(missing)
+      for (const object of found) known.set(object.id, object)
+      wanted = found.filter((object) => object.type !== 'customer' && object.customerId === undefined && object.parentId !== undefined).map((object) => object.parentId!)
+    }
+    const keyOf = (id: string, depth: number): string | undefined => {
+      const parent = known.get(id)
+      if (!parent) return undefined
+      return dataKeyIdOf(parent, (next) => (depth < 3 ? keyOf(next, depth + 1) : STORE_KEY_ID))
+    }
+    return (parentId) => keyOf(parentId, 0)
+  }
+
+  /**
+   * An object whose data key changed (an activity moved to another customer): the comments under it,
+   * which take their key from it, are sealed again under the new one, or deleting the old customer
+   * would make them unreadable.
+   */
+  private async resealChildren(before: ContextObject, after: ContextObject): Promise<void> {
+    const oldKeys = keyIdsOf([before])
+    const newKeys = keyIdsOf([after])
+    if (oldKeys.size === 0 || [...oldKeys].every((id) => newKeys.has(id))) return
+    const children = await this.tx.find({where: {kind: 'equals', key: 'parentId', value: before.id.toLowerCase()}, all: true})
+    for (const child of children.items) {
+      if (child.customerId !== undefined || ![...keyIdsOf([child])].some((id) => oldKeys.has(id))) continue
+      const [opened] = await this.store.openAll([child], this.tx)
+      const [sealed] = await this.seal([opened])
+      await this.tx.update(sealed)
+    }
+  }
+}
