@@ -12,7 +12,10 @@ function answer(body, definitions) {
     ...definitions.fieldsets.map((fieldset) => ({kind: 'fieldset', id: fieldset.id, body: fieldset})),
   ]
   return [
-    ['version', 23, '1'],
+    // The schema version this ctx expects (src/core/storage/postgres/migrations), and no keyring:
+    // the body below is in clear text, as a store that never held an encrypted value.
+    ['version', 23, '4'],
+    ['kek', 25, null],
     ['mode', 25, 'lab'],
     ['definitions', 114, JSON.stringify(rows)],
     ['body', 114, JSON.stringify(body)],
@@ -40,7 +43,7 @@ function rowDescription(columns) {
 }
 
 function dataRow(columns) {
-  return message('D', int16(columns.length), ...columns.flatMap(([, , value]) => [int32(Buffer.byteLength(value)), Buffer.from(value)]))
+  return message('D', int16(columns.length), ...columns.flatMap(([, , value]) => (value === null ? [int32(-1)] : [int32(Buffer.byteLength(value)), Buffer.from(value)])))
 }
 
 const READY = message('Z', Buffer.from('I'))

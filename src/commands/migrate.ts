@@ -3,6 +3,7 @@ import Table from 'cli-table3'
 import {type MigrateResult, migrateStore} from '../core/migrate.js'
 import {OBJECT_TYPES} from '../core/model.js'
 import {CtxCommand} from '../ux/base-command.js'
+import {keySettings} from '../ux/early-store.js'
 import {progressBar} from '../ux/progress.js'
 import {color} from '../ux/render.js'
 
@@ -22,6 +23,8 @@ export default class Migrate extends CtxCommand<typeof Migrate> {
     from: Flags.string({summary: 'The store to copy from (a .json path, file:PATH or postgres://…).', required: true}),
     to: Flags.string({summary: 'The store to copy into; must be empty unless --upsert.', required: true}),
     upsert: Flags.boolean({summary: 'Copy into a store that holds objects: replace those with the same ids, keep the others.'}),
+    'from-key-file': Flags.string({summary: "The source's key-encryption key (default: --key-file, CTX_KEY_FILE, or the source's file in the config directory)."}),
+    'to-key-file': Flags.string({summary: "The target's key-encryption key (default: --key-file, CTX_KEY_FILE, or the target's file in the config directory, made if new)."}),
     'batch-size': Flags.integer({summary: 'Objects per transaction (default: 1000; a file target takes all in one).', min: 1, max: 10_000}),
   }
 
@@ -35,6 +38,10 @@ export default class Migrate extends CtxCommand<typeof Migrate> {
         upsert: this.flags.upsert,
         batchSize: this.flags['batch-size'],
         clock: this.clock,
+        keys: {
+          from: keySettings(this.flags['from-key-file'] ?? this.flags['key-file'], this.config.configDir),
+          to: keySettings(this.flags['to-key-file'] ?? this.flags['key-file'], this.config.configDir),
+        },
         onProgress: (copied, total) => progress.update(copied, total > 0 ? copied / total : null),
       })
     } finally {

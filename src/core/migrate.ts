@@ -9,6 +9,7 @@ import {ConflictError, NotFoundError, StorageError, UsageError} from './errors.j
 import {canonical, type ContextObject, OBJECT_TYPES, type ObjectType} from './model.js'
 import {openStore, parseStoreUrl} from './storage/open.js'
 import type {Store, StoreWriter} from './storage/store.js'
+import type {KeySettings} from './crypto/sealed-store.js'
 
 export interface MigrateOptions {
   from: string
@@ -19,6 +20,11 @@ export interface MigrateOptions {
   batchSize?: number
   /** Called after each batch lands, with objects copied so far and the source's total. */
   onProgress?: (copied: number, total: number) => void
+  /**
+   * Each store's key-encryption key: values are opened with the source's keys and sealed again with
+   * the target's, so stores with different keys migrate as any others.
+   */
+  keys?: {from?: KeySettings; to?: KeySettings}
 }
 
 export interface TypeTally<T> {
@@ -42,9 +48,9 @@ export async function migrateStore(options: MigrateOptions): Promise<MigrateResu
   if (from.kind === to.kind && from.target === to.target && !(from.kind === 'memory' && from.target === '')) {
     throw new UsageError('--from and --to name the same store', {hint: 'Migrate copies one store into another.'})
   }
-  const source = await openStore(options.from, {clock: options.clock})
+  const source = await openStore(options.from, {clock: options.clock, keys: options.keys?.from})
   try {
-    const target = await openStore(options.to, {clock: options.clock})
+    const target = await openStore(options.to, {clock: options.clock, keys: options.keys?.to})
     try {
       return await copyStore(source, target, options, started)
     } finally {

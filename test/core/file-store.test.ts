@@ -7,6 +7,7 @@ import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 import {systemClock} from '../../src/core/clock.js'
 import {StorageError} from '../../src/core/errors.js'
 import {openStore} from '../../src/core/storage/open.js'
+import {STORE_FORMAT_VERSION} from '../../src/core/storage/state.js'
 import {fixture} from '../contract/store-contract.js'
 
 let dir: string
@@ -32,7 +33,7 @@ describe('the file store', () => {
     const path = join(dir, 'store.json')
     const store = await openStore(path, {clock: systemClock})
     await store.init('lab')
-    expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({format: 'ctx-store', version: 1, mode: 'lab'})
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({format: 'ctx-store', version: STORE_FORMAT_VERSION, mode: 'lab'})
   })
 
   it('does not create a file for reads, or for a transaction that writes nothing', async () => {

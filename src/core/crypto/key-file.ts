@@ -56,9 +56,26 @@ export function storeKeyName(storeLocation: string): string {
   } catch {
     label = storeLocation
   }
-  const digest = createHash('sha256').update(storeLocation).digest('hex').slice(0, 8)
+  const digest = createHash('sha256').update(storeIdentity(storeLocation)).digest('hex').slice(0, 8)
   const safe = label.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[-.]+|-+$/g, '').slice(0, 60) || 'store'
   return `${safe}-${digest}`
+}
+
+/**
+ * What names one store however its URL is written: a file's absolute path, a memory store's name, a
+ * database's host, port, database and schema (not the user, the password or connection settings
+ * such as application_name or sslmode, which reach the same store).
+ */
+export function storeIdentity(storeLocation: string): string {
+  try {
+    const address = parseStoreUrl(storeLocation)
+    if (address.kind !== 'postgres') return `${address.kind}:${address.target}`
+    const url = new URL(redactUrl(address.target))
+    const database = decodeURIComponent(url.pathname.replace(/^\//, ''))
+    return `postgres://${url.hostname.toLowerCase()}:${url.port || '5432'}/${database}?schema=${url.searchParams.get('schema') ?? ''}`
+  } catch {
+    return storeLocation
+  }
 }
 
 function postgresLabel(url: string): string {

@@ -4,7 +4,7 @@
 // a `memory:` store without a key file, made in memory for as long as the store lives.
 import {randomBytes} from 'node:crypto'
 import {parseStoreUrl} from '../storage/open.js'
-import {createKeyFile, fingerprintOf, KEY_BYTES, type KeyEncryptionKey, keyFileLocation, type KeyFileLocation, readKeyFile} from './key-file.js'
+import {createKeyFile, fingerprintOf, storeIdentity, KEY_BYTES, type KeyEncryptionKey, keyFileLocation, type KeyFileLocation, readKeyFile} from './key-file.js'
 import {type KeyringRecord, Keyring, missingKey} from './keyring.js'
 
 export interface KeyOptions {
@@ -76,7 +76,7 @@ export class KeySource {
   }
 
   private memoryKey(create: boolean): KeyEncryptionKey | null {
-    const name = this.options.store
+    const name = storeIdentity(this.options.store)
     let key = memoryKeys.get(name)
     if (!key && create) {
       const bytes = randomBytes(KEY_BYTES)

@@ -124,7 +124,8 @@ const OPENERS = new Set([0x7b, 0x5b]) // { [
 const CLOSERS = new Set([0x7d, 0x5d]) // } ]
 
 const HEAD = Buffer.from(`{"format":"${STORE_FORMAT}","version":${STORE_FORMAT_VERSION},"mode":"`)
-const DEFINITIONS_KEY = Buffer.from('","definitions":')
+/** After the created instant, or the keyring (whose members and key ids never hold this): a top-level member. */
+const DEFINITIONS_KEY = Buffer.from(',"definitions":')
 const OBJECTS_KEY = Buffer.from(',"objects":{')
 /** Ids as ctx writes them (UUIDs): nothing in them needs escaping in JSON. */
 const PLAIN_ID = /^[0-9A-Za-z-]{1,64}$/
@@ -140,7 +141,7 @@ export class StoreFilePeek {
   /** The layout of a store file of this ctx's format, or undefined for anything else. */
   static of(file: StoreFileBytes): StoreFilePeek | undefined {
     if (!file.matches(0, HEAD) || !endsAsWritten(file)) return undefined
-    // The mode and created strings lie between; an unescaped `","` cannot occur inside a string.
+    // The mode and created strings, and the keyring, lie between; an unescaped `,"` cannot occur inside a string.
     const key = file.indexOf(DEFINITIONS_KEY, HEAD.length)
     if (key < 0) return undefined
     const start = key + DEFINITIONS_KEY.length

@@ -118,7 +118,7 @@ export class PgReader implements StoreReader, KeyReader {
 
   async keyring(): Promise<StoredKeyring | null> {
     const {rows} = await this.db.query<StoredKeyring>('SELECT kek, created, rotated FROM ctx_keyring')
-    return rows[0] ?? null
+    return rows[0]?.kek ? {kek: rows[0].kek, created: rows[0].created, rotated: rows[0].rotated ?? null} : null
   }
 
   async wrappedKeys(ids: readonly string[] | 'all'): Promise<Record<string, string>> {
