@@ -243,7 +243,8 @@ export class SealedStore implements Store {
     await tx.putKeys(keyring.record, Object.fromEntries(this.unsaved))
   }
 
-  private forgetKeys(): void {
+  /** Drops the keyring read so far (after a rotation, an upgrade, a flush): the next use reads it again. */
+  forgetKeys(): void {
     this.keys = undefined
     this.unsaved.clear()
     this.keyringUnsaved = false

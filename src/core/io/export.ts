@@ -3,7 +3,7 @@
 // same store always gives the same bytes.
 import {once} from 'node:events'
 import {createWriteStream} from 'node:fs'
-import {rename, rm} from 'node:fs/promises'
+import {chmod, rename, rm} from 'node:fs/promises'
 import type {Writable} from 'node:stream'
 import {finished} from 'node:stream/promises'
 import {stringify} from 'csv-stringify/sync'
@@ -50,13 +50,16 @@ const BATCH = 1000
 /** Writes the export to `path` through a temporary file renamed into place, so a failed export leaves no half file. */
 export async function exportToFile(store: Store, path: string, options: ExportOptions): Promise<ExportSummary> {
   const partial = `${path}.partial-${process.pid}`
-  const out = createWriteStream(partial, {encoding: 'utf8'})
+  // 0600: an export holds customer data in clear text (the store's values, opened with its key).
+  const out = createWriteStream(partial, {encoding: 'utf8', mode: 0o600})
   const failed = new Promise<never>((_, reject) => out.once('error', (error) => reject(new StorageError(`cannot write ${path}: ${error.message}`, {where: path}))))
   failed.catch(() => undefined)
   try {
     const summary = await Promise.race([exportObjects(store, out, options), failed])
     out.end()
     await Promise.race([finished(out), failed])
+    // Explicitly, not only at creation: a umask could take bits away, never add them; chmod is exact.
+    await chmod(partial, 0o600)
     await rename(partial, path)
     return {...summary, file: path}
   } catch (error) {

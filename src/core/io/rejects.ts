@@ -2,7 +2,7 @@
 // reason, in a file that imports again once corrected (import skips the _line and _reason columns).
 // It is created on the first rejected row only, so a clean import leaves no empty file behind.
 import {once} from 'node:events'
-import {createWriteStream, type WriteStream} from 'node:fs'
+import {createWriteStream, fchmodSync, type WriteStream} from 'node:fs'
 import {finished} from 'node:stream/promises'
 import {stringify, type Stringifier} from 'csv-stringify'
 import {StorageError} from '../errors.js'
@@ -47,7 +47,9 @@ export class RejectsFile {
 
   private open(): void {
     if (this.file) return
-    this.file = createWriteStream(this.path, {encoding: 'utf8'})
+    // 0600, also over an older rejects file of another mode: rejected rows are customer data.
+    this.file = createWriteStream(this.path, {encoding: 'utf8', mode: 0o600})
+    this.file.on('open', (fd: number) => fchmodSync(fd, 0o600))
     this.file.on('error', (error: NodeJS.ErrnoException) => {
       this.failure = new StorageError(`cannot write the rejects file ${this.path}: ${error.message}`, {
         where: this.path,
