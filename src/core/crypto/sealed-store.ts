@@ -139,7 +139,7 @@ export class SealedStore implements Store {
         within: async (tx) => {
           await options.within?.(tx)
           const writer = new SealingWriter(tx, this, [])
-          for (const object of await writer.clearObjects()) await writer.reseal(object)
+          await writer.reseal(await writer.clearObjects())
           await this.saveKeys(tx)
           this.unsaved.clear()
           this.keyringUnsaved = false
@@ -261,7 +261,7 @@ export class SealedStore implements Store {
       batch = []
       await this.transaction(async (tx) => {
         const writer = tx as SealingWriter
-        for (const object of await writer.rawMany(ids)) if (holdsEncryptedValue(object, fields)) await writer.reseal(object)
+        await writer.reseal((await writer.rawMany(ids)).filter((object) => holdsEncryptedValue(object, fields)))
       })
     }
     for await (const objects of this.inner.scan({batchSize: 1000})) {
@@ -370,11 +370,10 @@ class SealingWriter implements StoreWriter {
     return (await this.tx.find({all: true})).items.filter((object) => holdsEncryptedValue(object, fields))
   }
 
-  /** Writes a stored object back sealed, changing nothing else (its lastUpdated included). */
-  async reseal(stored: ContextObject): Promise<void> {
-    const [opened] = await this.store.openAll([stored], this.tx)
-    const [sealed] = await this.seal([opened])
-    if (sealed !== stored) await this.tx.update(sealed)
+  /** Writes stored objects back sealed, changing nothing else (their lastUpdated included). */
+  async reseal(stored: readonly ContextObject[]): Promise<void> {
+    const sealed = await this.seal(await this.store.openAll([...stored], this.tx))
+    for (const [index, object] of sealed.entries()) if (object !== stored[index]) await this.tx.update(object)
   }
 
   /** The objects with their encrypted values sealed under their customer's data key (made on first use). */

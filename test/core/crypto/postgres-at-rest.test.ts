@@ -1,0 +1,92 @@
+// Customer data at rest on PostgreSQL: no PII or ENCRYPTED value in `pg_dump` of the store's schema
+// (rows, the search terms the GIN index is built on, the keys table), an upgrade of a clear-text
+// store killed midway and run again with nothing lost, and a migration between stores with different keys.
+import {execFileSync, spawn} from 'node:child_process'
+import {join} from 'node:path'
+import {afterEach, beforeEach, expect, it} from 'vitest'
+import {systemClock} from '../../../src/core/clock.js'
+import type {ContextObject} from '../../../src/core/model.js'
+import {openStore} from '../../../src/core/storage/open.js'
+import {storeSchema} from '../../../src/core/storage/postgres/migrations/001-store.js'
+import {PostgresStore} from '../../../src/core/storage/postgres/store.js'
+import {seedSearchFixtures} from '../../contract/search-contract.js'
+import {fixture} from '../../contract/store-contract.js'
+import {BIN, expectRun, type Sandbox, sandbox} from '../../helpers/cli.js'
+import {describePostgres, PG_URL, testSchema} from '../../helpers/postgres.js'
+
+/** PII values of the search fixtures (names, emails, phones, notes, comments' display names), as they would appear in clear. */
+const PII = ['Lovelace', 'ada@example.com', 'Smithson', 'jane@smithson.org', 'Núñez', 'Zürich', 'called about the refund', 'Agent Smith', '5551234567', '442079460000']
+
+function dump(schema: string): string {
+  return execFileSync('pg_dump', ['--schema', schema, PG_URL], {encoding: 'utf8', maxBuffer: 256 * 1024 * 1024})
+}
+
+function expectNoClearValue(text: string, values: readonly string[]): void {
+  for (const value of values) expect(text.toLowerCase(), value).not.toContain(value.toLowerCase())
+}
+
+await describePostgres('customer data at rest on PostgreSQL', () => {
+  let box: Sandbox
+  let schema: Awaited<ReturnType<typeof testSchema>>
+  const keys = () => ({configDir: join(box.dir, 'config', 'ctx')})
+
+  beforeEach(async () => {
+    box = sandbox('ctx-pg-at-rest-')
+    schema = await testSchema('atrest')
+  })
+
+  afterEach(async () => {
+    await schema.drop()
+    await box.cleanup()
+  })
+
+  it('holds no PII value in its rows, its search terms or its keys table, and answers searches through tokens', async () => {
+    const store = await openStore(schema.url, {clock: systemClock, keys: keys()})
+    await store.upgrade()
+    await seedSearchFixtures(store)
+    const text = dump(schema.schema)
+    expectNoClearValue(text, PII)
+    // The terms the GIN index holds: for PII fields only tokens (#...), never a clear word.
+    expect(text).not.toMatch(/Context_Last_Name:[a-z]/i)
+    expect(text).toMatch(/Context_Last_Name:#/)
+    expect((await store.find({where: {kind: 'words', key: null, words: ['lovelace']}})).items.map((object) => object.data.Context_Last_Name)).toEqual(['Lovelace'])
+    await store.close()
+  })
+
+  it('encrypts a clear-text store on upgrade, in batches: killed midway and run again, nothing is lost', async () => {
+    const clear = new PostgresStore(schema.url, {now: () => new Date().toISOString(), migrations: [storeSchema]})
+    await clear.init('production')
+    const customers: ContextObject[] = Array.from({length: 3000}, (_, index) => fixture('customer', {data: {Context_First_Name: `Clear${index}`, Context_Last_Name: 'Plaintext'}}))
+    await clear.transaction((tx) => tx.insert(customers))
+    await clear.close()
+    expect(dump(schema.schema)).toContain('Plaintext')
+
+    const env = {...box.env, CTX_STORE: schema.url}
+    const child = spawn(process.execPath, [BIN, 'store', 'upgrade', '--json'], {env, stdio: 'ignore'})
+    await new Promise((resolve) => setTimeout(resolve, 1500))
+    child.kill('SIGKILL')
+    await new Promise((resolve) => child.once('close', resolve))
+    await expectRun(box, ['store', 'upgrade', '--json', '--store', schema.url])
+
+    expectNoClearValue(dump(schema.schema), ['Plaintext', 'Clear2999'])
+    const store = await openStore(schema.url, {clock: systemClock, keys: keys()})
+    const read = new Map<string, ContextObject>()
+    for await (const batch of store.scan()) for (const object of batch) read.set(object.id, object)
+    expect(read.size).toBe(customers.length)
+    for (const customer of customers) expect(read.get(customer.id)).toEqual(customer)
+    expect(await store.count({kind: 'words', key: 'Context_Last_Name', words: ['plaintext']})).toBe(3000)
+    await store.close()
+  })
+
+  it('migrates between stores with different keys: opened with the source key, sealed with the target key', async () => {
+    const from = join(box.dir, 'from.json')
+    const ada = await expectRun(box, ['customers', 'create', '--first-name', 'Ada', '--last-name', 'Lovelace', '--json', '--store', from, '--key-file', join(box.dir, 'a.key')])
+    await expectRun(box, ['migrate', '--from', from, '--to', schema.url, '--from-key-file', join(box.dir, 'a.key'), '--to-key-file', join(box.dir, 'b.key'), '--json'])
+    expectNoClearValue(dump(schema.schema), ['Lovelace'])
+    const shown = await expectRun(box, ['customers', 'show', ada.json.id, '--json', '--store', schema.url, '--key-file', join(box.dir, 'b.key')])
+    expect(shown.json).toEqual(ada.json)
+    const wrong = await box.run(['customers', 'show', ada.json.id, '--json', '--store', schema.url, '--key-file', join(box.dir, 'a.key')])
+    expect(wrong.code).toBe(7)
+    expect(wrong.stdout).not.toContain('Lovelace')
+  })
+})
