@@ -4,6 +4,7 @@ import {join} from 'node:path'
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 import {expectRun, runCli, type Sandbox, sandbox} from '../helpers/cli.js'
 import {readStore} from '../helpers/store.js'
+import {STORE_FORMAT_VERSION} from '../../src/core/storage/state.js'
 
 let box: Sandbox
 
@@ -59,7 +60,7 @@ describe('the ctx command', () => {
 describe('store init, info and flush', () => {
   it('initialises a lab store, reports it, and flushes it with --force', async () => {
     const init = await expectRun(box, ['store', 'init', '--mode', 'lab', '--json'])
-    expect(init.json).toMatchObject({adapter: 'file', mode: 'lab', initialized: true, formatVersion: 1})
+    expect(init.json).toMatchObject({adapter: 'file', mode: 'lab', initialized: true, formatVersion: STORE_FORMAT_VERSION})
     await expectRun(box, ['customers', 'create', '--first-name', 'Ada'])
     const info = await expectRun(box, ['store', 'info', '--json'])
     expect(info.json.counts.customer).toBe(1)
@@ -82,7 +83,7 @@ describe('store init, info and flush', () => {
 
   it('upgrades idempotently', async () => {
     await expectRun(box, ['store', 'init'])
-    expect((await expectRun(box, ['store', 'upgrade', '--json'])).json).toEqual({from: 1, to: 1})
+    expect((await expectRun(box, ['store', 'upgrade', '--json'])).json).toEqual({from: STORE_FORMAT_VERSION, to: STORE_FORMAT_VERSION})
   })
 
   it('works on a memory: store', async () => {

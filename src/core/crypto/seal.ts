@@ -14,10 +14,19 @@ export function isEncryptedField(field: FieldDefinition | undefined): boolean {
   return field !== undefined && field.classification !== 'UNENCRYPTED'
 }
 
-/** The ids of the fields whose values are sealed, and whether each is searchable. */
-export function encryptedFields(definitions: Definitions): Map<string, {searchable: boolean}> {
-  const fields = new Map<string, {searchable: boolean}>()
-  for (const field of Object.values(definitions.fields)) if (isEncryptedField(field)) fields.set(field.id, {searchable: isSearchable(field)})
+const fieldsOf = new WeakMap<Definitions, Map<string, {searchable: boolean}>>()
+
+/**
+ * The ids of the fields whose values are sealed, and whether each is searchable; worked out once per
+ * definitions object (a store hands out the same one until they change, and they are read-only).
+ */
+export function encryptedFields(definitions: Definitions): ReadonlyMap<string, {searchable: boolean}> {
+  let fields = fieldsOf.get(definitions)
+  if (!fields) {
+    fields = new Map()
+    for (const field of Object.values(definitions.fields)) if (isEncryptedField(field)) fields.set(field.id, {searchable: isSearchable(field)})
+    fieldsOf.set(definitions, fields)
+  }
   return fields
 }
 

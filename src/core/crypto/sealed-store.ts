@@ -208,7 +208,7 @@ export class SealedStore implements Store {
 
   /** Keys the keyring made since it last handed them over, kept until a transaction writing them commits. */
   collectFresh(keyring: Keyring): void {
-    for (const [id, wrapped] of Object.entries(keyring.takeFresh())) this.unsaved.set(id, wrapped)
+    keyring.drainFresh(this.unsaved)
   }
 
   async openAll(objects: ContextObject[], reader: Reader): Promise<ContextObject[]> {
