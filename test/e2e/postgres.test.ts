@@ -6,7 +6,8 @@ import {readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {afterEach, beforeEach, expect, it} from 'vitest'
 import {fixture} from '../contract/store-contract.js'
-import {BIN, expectRun, type Sandbox, sandbox} from '../helpers/cli.js'
+import {BIN, expectRun, SANDBOX_CONFIG_DIRS, type Sandbox, sandbox} from '../helpers/cli.js'
+import {SCHEMA_VERSION} from '../../src/core/storage/postgres/schema.js'
 import {admin, describePostgres, PG_URL, testSchema} from '../helpers/postgres.js'
 import {readStore, seedStore} from '../helpers/store.js'
 
@@ -20,6 +21,8 @@ await describePostgres('ctx on postgres://', () => {
   beforeEach(async () => {
     box = sandbox()
     schema = await testSchema('cli')
+    // Read and seeded in-process with the key the CLI makes for it in the sandbox.
+    SANDBOX_CONFIG_DIRS.set(schema.url, join(box.dir, 'config', 'ctx'))
   })
 
   afterEach(async () => {
@@ -33,7 +36,7 @@ await describePostgres('ctx on postgres://', () => {
     expect(refused.json.error.hint).toContain('ctx store init --store')
     expect((await run(['store', 'info', '--json'])).json).toMatchObject({adapter: 'postgres', initialized: false, formatVersion: null})
     const init = await run(['store', 'init', '--mode', 'lab', '--json'])
-    expect(init.json).toMatchObject({adapter: 'postgres', initialized: true, mode: 'lab', formatVersion: 1})
+    expect(init.json).toMatchObject({adapter: 'postgres', initialized: true, mode: 'lab', formatVersion: SCHEMA_VERSION})
     const ada = (await run(['customers', 'create', '--first-name', 'Ada', '--last-name', 'Lovelace', '--json'])).json
     expect((await run(['customers', 'search', 'lovelace', '--json'])).json.items).toEqual([ada])
     const info = (await run(['store', 'info', '--json'])).json
@@ -42,8 +45,8 @@ await describePostgres('ctx on postgres://', () => {
   })
 
   it('upgrades an empty database idempotently; its first write then makes a production store that refuses flush', async () => {
-    expect((await run(['store', 'upgrade', '--json'])).json).toEqual({from: null, to: 1})
-    expect((await run(['store', 'upgrade', '--json'])).json).toEqual({from: 1, to: 1})
+    expect((await run(['store', 'upgrade', '--json'])).json).toEqual({from: null, to: SCHEMA_VERSION})
+    expect((await run(['store', 'upgrade', '--json'])).json).toEqual({from: SCHEMA_VERSION, to: SCHEMA_VERSION})
     await run(['customers', 'create', '--first-name', 'Ada'])
     expect((await run(['store', 'info', '--json'])).json).toMatchObject({initialized: true, mode: 'production'})
     await run(['store', 'flush', '--force'], 4)
