@@ -1,0 +1,64 @@
+// The encryption layer over an adapter (memory: here; the contract suites run it on every adapter):
+// what it hands the adapter is sealed, a moved activity takes its comments to its new customer's
+// key, and a deleted customer's key goes with the customer.
+import {describe, expect, it} from 'vitest'
+import {systemClock} from '../../../src/core/clock.js'
+import {isSealed} from '../../../src/core/crypto/sealed-value.js'
+import type {ContextObject} from '../../../src/core/model.js'
+import {openStore} from '../../../src/core/storage/open.js'
+import type {Store} from '../../../src/core/storage/store.js'
+import {fixture} from '../../contract/store-contract.js'
+
+let count = 0
+
+/** The store and, beside it, its adapter without the layer: what is really stored. */
+async function stores(): Promise<{store: Store; raw: (id: string) => Promise<ContextObject | null>}> {
+  const name = `memory:sealed-${process.pid}-${count++}`
+  const store = await openStore(name, {clock: systemClock})
+  const {openMemoryStore} = await import('../../../src/core/storage/memory.js')
+  const adapter = openMemoryStore(name.slice('memory:'.length), () => new Date().toISOString())
+  return {store, raw: (id) => adapter.get(id)}
+}
+
+describe('the encryption layer', () => {
+  it('hands the adapter sealed values only, and gives them back in clear', async () => {
+    const {store, raw} = await stores()
+    const ada = fixture('customer', {data: {Context_First_Name: 'Ada', Context_Preferred_Language: 'en_GB'}})
+    await store.transaction((tx) => tx.insert([ada]))
+    const stored = (await raw(ada.id))!
+    expect(isSealed(stored.data.Context_First_Name)).toBe(true)
+    expect(stored.data.Context_Preferred_Language).toBe('en_GB')
+    expect(await store.get(ada.id)).toEqual(ada)
+    expect(await store.wrappedKeys([`customer:${ada.id}`])).toHaveProperty(`customer:${ada.id}`)
+  })
+
+  it('seals the comments of a moved activity under its new customer\'s key, so deleting the old customer leaves them readable', async () => {
+    const {store, raw} = await stores()
+    const [a, b] = [fixture('customer', {data: {Context_First_Name: 'A'}}), fixture('customer', {data: {Context_First_Name: 'B'}})]
+    const activity = fixture('activity', {customerId: a.id, mediaType: 'voice', data: {Context_Notes: 'a call'}})
+    const comment = fixture('comment', {parentId: activity.id, state: 'closed', data: {Context_Comment: 'noted'}})
+    await store.transaction((tx) => tx.insert([a, b, activity, comment]))
+    expect(((await raw(comment.id))!.data.Context_Comment as unknown as {key: string}).key).toBe(`customer:${a.id}`)
+    await store.transaction(async (tx) => tx.update({...(await tx.get(activity.id))!, customerId: b.id}))
+    expect(((await raw(comment.id))!.data.Context_Comment as unknown as {key: string}).key).toBe(`customer:${b.id}`)
+    await store.transaction((tx) => tx.remove([a.id]))
+    expect(await store.wrappedKeys([`customer:${a.id}`])).toEqual({})
+    expect((await store.get(comment.id))!.data.Context_Comment).toBe('noted')
+    expect((await store.get(activity.id))!.data.Context_Notes).toBe('a call')
+  })
+
+  it('keeps the keys made in a transaction that failed for the next one to store', async () => {
+    const {store} = await stores()
+    const first = fixture('customer', {data: {Context_First_Name: 'First'}})
+    await expect(
+      store.transaction(async (tx) => {
+        await tx.insert([first])
+        throw new Error('rolled back')
+      }),
+    ).rejects.toThrow('rolled back')
+    const second = fixture('customer', {data: {Context_First_Name: 'Second'}})
+    await store.transaction((tx) => tx.insert([second]))
+    expect((await store.get(second.id))!.data.Context_First_Name).toBe('Second')
+    expect(Object.keys(await store.wrappedKeys('all'))).toEqual(expect.arrayContaining(['store', 'index', `customer:${second.id}`]))
+  })
+})
