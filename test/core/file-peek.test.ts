@@ -43,6 +43,9 @@ describe('peeking into a store file', () => {
     expect(peek).toBeDefined()
     for (const object of awkward) expect(peek!.object(object.id)).toEqual(whole.objects[object.id])
     expect(peek!.definitions()).toEqual(whole.definitions)
+    // The keyring too (read by `customers show` to open the object's sealed values).
+    expect(peek!.keyring()).toEqual(whole.keyring)
+    expect(Object.keys(whole.keyring.keys)).toHaveLength(awkward.length + 2)
   })
 
   it('answers null for an id the store does not hold, and undefined for an id it cannot look up', async () => {

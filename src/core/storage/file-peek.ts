@@ -4,7 +4,7 @@
 // last); anything else answers `undefined`, and the caller parses the whole file, which reports
 // what is wrong.
 import {closeSync, fstatSync, openSync, readSync} from 'node:fs'
-import {STORE_FORMAT, STORE_FORMAT_VERSION} from './state.js'
+import {type StateKeyring, STORE_FORMAT, STORE_FORMAT_VERSION} from './state.js'
 import type {Definitions} from '../definitions/model.js'
 import type {ContextObject} from '../model.js'
 
@@ -127,6 +127,7 @@ const HEAD = Buffer.from(`{"format":"${STORE_FORMAT}","version":${STORE_FORMAT_V
 /** After the created instant, or the keyring (whose members and key ids never hold this): a top-level member. */
 const DEFINITIONS_KEY = Buffer.from(',"definitions":')
 const OBJECTS_KEY = Buffer.from(',"objects":{')
+const KEYRING_KEY = Buffer.from(',"keyring":')
 /** Ids as ctx writes them (UUIDs): nothing in them needs escaping in JSON. */
 const PLAIN_ID = /^[0-9A-Za-z-]{1,64}$/
 
@@ -136,6 +137,7 @@ export class StoreFilePeek {
     private readonly file: StoreFileBytes,
     private readonly definitionsAt: [start: number, end: number],
     private readonly objectsAt: number,
+    private readonly keyringAt: [start: number, end: number] | null,
   ) {}
 
   /** The layout of a store file of this ctx's format, or undefined for anything else. */
@@ -147,8 +149,25 @@ export class StoreFilePeek {
     const start = key + DEFINITIONS_KEY.length
     const end = valueEnd(file, start)
     if (end < 0 || !file.matches(end, OBJECTS_KEY)) return undefined
-    return new StoreFilePeek(file, [start, end], end + OBJECTS_KEY.length - 1)
+    // The keyring, when there is one, ends right where the definitions key starts.
+    const keyringKey = file.indexOf(KEYRING_KEY, HEAD.length)
+    let keyringAt: [number, number] | null = null
+    if (keyringKey >= 0 && keyringKey < key) {
+      const keyringEnd = valueEnd(file, keyringKey + KEYRING_KEY.length)
+      if (keyringEnd !== key) return undefined
+      keyringAt = [keyringKey + KEYRING_KEY.length, keyringEnd]
+    }
+    return new StoreFilePeek(file, [start, end], end + OBJECTS_KEY.length - 1, keyringAt)
   }
+
+  /** The keyring (null: the store has none yet), or undefined when it does not parse. */
+  keyring(): StateKeyring | null | undefined {
+    if (this.parsedKeyring === undefined) this.parsedKeyring = this.keyringAt ? (this.parse(...this.keyringAt) as StateKeyring | undefined) ?? false : null
+    return this.parsedKeyring === false ? undefined : this.parsedKeyring
+  }
+
+  /** Parsed once: false when it did not parse. */
+  private parsedKeyring: StateKeyring | null | false | undefined
 
   definitions(): Definitions | undefined {
     return this.parse(...this.definitionsAt) as Definitions | undefined

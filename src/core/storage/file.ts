@@ -71,12 +71,21 @@ export class FileStore implements Store {
     return (await this.peek())?.definitions() ?? (await this.reader()).definitions()
   }
 
-  keyring() {
-    return this.reader().then((reader) => reader.keyring())
+  /** Like one object, taken from the file's bytes before the whole store is parsed (`customers show`, DESIGN §6 P1). */
+  async keyring() {
+    const peeked = (await this.peek())?.keyring()
+    if (peeked !== undefined) return peeked && {kek: peeked.kek, created: peeked.created, rotated: peeked.rotated}
+    return (await this.reader()).keyring()
   }
 
-  wrappedKeys(ids: readonly string[] | 'all') {
-    return this.reader().then((reader) => reader.wrappedKeys(ids))
+  async wrappedKeys(ids: readonly string[] | 'all') {
+    const peeked = (await this.peek())?.keyring()
+    if (peeked === undefined) return (await this.reader()).wrappedKeys(ids)
+    const keys = peeked?.keys ?? {}
+    if (ids === 'all') return {...keys}
+    const found: Record<string, string> = {}
+    for (const id of ids) if (Object.hasOwn(keys, id)) found[id] = keys[id]
+    return found
   }
 
   async transaction<T>(work: (tx: StoreWriter) => Promise<T>): Promise<T> {
