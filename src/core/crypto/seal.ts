@@ -9,7 +9,7 @@ import {words} from '../search/words.js'
 import type {Keyring} from './keyring.js'
 import {customerKeyId, isSealed, type SealedValue, STORE_KEY_ID} from './sealed-value.js'
 
-/** Whether a field's values are encrypted at rest: PII and ENCRYPTED ones (DESIGN's data at rest, as Context Service did). */
+/** Whether a field's values are encrypted at rest: PII and ENCRYPTED ones (as Context Service did; README, "Customer data at rest"). */
 export function isEncryptedField(field: FieldDefinition | undefined): boolean {
   return field !== undefined && field.classification !== 'UNENCRYPTED'
 }

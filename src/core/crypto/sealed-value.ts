@@ -1,5 +1,5 @@
 // A value as a store holds it once sealed, and the ids of data keys: what storage and search need
-// to recognise sealed data without loading node:crypto or any key (DESIGN §6 P1 stays as it was).
+// to recognise sealed data without loading node:crypto or any key (a command's startup stays as it was).
 
 /** The data key of objects that belong to no customer. */
 export const STORE_KEY_ID = 'store'
