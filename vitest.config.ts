@@ -3,13 +3,14 @@ import {postgresAvailable} from './test/helpers/postgres.js'
 
 // End-to-end suites about one store in particular, not about what a user does with any store.
 // sweep.test.ts and import-export.test.ts compare the store file's bytes and wait for its lock file;
-// test/e2e/postgres.test.ts sweeps and imports on Postgres.
+// test/e2e/postgres.test.ts sweeps and imports on Postgres; secrets.test.ts names its own store URLs.
 const STORE_SPECIFIC = [
   'test/e2e/cli.test.ts',
   'test/e2e/file-store-safety.test.ts',
   'test/e2e/sweep.test.ts',
   'test/e2e/import-export.test.ts',
   'test/e2e/postgres.test.ts',
+  'test/e2e/secrets.test.ts',
 ]
 
 // Two cores: end-to-end tests spawn the CLI, so keep to two workers and give spawned runs room.

@@ -41,6 +41,7 @@ const earlyStore = () => require('./ux/early-store.js')
 module.exports = {
   COMMANDS, flush, handle, run,
   connectEarly: (argv) => earlyStore().connectEarly(argv),
+  hideSecrets: (argv) => require('./ux/secret-argv.js').hideSecrets(argv),
   closeEarlyStore: () => earlyStore().closeEarlyStore(),
 }
 `

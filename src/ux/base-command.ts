@@ -7,6 +7,7 @@ import {ExitCode, isCtxError, UsageError} from '../core/errors.js'
 import type {Session} from '../core/objects.js'
 import type {Store} from '../core/storage/store.js'
 import {userInfo} from 'node:os'
+import {revealSecrets} from './secret-argv.js'
 
 export type CtxFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof CtxCommand)['baseFlags'] & T['flags']>
 export type CtxArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>
@@ -27,7 +28,9 @@ export abstract class CtxCommand<T extends typeof Command = typeof Command> exte
   private openedStore: Store | undefined
 
   override async init(): Promise<void> {
+    // After oclif has logged this.argv (DEBUG): it logs passwords masked, the flags get the real ones.
     await super.init()
+    this.argv = revealSecrets(this.argv)
     const {args, flags} = await this.parse({
       flags: this.ctor.flags,
       baseFlags: (this.ctor as typeof CtxCommand).baseFlags,

@@ -11,7 +11,7 @@ import {type ContextObject, LINK_ORDER, type ObjectType} from '../../model.js'
 import type {Filter} from '../../search/query.js'
 import {refuseFlush} from '../memory.js'
 import {emptyCounts, type FindOptions, type ScanOptions, type Store, type StoreCapabilities, type StoreInfo, type StoreMode, type StoreWriter} from '../store.js'
-import {createPool, isRetryable, type PgAddress, pgAddress, pgFailure} from './connection.js'
+import {createPool, isRetryable, type PgAddress, pgAddress, pgFailure, storeCommand} from './connection.js'
 import {readDefinitions, writeDefinitions} from './definitions.js'
 import {MIGRATIONS} from './migrations/index.js'
 import {PgReader, PgWriter, UNIQUE_VIOLATION} from './objects.js'
@@ -311,16 +311,15 @@ export class PostgresStore implements Store {
     const prefetched = this.prefetched
     this.prefetched = undefined
     const {version, mode, definitions} = await (prefetched ?? installedSchema(this.pool))
-    const store = `--store '${this.location}'`
     if (version === null) {
       throw new StorageError(`${this.location} holds no ctx store: the database has no ctx schema`, {
-        hint: `Create the store first: \`ctx store init ${store}\` (add --mode lab for a throwaway store).`,
+        hint: `Create the store first: ${storeCommand(this.address, 'store init')}; add --mode lab for a throwaway store.`,
         where: this.location,
       })
     }
     if (version < this.version) {
       throw new StorageError(`${this.location} has ctx schema version ${version}, older than this ctx (${this.version})`, {
-        hint: `Run \`ctx store upgrade ${store}\` first.`,
+        hint: `Run ${storeCommand(this.address, 'store upgrade')} first.`,
         where: this.location,
       })
     }
