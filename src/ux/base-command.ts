@@ -7,6 +7,7 @@ import {ExitCode, isCtxError, UsageError} from '../core/errors.js'
 import type {Session} from '../core/objects.js'
 import type {Store} from '../core/storage/store.js'
 import {userInfo} from 'node:os'
+import {takeRepeatedFlags} from './repeated-flags.js'
 import {revealSecrets} from './secret-argv.js'
 
 export type CtxFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof CtxCommand)['baseFlags'] & T['flags']>
@@ -31,13 +32,24 @@ export abstract class CtxCommand<T extends typeof Command = typeof Command> exte
     // After oclif has logged this.argv (DEBUG): it logs passwords masked, the flags get the real ones.
     await super.init()
     this.argv = revealSecrets(this.argv)
-    const {args, flags} = await this.parse({
-      flags: this.ctor.flags,
-      baseFlags: (this.ctor as typeof CtxCommand).baseFlags,
-      enableJsonFlag: this.ctor.enableJsonFlag,
-      args: this.ctor.args,
-      strict: this.ctor.strict,
-    })
+    const allFlags = {
+      ...(this.ctor.enableJsonFlag ? {json: {type: 'boolean'}} : {}),
+      ...(this.ctor as typeof CtxCommand).baseFlags,
+      ...this.ctor.flags,
+    }
+    // Repeatable flags are read here, in one pass: oclif's own reading is quadratic in their count.
+    const {rest, taken} = takeRepeatedFlags(this.argv, allFlags as Parameters<typeof takeRepeatedFlags>[1])
+    const {args, flags} = await this.parse(
+      {
+        flags: this.ctor.flags,
+        baseFlags: (this.ctor as typeof CtxCommand).baseFlags,
+        enableJsonFlag: this.ctor.enableJsonFlag,
+        args: this.ctor.args,
+        strict: this.ctor.strict,
+      },
+      rest,
+    )
+    for (const [name, values] of taken) (flags as Record<string, unknown>)[name] = [...values, ...(((flags as Record<string, unknown>)[name] as string[]) ?? [])]
     this.flags = flags as CtxFlags<T>
     this.args = args as CtxArgs<T>
   }
