@@ -133,18 +133,31 @@ export function removeLeftovers(target: string): void {
   }
 }
 
-/** Creates the lock whole, holder and all: a link to a file already written fails if the lock exists. */
+/**
+ * Creates the lock whole, holder and all: a link to a file already written fails if the lock
+ * exists. Where the file system has no hard links (FAT, some network shares) the lock is created
+ * exclusively and then written: a waiter that reads it empty meanwhile judges it by its age only.
+ */
 function create(path: string, holder: Holder): boolean {
+  const text = `${JSON.stringify(holder)}\n`
   const staged = `${path}.${holder.pid}.${randomUUID()}`
-  writeFileSync(staged, `${JSON.stringify(holder)}\n`, {mode: 0o600})
+  writeFileSync(staged, text, {mode: 0o600})
   try {
     linkSync(staged, path)
     return true
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false
-    throw error
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'EEXIST') return false
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw error
   } finally {
     rmSync(staged, {force: true})
+  }
+  try {
+    writeFileSync(path, text, {mode: 0o600, flag: 'wx'})
+    return true
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false
+    throw error
   }
 }
 
