@@ -1,6 +1,6 @@
 // File-adapter behaviour beyond the shared contract: the lock and the store file's stamp.
 import {spawnSync} from 'node:child_process'
-import {existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync} from 'node:fs'
+import {existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, utimesSync, writeFileSync} from 'node:fs'
 import {hostname, tmpdir} from 'node:os'
 import {join} from 'node:path'
 import lockfile from 'proper-lockfile'
@@ -59,9 +59,19 @@ function deadPid(): number {
   return Number(child.stdout)
 }
 
+/** This process's pid namespace, as a lock records it (null where /proc has none). */
+function pidNamespace(): string | null {
+  try {
+    return readlinkSync('/proc/self/ns/pid')
+  } catch {
+    return null
+  }
+}
+
 /** A lock file as another process would leave it. */
 function foreignLock(path: string, holder: {host?: string; pid: number}, ageMs = 0): void {
-  writeFileSync(`${path}.lock`, JSON.stringify({host: holder.host ?? hostname(), pid: holder.pid, started: null, token: `other-${holder.pid}`}))
+  const lock = {host: holder.host ?? hostname(), pids: pidNamespace(), pid: holder.pid, started: null, token: `other-${holder.pid}`}
+  writeFileSync(`${path}.lock`, JSON.stringify(lock))
   const at = new Date(Date.now() - ageMs)
   utimesSync(`${path}.lock`, at, at)
 }
@@ -114,6 +124,13 @@ describe('the file store lock', () => {
     await store.transaction((tx) => tx.insert([fixture('customer')]))
     expect(await customerCount(store)).toBe(1)
     expect(existsSync(`${path}.lock`)).toBe(false)
+  })
+
+  it('judges a holder in another pid namespace (a container with the same host name) by its lock’s age, not its pid', async () => {
+    const path = join(dir, 'store.json')
+    writeFileSync(`${path}.lock`, JSON.stringify({host: hostname(), pids: 'pid:[1]', pid: deadPid(), started: null, token: 'container'}))
+    const store = await openStore(path, {clock: systemClock, lockTimeoutMs: 300})
+    await expect(store.transaction((tx) => tx.insert([fixture('customer')]))).rejects.toBeInstanceOf(LockTimeoutError)
   })
 
   it('waits for a lock of another host while it is kept fresh, and takes it once stale', async () => {

@@ -9,7 +9,7 @@
 // proper-lockfile, used before, keeps no record of its holder (its lock directory must stay empty),
 // so it could only judge a lock by age: a busy holder lost it after 10 s, a dead one's was waited for.
 import {randomUUID} from 'node:crypto'
-import {linkSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync} from 'node:fs'
+import {linkSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, utimesSync, writeFileSync} from 'node:fs'
 import {hostname} from 'node:os'
 import {basename, dirname, join} from 'node:path'
 import {onExit} from 'signal-exit'
@@ -17,6 +17,8 @@ import {LockTimeoutError, StorageError} from '../errors.js'
 
 interface Holder {
   host: string
+  /** The process's pid namespace (Linux): containers sharing a host name and a volume see different pids. */
+  pids?: string | null
   pid: number
   /** When the process started (Linux: /proc/PID/stat), so a reused pid is not taken for it. */
   started: string | null
@@ -90,7 +92,7 @@ export class StoreLock {
  */
 export async function takeLock(target: string, options: LockOptions): Promise<StoreLock> {
   const path = `${target}.lock`
-  const holder: Holder = {host: hostname(), pid: process.pid, started: processStart(process.pid), token: randomUUID()}
+  const holder: Holder = {host: hostname(), pids: pidNamespace(), pid: process.pid, started: processStart(process.pid), token: randomUUID()}
   const deadline = Date.now() + options.timeoutMs
   let pause = 5
   for (;;) {
@@ -171,7 +173,8 @@ function takeAbandoned(path: string, self: Holder, staleMs: number): boolean {
     throw error
   }
   const holder = readHolder(path)
-  const sameHost = holder?.host === self.host
+  // Only a holder whose pid this process can look up is judged by it; any other by the lock's age.
+  const sameHost = holder !== null && holder.host === self.host && (holder.pids ?? null) === self.pids
   const abandoned = sameHost ? !holderAlive(holder) : modified < Date.now() - staleMs
   if (!abandoned) return false
   removeLockFile(path, holder)
@@ -232,6 +235,14 @@ function processStart(pid: number): string | null {
     const stat = readFileSync(`/proc/${pid}/stat`, 'latin1')
     // The command name (field 2) may hold spaces and parentheses; the fields after its last ')' do not.
     return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null
+  } catch {
+    return null
+  }
+}
+
+function pidNamespace(): string | null {
+  try {
+    return readlinkSync('/proc/self/ns/pid')
   } catch {
     return null
   }
