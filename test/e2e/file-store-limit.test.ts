@@ -50,7 +50,7 @@ describe('a file store past its size limit', () => {
 
   it('store info shows the size against the limit', async () => {
     const within = await run(['store', 'info', '--json'])
-    expect(within.json.sizeLimit).toBe(100_000_000)
+    expect(within.json.sizeLimit).toBe(50_000_000)
     expect(within.json.bytes).toBeGreaterThan(1000)
     const beyond = await run(['store', 'info'], 0, past)
     expect(beyond.stdout).toMatch(/Size\s+│ [\d.]+ KiB, \d+% of the 1 kB a file store serves well: move it to PostgreSQL/)

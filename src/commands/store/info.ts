@@ -11,7 +11,7 @@ export type StoreInfoResult = StoreInfo & {
 export default class StoreInfoCommand extends CtxCommand<typeof StoreInfoCommand> {
   static override summary = 'Where the store is, its mode and format version, and how many objects of each type it holds.'
   static override description =
-    'A file store also shows its size against what it serves well (100 MB, or CTX_FILE_STORE_LIMIT_MB); past it, every command warns and names the `ctx migrate` to PostgreSQL.'
+    'A file store also shows its size against what it serves well (50 MB, or CTX_FILE_STORE_LIMIT_MB); past it, every command warns and names the `ctx migrate` to PostgreSQL.'
 
   static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --store memory: --json']
 

@@ -6,7 +6,7 @@ import {statSync} from 'node:fs'
 import {UsageError} from '../errors.js'
 
 /** Where a file store stops serving well (see README, "When PostgreSQL takes over"). */
-export const FILE_STORE_LIMIT_BYTES = 100 * 1_000_000
+export const FILE_STORE_LIMIT_BYTES = 50 * 1_000_000
 
 export interface FileStoreSize {
   bytes: number
