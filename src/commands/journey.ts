@@ -43,7 +43,7 @@ export default class JourneyCommand extends CtxCommand<typeof JourneyCommand> {
     await touchRecent(this.recentFile, session.store.location, {id: journey.customer.id, at: nowIso(session.clock), action: 'viewed'})
     if (!this.jsonEnabled()) {
       this.logBlocks(journeyBlocks(journey, await session.store.definitions(), session.clock()))
-      if (journey.next) this.log(`\nThe newest ${journey.shown.toLocaleString('en-US')} of ${journey.counts.activities.toLocaleString('en-US')} activities. Older: --cursor ${journey.next} (or --all).`)
+      if (journey.next) this.log(`\n${journey.shown.toLocaleString('en-US')} of ${journey.counts.activities.toLocaleString('en-US')} activities shown. Older ones: --cursor ${journey.next} (or --all).`)
     }
     return journey
   }
