@@ -7,6 +7,7 @@ import {postgresAvailable} from './test/helpers/postgres.js'
 const STORE_SPECIFIC = [
   'test/e2e/cli.test.ts',
   'test/e2e/file-store-safety.test.ts',
+  'test/e2e/file-store-limit.test.ts',
   'test/e2e/sweep.test.ts',
   'test/e2e/import-export.test.ts',
   'test/e2e/postgres.test.ts',

@@ -27,6 +27,9 @@ export abstract class CtxCommand<T extends typeof Command = typeof Command> exte
   protected flags!: CtxFlags<T>
   protected args!: CtxArgs<T>
   private openedStore: Store | undefined
+  private sizeChecked = false
+  /** Said once on stderr as they arise, and listed under --json as the result's `warnings`. */
+  private readonly warnings: string[] = []
 
   override async init(): Promise<void> {
     // After oclif has logged this.argv (DEBUG): it logs passwords masked, the flags get the real ones.
@@ -68,7 +71,27 @@ export abstract class CtxCommand<T extends typeof Command = typeof Command> exte
     const [{openStore}, {openOptions, takeEarlyStore}] = await Promise.all([import('../core/storage/open.js'), import('./early-store.js')])
     const store = await (takeEarlyStore(url) ?? openStore(url, openOptions()))
     this.openedStore = store
+    if (!this.sizeChecked) await this.checkFileStoreSize(url)
     return store
+  }
+
+  /** The size of a file store against what it serves well: past it, a warning naming `ctx migrate`. */
+  private async checkFileStoreSize(url: string): Promise<void> {
+    const [{parseStoreUrl}, {fileStoreLimit, fileStorePastLimit, fileStoreWarning}] = await Promise.all([
+      import('../core/storage/open.js'),
+      import('../core/storage/file-limit.js'),
+    ])
+    this.sizeChecked = true
+    const address = parseStoreUrl(url)
+    if (address.kind !== 'file') return
+    const past = fileStorePastLimit(address.target, fileStoreLimit(process.env.CTX_FILE_STORE_LIMIT_MB))
+    if (past) this.warning(fileStoreWarning(address.target, past))
+  }
+
+  /** A warning: on stderr now (never stdout), and in the --json result's `warnings`. */
+  protected warning(text: string): void {
+    this.warnings.push(text)
+    process.stderr.write(`Warning: ${text}\n`)
   }
 
   protected async session(): Promise<Session> {
@@ -126,8 +149,13 @@ export abstract class CtxCommand<T extends typeof Command = typeof Command> exte
     process.stdout.write(`${JSON.stringify(json, null, 2)}\n`)
   }
 
+  protected override toSuccessJson(result: unknown): unknown {
+    if (this.warnings.length === 0 || typeof result !== 'object' || result === null || Array.isArray(result)) return result
+    return {...result, warnings: [...this.warnings]}
+  }
+
   protected override toErrorJson(error: unknown): unknown {
-    return {error: describeError(error)}
+    return this.warnings.length === 0 ? {error: describeError(error)} : {error: describeError(error), warnings: [...this.warnings]}
   }
 
   override async catch(error: Error & {oclif?: {exit?: number}}): Promise<void> {

@@ -50,6 +50,20 @@ await describePostgres('ctx on postgres://', () => {
     expect(await readStore(schema.url)).toHaveLength(1)
   })
 
+  it('leaves the planner statistics fresh after `ctx seed` (ANALYZE of what it wrote)', async () => {
+    await run(['store', 'init', '--mode', 'lab'])
+    const seeded = (await run(['seed', '--customers', '10', '--json'])).json
+    const written = Object.values(seeded.counts as Record<string, number>).reduce((sum, count) => sum + count, 0)
+    const stats = await admin((client) =>
+      client.query(
+        `SELECT s.last_analyze, c.reltuples FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid WHERE s.schemaname = $1 AND s.relname = 'ctx_objects'`,
+        [schema.schema],
+      ),
+    )
+    expect(stats.rows[0].last_analyze).not.toBeNull()
+    expect(Number(stats.rows[0].reltuples)).toBe(written)
+  })
+
   it('flushes a lab store only with --force', async () => {
     await run(['store', 'init', '--mode', 'lab'])
     await run(['customers', 'create', '--first-name', 'Ada'])

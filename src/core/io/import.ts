@@ -148,6 +148,7 @@ export async function importFile(session: Session, options: ImportOptions): Prom
     await rejects.close()
   }
   options.onProgress?.(progress)
+  if (!options.dryRun) await session.store.refreshStatistics?.(summary.created + summary.updated)
   summary.rejectsFile = rejects.written ? rejects.path : null
   summary.seconds = Math.round(performance.now() - started) / 1000
   return summary

@@ -16,6 +16,7 @@ import {readDefinitions, writeDefinitions} from './definitions.js'
 import {MIGRATIONS} from './migrations/index.js'
 import {PgReader, PgWriter, UNIQUE_VIOLATION} from './objects.js'
 import {type InstalledSchema, installedSchema, installedVersion, migrate, type Migration, type Queryable} from './schema.js'
+import {refreshStatistics} from './statistics.js'
 
 export interface PostgresStoreOptions {
   now: () => string
@@ -207,7 +208,16 @@ export class PostgresStore implements Store {
 
   /** Runs the migrations this ctx has and the database lacks; from an empty database, installs the schema. */
   async upgrade(): Promise<{from: number | null; to: number}> {
-    return this.administer((client) => migrate(client, {schema: this.address.schema, migrations: this.migrations}))
+    const result = await this.administer((client) => migrate(client, {schema: this.address.schema, migrations: this.migrations}))
+    // A migration may rewrite rows or add an index on an expression, which has no statistics yet.
+    if (result.from !== null && result.to > result.from) await this.refreshStatistics(Number.POSITIVE_INFINITY)
+    return result
+  }
+
+  /** ANALYZE when the write made the statistics stale by autovacuum's rule (see statistics.ts). */
+  async refreshStatistics(written: number): Promise<boolean> {
+    if (this.closed) return false
+    return refreshStatistics(this.pool, written).catch(() => false)
   }
 
   /**
