@@ -11,6 +11,7 @@ import {StorageError} from '../../src/core/errors.js'
 import type {ContextObject} from '../../src/core/model.js'
 import {parseQuery} from '../../src/core/search/query.js'
 import {writeDefinitions} from '../../src/core/storage/postgres/definitions.js'
+import type {Queryable} from '../../src/core/storage/postgres/schema.js'
 import {MIGRATIONS} from '../../src/core/storage/postgres/migrations/index.js'
 import {PostgresStore} from '../../src/core/storage/postgres/store.js'
 import {openStore} from '../../src/core/storage/open.js'
@@ -85,7 +86,7 @@ await describePostgres('PostgreSQL schema 1 → 2', () => {
     await old.init('production')
     await admin(async (client) => {
       await client.query(`SET search_path TO "${schema.schema}"`)
-      await writeDefinitions(client, OLD.definitions)
+      await writeDefinitions(client as unknown as Queryable, OLD.definitions)
     })
     await old.transaction((tx) => tx.insert(Object.values(OLD.objects)))
     expect((await old.find({where: parseQuery('Context_Zip:90210') ?? undefined})).items).toHaveLength(1)
