@@ -113,7 +113,7 @@ await build({
   plugins: [moduleUrl, ajvBundle],
 })
 
-// Two rewrites of the output, checked here:
+// Three rewrites of the output, checked here (the third, of import() of Node built-ins, below):
 // - import() calls go to __ctxImport, a function bin/load.js passes in from an ES module. An import()
 //   compiled inside vm.Script needs importModuleDynamically, which Node 20 only offers as an
 //   experimental constant (with a warning), and which code from the code cache loses anyway
@@ -123,6 +123,9 @@ await build({
 //   read the bundle as latin1: UTF-8 decoding of the whole file cost ~15 ms a start.
 const bundled = readFileSync(BUNDLE, 'utf8')
   .replace(/\bawait import\(/g, 'await __ctxImport(')
+  // A Node built-in loaded with import() (stream-chain, under stream-json, for its StringDecoder) is
+  // the same module through require(): no ES module loader needed.
+  .replace(/(?<![\w$.])import\("(node:[\w/]+)"\)/g, 'Promise.resolve(require("$1"))')
   .replace(/[^\x00-\x7f]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`)
 // What is left of "import(" must be a method named import or the word in a message, never a call.
 const calls = [...bundled.matchAll(/(?<![\w$.])import\s*\(/g)].filter(({index}) => !/async $/.test(bundled.slice(index - 6, index)) && bundled[index + 7] !== ')')
