@@ -179,7 +179,7 @@ export interface ContextServiceExportOptions {
  * The store as a Context Service export directory, in the shape Cisco's sample writes: customer.json,
  * request.json and pod.json (always, as Cisco's import expects all three), and detail.comment.json
  * and detail.feedback.json when there are comments or feedback. Each file is one JSON array, written
- * object by object; data elements are `{"<field>": value, "type": dataType}`. What ctx keeps beyond
+ * object by object; data elements are `{"<field>": value, "type": dataType, "classification": ...}`. What ctx keeps beyond
  * Context Service's keys (externalId, closedAt, closeReason) rides along as keys Cisco's importer
  * ignores, so ctx → CS export → ctx loses nothing.
  */
@@ -231,7 +231,11 @@ export async function exportContextService(store: Store, dir: string, options: C
 export function contextServiceObject(object: ContextObject, definitions: Definitions): Record<string, unknown> {
   const out: Record<string, unknown> = {id: object.id, type: CS_TYPE_OF[object.type]}
   for (const key of ['customerId', 'parentId', 'state', 'mediaType', 'tags', 'fieldsets'] as const) if (object[key] !== undefined) out[key] = object[key]
-  out.dataElements = Object.entries(object.data).map(([field, value]) => ({[field]: value, type: definitions.fields[field]?.dataType ?? typeOf(value)}))
+  // With its classification (which Cisco's reader accepts), so `fields infer` on this export classifies as this store does.
+  out.dataElements = Object.entries(object.data).map(([field, value]) => {
+    const definition = definitions.fields[field]
+    return {[field]: value, type: definition?.dataType ?? typeOf(value), ...(definition ? {classification: definition.classification} : {})}
+  })
   out.created = object.created
   out.lastUpdated = object.lastUpdated
   for (const key of ['externalId', 'closedAt', 'closeReason'] as const) if (object[key] !== undefined) out[key] = object[key]
