@@ -218,7 +218,9 @@ export async function exportContextService(store: Store, dir: string, options: C
       throw error
     }
     if (counts[type] === 0 && (type === 'comment' || type === 'feedback')) {
+      // No details: no file, not even one an earlier export left in DIR, which a re-import would read.
       await rm(partial, {force: true})
+      await rm(path, {force: true})
       continue
     }
     await rename(partial, path)

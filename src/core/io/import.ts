@@ -140,7 +140,7 @@ export async function importFile(session: Session, options: ImportOptions): Prom
     const source = `${options.file}:${carried.line}`
     if (options.dryRun) {
       const planned = planDefinitions(definitions, checkDefinitionsFile(carried.definitions, source))
-      plan = (await applyDefinitions(session.store, carried.definitions, {dryRun: true, source}))
+      plan = await applyDefinitions(session.store, carried.definitions, {dryRun: true, source})
       definitions = planned.after
     } else {
       plan = await applyDefinitions(session.store, carried.definitions, {source})

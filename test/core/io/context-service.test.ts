@@ -289,6 +289,8 @@ describe('round trips', () => {
   it('writes customer, request and pod files even when empty, and detail files only when there are details; pretty on request', async () => {
     const store = memoryStore()
     const out = dir.path('cs-empty')
+    mkdirSync(out)
+    writeFileSync(join(out, 'detail.comment.json'), '[{"stale": true}]')
     await exportContextService(store, out, {pretty: true})
     expect(['customer.json', 'request.json', 'pod.json'].map((file) => readFileSync(join(out, file), 'utf8'))).toEqual(['[\n]\n', '[\n]\n', '[\n]\n'])
     expect(() => statSync(join(out, 'detail.comment.json'))).toThrow()
