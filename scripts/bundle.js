@@ -108,12 +108,13 @@ await build({
   // Left in node_modules, loaded by the commands that use them: every byte bundled is read and
   // deserialised on every start. The CSV libraries (import, export); the prompts (and their
   // encoding tables, ~1 MB) only on a terminal that has to ask. pg-native and the TypeScript
-  // loaders oclif probes for are optional and absent. ajv is in dist/ajv.cjs (above).
-  external: ['csv-parse', 'csv-stringify', '@inquirer/prompts', 'pg-native', 'typescript', 'ts-node'],
+  // loaders oclif probes for are optional and absent. ajv is in dist/ajv.cjs (above). stream-json
+  // (an ES module, imported) only where a Context Service export is read.
+  external: ['csv-parse', 'csv-stringify', '@inquirer/prompts', 'stream-json', 'pg-native', 'typescript', 'ts-node'],
   plugins: [moduleUrl, ajvBundle],
 })
 
-// Three rewrites of the output, checked here (the third, of import() of Node built-ins, below):
+// Two rewrites of the output, checked here:
 // - import() calls go to __ctxImport, a function bin/load.js passes in from an ES module. An import()
 //   compiled inside vm.Script needs importModuleDynamically, which Node 20 only offers as an
 //   experimental constant (with a warning), and which code from the code cache loses anyway
@@ -123,9 +124,6 @@ await build({
 //   read the bundle as latin1: UTF-8 decoding of the whole file cost ~15 ms a start.
 const bundled = readFileSync(BUNDLE, 'utf8')
   .replace(/\bawait import\(/g, 'await __ctxImport(')
-  // A Node built-in loaded with import() (stream-chain, under stream-json, for its StringDecoder) is
-  // the same module through require(): no ES module loader needed.
-  .replace(/(?<![\w$.])import\("(node:[\w/]+)"\)/g, 'Promise.resolve(require("$1"))')
   .replace(/[^\x00-\x7f]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`)
 // What is left of "import(" must be a method named import or the word in a message, never a call.
 const calls = [...bundled.matchAll(/(?<![\w$.])import\s*\(/g)].filter(({index}) => !/async $/.test(bundled.slice(index - 6, index)) && bundled[index + 7] !== ')')

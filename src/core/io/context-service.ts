@@ -7,7 +7,6 @@
 import {createReadStream} from 'node:fs'
 import {readdir, stat} from 'node:fs/promises'
 import {basename, join} from 'node:path'
-import streamArray from 'stream-json/streamers/stream-array.js'
 import {coerceFieldValue} from '../definitions/coerce.js'
 import {DATA_TYPES, type DataType, type FieldDefinition} from '../definitions/model.js'
 import {InvalidDataError, NotFoundError} from '../errors.js'
@@ -87,6 +86,8 @@ export interface ArrayElement {
  * is not one JSON array, or that breaks off, is malformed: an InvalidDataError naming the file.
  */
 export async function* readJsonArray(path: string, onBytes?: (bytes: number) => void, batchSize = 256): AsyncGenerator<ArrayElement[]> {
+  // Loaded here, from node_modules, by the commands that read an export: not in every command's start.
+  const {default: streamArray} = await import('stream-json/streamers/stream-array.js')
   const input = createReadStream(path)
   const elements = streamArray.withParserAsStream({numberAsString: true, streamValues: false})
   let bytes = 0
