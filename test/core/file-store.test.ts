@@ -34,7 +34,7 @@ describe('the file store', () => {
     const path = join(dir, 'store.json')
     const store = await openStore(path, {clock: systemClock})
     await store.init('lab')
-    expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({format: 'ctx-store', version: 1, mode: 'lab'})
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({format: 'ctx-store', version: 2, mode: 'lab'})
   })
 
   it('does not create a file for reads, or for a transaction that writes nothing', async () => {
@@ -47,7 +47,7 @@ describe('the file store', () => {
 
   it('refuses a damaged store whose objects are missing', async () => {
     const path = join(dir, 'store.json')
-    writeFileSync(path, JSON.stringify({format: 'ctx-store', version: 1}))
+    writeFileSync(path, JSON.stringify({format: 'ctx-store', version: 2}))
     const store = await openStore(path, {clock: systemClock})
     await expect(store.count()).rejects.toBeInstanceOf(StorageError)
   })

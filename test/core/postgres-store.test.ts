@@ -135,17 +135,17 @@ await describePostgres('the postgres:// store', () => {
   it('serialises read-modify-write transactions: concurrent increments all count', async () => {
     const stores = await Promise.all(Array.from({length: 4}, () => open()))
     await stores[0].init('production')
-    const counter = fixture('customer', {data: {Context_Zip: '0'}})
+    const counter = fixture('customer', {data: {Context_ZIP: '0'}})
     await stores[0].transaction((tx) => tx.insert([counter]))
     await Promise.all(
       Array.from({length: 12}, (_, index) =>
         stores[index % stores.length].transaction(async (tx) => {
           const stored = (await tx.get(counter.id))!
-          await tx.update({...stored, data: {Context_Zip: String(Number(stored.data.Context_Zip) + 1)}})
+          await tx.update({...stored, data: {Context_ZIP: String(Number(stored.data.Context_ZIP) + 1)}})
         }),
       ),
     )
-    expect((await stores[0].get(counter.id))?.data.Context_Zip).toBe('12')
+    expect((await stores[0].get(counter.id))?.data.Context_ZIP).toBe('12')
   })
 
   it('refuses the second of two updates that read the same lastUpdated (optimistic concurrency)', async () => {

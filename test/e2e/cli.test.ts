@@ -59,7 +59,7 @@ describe('the ctx command', () => {
 describe('store init, info and flush', () => {
   it('initialises a lab store, reports it, and flushes it with --force', async () => {
     const init = await expectRun(box, ['store', 'init', '--mode', 'lab', '--json'])
-    expect(init.json).toMatchObject({adapter: 'file', mode: 'lab', initialized: true, formatVersion: 1})
+    expect(init.json).toMatchObject({adapter: 'file', mode: 'lab', initialized: true, formatVersion: 2})
     await expectRun(box, ['customers', 'create', '--first-name', 'Ada'])
     const info = await expectRun(box, ['store', 'info', '--json'])
     expect(info.json.counts.customer).toBe(1)
@@ -82,7 +82,7 @@ describe('store init, info and flush', () => {
 
   it('upgrades idempotently', async () => {
     await expectRun(box, ['store', 'init'])
-    expect((await expectRun(box, ['store', 'upgrade', '--json'])).json).toEqual({from: 1, to: 1})
+    expect((await expectRun(box, ['store', 'upgrade', '--json'])).json).toEqual({from: 2, to: 2})
   })
 
   it('works on a memory: store', async () => {

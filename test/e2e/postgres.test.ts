@@ -2,7 +2,7 @@
 // missing, empty or unreachable (exit 7, never a password), the sweep and imports where the file
 // store's suites look at its file, and `ctx migrate` both ways.
 import {spawn} from 'node:child_process'
-import {readFileSync, writeFileSync} from 'node:fs'
+import {mkdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {afterEach, beforeEach, expect, it} from 'vitest'
 import {fixture} from '../contract/store-contract.js'
@@ -11,6 +11,7 @@ import {admin, describePostgres, PG_URL, testSchema} from '../helpers/postgres.j
 import {readStore, seedStore} from '../helpers/store.js'
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'import')
+const CS_EXPORT = join(import.meta.dirname, '..', 'fixtures', 'context-service', 'export-compact')
 
 await describePostgres('ctx on postgres://', () => {
   let box: Sandbox
@@ -33,7 +34,7 @@ await describePostgres('ctx on postgres://', () => {
     expect(refused.json.error.hint).toContain('ctx store init --store')
     expect((await run(['store', 'info', '--json'])).json).toMatchObject({adapter: 'postgres', initialized: false, formatVersion: null})
     const init = await run(['store', 'init', '--mode', 'lab', '--json'])
-    expect(init.json).toMatchObject({adapter: 'postgres', initialized: true, mode: 'lab', formatVersion: 1})
+    expect(init.json).toMatchObject({adapter: 'postgres', initialized: true, mode: 'lab', formatVersion: 2})
     const ada = (await run(['customers', 'create', '--first-name', 'Ada', '--last-name', 'Lovelace', '--json'])).json
     expect((await run(['customers', 'search', 'lovelace', '--json'])).json.items).toEqual([ada])
     const info = (await run(['store', 'info', '--json'])).json
@@ -42,8 +43,8 @@ await describePostgres('ctx on postgres://', () => {
   })
 
   it('upgrades an empty database idempotently; its first write then makes a production store that refuses flush', async () => {
-    expect((await run(['store', 'upgrade', '--json'])).json).toEqual({from: null, to: 1})
-    expect((await run(['store', 'upgrade', '--json'])).json).toEqual({from: 1, to: 1})
+    expect((await run(['store', 'upgrade', '--json'])).json).toEqual({from: null, to: 2})
+    expect((await run(['store', 'upgrade', '--json'])).json).toEqual({from: 2, to: 2})
     await run(['customers', 'create', '--first-name', 'Ada'])
     expect((await run(['store', 'info', '--json'])).json).toMatchObject({initialized: true, mode: 'production'})
     await run(['store', 'flush', '--force'], 4)
@@ -144,6 +145,49 @@ await describePostgres('ctx on postgres://', () => {
     const stored = await readStore(schema.url)
     expect(new Set(stored.map((object) => object.externalId)).size).toBe(rows)
     expect(stored).toHaveLength(rows)
+  })
+
+  it('imports a Context Service export directory once its definitions are applied, and writes it back out the same', async () => {
+    await run(['store', 'init'])
+    const defs = join(box.dir, 'defs.json')
+    await run(['fields', 'infer', CS_EXPORT, '-o', defs])
+    await run(['fields', 'apply', '-f', defs])
+    const imported = await run(['import', CS_EXPORT, '--rejects', join(box.dir, 'rejects.json'), '--json'])
+    expect(imported.json).toMatchObject({format: 'cs-json', read: 7, created: 7, rejected: 0})
+    expect(imported.json.files.map((file: {created: number}) => file.created)).toEqual([2, 1, 2, 1, 1])
+    expect((await run(['search', 'Context_ZIP:90210', '--json'])).json.items).toHaveLength(1)
+    const out = join(box.dir, 'out')
+    await run(['export', '--format', 'cs-json', '-o', out])
+    const other = join(box.dir, 'other.json')
+    await expectRun(box, ['fields', 'apply', '-f', defs, '--store', other])
+    await expectRun(box, ['import', out, '--store', other])
+    expect((await expectRun(box, ['export', '--store', other])).stdout).toBe((await run(['export'])).stdout)
+  })
+
+  it('keeps whole batches of a Context Service directory import killed mid-way, and finishes it with --upsert', async () => {
+    await run(['store', 'init'])
+    const count = 6000
+    const dir = join(box.dir, 'big-export')
+    mkdirSync(dir)
+    const id = (prefix: string, index: number) => `${prefix}${String(index).padStart(7, '0')}-0000-4000-8000-000000000000`
+    const objects = (make: (index: number) => object) => JSON.stringify(Array.from({length: count}, (_, index) => make(index)))
+    writeFileSync(join(dir, 'customer.json'), objects((index) => ({id: id('c', index), fieldsets: ['cisco.base.customer'], dataElements: [{Context_First_Name: `N${index}`, type: 'string'}]})))
+    writeFileSync(join(dir, 'pod.json'), objects((index) => ({id: id('b', index), customerId: id('c', index), mediaType: 'voice', fieldsets: ['cisco.base.pod'], dataElements: []})))
+    const child = spawn(process.execPath, [BIN, 'import', dir, '--upsert', '--store', schema.url], {env: box.env, stdio: 'ignore'})
+    const exited = new Promise((resolve) => child.on('exit', resolve))
+    const landed = () => admin(async (client) => Number((await client.query(`SELECT count(*) AS n FROM "${schema.schema}".ctx_objects`)).rows[0].n))
+    while ((await landed()) === 0 && child.exitCode === null) await new Promise((resolve) => setTimeout(resolve, 20))
+    child.kill('SIGKILL')
+    await exited
+    const kept = await landed()
+    expect(kept).toBeGreaterThan(0)
+    expect(kept).toBeLessThan(2 * count)
+    const again = await run(['import', dir, '--upsert', '--json'])
+    expect(again.json).toMatchObject({read: 2 * count, rejected: 0})
+    expect(again.json.created + again.json.unchanged).toBe(2 * count)
+    const stored = await readStore(schema.url)
+    expect(stored).toHaveLength(2 * count)
+    expect(stored.filter((object) => object.type === 'activity').every((pod) => pod.customerId === id('c', Number(pod.id.slice(1, 8))))).toBe(true)
   })
 
   it('migrates file → postgres → file with verified counts and checksums, and refuses a non-empty target', async () => {

@@ -12,6 +12,7 @@ import type {Filter} from '../search/query.js'
 import type {StoreLock} from './file-lock.js'
 import type {WriteHooks} from './file-write.js'
 import {StoreFileBytes, StoreFilePeek} from './file-peek.js'
+import {upgradeDefinitions, upgradeObject} from './upgrades/context-zip.js'
 import {refuseFlush} from './memory.js'
 import {countByType, newState, scanState, stateOfDocument, STORE_FORMAT, STORE_FORMAT_VERSION, StateTransaction, type StoreDocument, type StoreState} from './state.js'
 import type {FindOptions, ScanOptions, Store, StoreCapabilities, StoreInfo, StoreMode, StoreWriter} from './store.js'
@@ -23,7 +24,14 @@ export interface FileStoreOptions {
 }
 
 /** Format upgrades, keyed by the version they upgrade from. Version 1 is the first. */
-const UPGRADES: Record<number, (state: StoreState) => StoreState> = {}
+const UPGRADES: Record<number, (state: StoreState) => StoreState> = {
+  // 1 → 2: Context_Zip becomes Context_ZIP, with its values; base classifications as Cisco lists them.
+  1(state) {
+    const objects = new Map<string, ContextObject>()
+    for (const [id, object] of state.objects) objects.set(id, upgradeObject(object) ?? object)
+    return {...state, version: 2, definitions: upgradeDefinitions(state.definitions), objects}
+  },
+}
 
 export class FileStore implements Store {
   readonly capabilities: StoreCapabilities = {indexedSearch: false, shared: true, importBatchSize: Number.POSITIVE_INFINITY}

@@ -16,7 +16,7 @@ import {
   type FindOptions, MAX_PAGE, type Page, type ScanOptions, type StoreMode, type StoreWriter} from './store.js'
 
 export const STORE_FORMAT = 'ctx-store'
-export const STORE_FORMAT_VERSION = 1
+export const STORE_FORMAT_VERSION = 2
 
 export interface StoreState {
   format: typeof STORE_FORMAT
