@@ -2,19 +2,20 @@
 // just enough of the wire protocol (v3, trust authentication) for ctx's reading commands to run
 // their node-postgres code paths (connect, simple and extended queries, rows, json) at build time,
 // with no database. Every query gets the same one-row answer, made to satisfy both the schema
-// check (version, mode, definitions) and a search (body).
+// check (version, mode, definitions, distributed) and a search (body).
 import {createServer} from 'node:net'
 
-/** The answer's columns: name, type oid (23 int4, 25 text, 114 json) and text value. */
+/** The answer's columns: name, type oid (16 bool, 23 int4, 25 text, 114 json) and text value; version is the newest schema's. */
 function answer(body, definitions) {
   const rows = [
     ...definitions.fields.map((field) => ({kind: 'field', id: field.id, body: field})),
     ...definitions.fieldsets.map((fieldset) => ({kind: 'fieldset', id: fieldset.id, body: fieldset})),
   ]
   return [
-    ['version', 23, '1'],
+    ['version', 23, '3'],
     ['mode', 25, 'lab'],
     ['definitions', 114, JSON.stringify(rows)],
+    ['distributed', 16, 'f'],
     ['body', 114, JSON.stringify(body)],
   ]
 }

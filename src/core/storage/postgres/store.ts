@@ -11,6 +11,7 @@ import {type ContextObject, LINK_ORDER, type ObjectType} from '../../model.js'
 import type {Filter} from '../../search/query.js'
 import {refuseFlush} from '../memory.js'
 import {emptyCounts, type FindOptions, type ScanOptions, type Store, type StoreCapabilities, type StoreInfo, type StoreMode, type StoreWriter} from '../store.js'
+import {DISTRIBUTED, distributeOnCitus} from './citus.js'
 import {createPool, isRetryable, type PgAddress, pgAddress, pgFailure} from './connection.js'
 import {readDefinitions, writeDefinitions} from './definitions.js'
 import {MIGRATIONS} from './migrations/index.js'
@@ -30,6 +31,8 @@ const MAX_ATTEMPTS = 8
 
 interface Readiness {
   mode: StoreMode | null
+  /** Distributed by customer on Citus (citus.ts): the few statements Citus would refuse are written its way. */
+  distributed: boolean
 }
 
 export class PostgresStore implements Store {
@@ -100,7 +103,7 @@ export class PostgresStore implements Store {
     this.forgetDefinitions()
     for (let attempt = 1; ; attempt++) {
       const connection = await this.checkout()
-      const writer = new PgWriter(connection.db, readiness.mode === null ? {mode: 'production', at: this.options.now()} : null)
+      const writer = new PgWriter(connection.db, readiness.mode === null ? {mode: 'production', at: this.options.now()} : null, readiness.distributed)
       try {
         await connection.db.query('BEGIN ISOLATION LEVEL SERIALIZABLE')
         const result = await work(writer)
@@ -173,9 +176,11 @@ export class PostgresStore implements Store {
       if (meta.rows[0]) Object.assign(info, {initialized: true, mode: meta.rows[0].mode, created: meta.rows[0].created})
       const counts = await this.pool.query<{type: ObjectType; count: string}>('SELECT type, count(*) AS count FROM ctx_objects GROUP BY type')
       for (const row of counts.rows) info.counts[row.type] = Number(row.count)
+      const distributed = (await this.pool.query<{distributed: boolean}>(`SELECT ${DISTRIBUTED} AS distributed`)).rows[0].distributed
+      // On Citus the coordinator's tables are empty shells: their shards' sizes, on every node.
       const size = await this.pool.query<{bytes: string}>(
-        `SELECT sum(pg_total_relation_size(to_regclass(name))) AS bytes FROM unnest($1::text[]) AS t(name)`,
-        [['ctx_objects', 'ctx_definitions', 'ctx_store', 'ctx_migrations']],
+        `SELECT sum(${distributed ? 'citus_total_relation_size' : 'pg_total_relation_size'}(to_regclass(name))) AS bytes FROM unnest($1::text[]) AS t(name)`,
+        [['ctx_objects', 'ctx_definitions', 'ctx_store', 'ctx_migrations', ...(distributed ? ['ctx_claims'] : [])]],
       )
       info.bytes = Number(size.rows[0].bytes)
       return info
@@ -185,7 +190,7 @@ export class PostgresStore implements Store {
   /** Installs or upgrades the schema, then records the mode; a store keeps the mode it was created with. */
   async init(mode: StoreMode): Promise<StoreInfo> {
     await this.administer(async (client) => {
-      await migrate(client, {schema: this.address.schema, migrations: this.migrations})
+      await this.migrate(client)
       const {rows} = await client.query<{mode: StoreMode}>('SELECT mode FROM ctx_store FOR UPDATE')
       if (rows[0] && rows[0].mode !== mode) {
         throw new ConflictError(`${this.location} is already a ${rows[0].mode} store`, {hint: 'A store keeps the mode it was initialised with.'})
@@ -200,14 +205,25 @@ export class PostgresStore implements Store {
     await this.administer(async (client) => {
       const {rows} = await client.query<{mode: StoreMode}>('SELECT mode FROM ctx_store FOR UPDATE')
       if (rows[0]?.mode !== 'lab') throw refuseFlush(this.location, rows[0]?.mode ?? null)
-      await client.query('TRUNCATE ctx_objects')
+      const {distributed} = (await client.query<{distributed: boolean}>(`SELECT ${DISTRIBUTED} AS distributed`)).rows[0]
+      await client.query(distributed ? 'TRUNCATE ctx_objects, ctx_claims' : 'TRUNCATE ctx_objects')
       await writeDefinitions(client, baseDefinitions())
     })
   }
 
   /** Runs the migrations this ctx has and the database lacks; from an empty database, installs the schema. */
   async upgrade(): Promise<{from: number | null; to: number}> {
-    return this.administer((client) => migrate(client, {schema: this.address.schema, migrations: this.migrations}))
+    return this.administer((client) => this.migrate(client))
+  }
+
+  /**
+   * The migrations, then, on a Citus coordinator, the distributed layout for a store of version 3
+   * or later that does not have it yet (one that came from a single server at that version).
+   */
+  private async migrate(client: Queryable): Promise<{from: number | null; to: number}> {
+    const versions = await migrate(client, {schema: this.address.schema, migrations: this.migrations})
+    if (versions.to >= 3) await distributeOnCitus(client)
+    return versions
   }
 
   /**
@@ -229,8 +245,8 @@ export class PostgresStore implements Store {
 
   private read<T>(work: (reader: PgReader) => Promise<T>): Promise<T> {
     return this.guard(async () => {
-      await this.ready()
-      return work(new PgReader(this.pool, () => this.definitions()))
+      const {distributed} = await this.ready()
+      return work(new PgReader(this.pool, () => this.definitions(), distributed))
     })
   }
 
@@ -310,7 +326,7 @@ export class PostgresStore implements Store {
   private async checkSchema(): Promise<Readiness> {
     const prefetched = this.prefetched
     this.prefetched = undefined
-    const {version, mode, definitions} = await (prefetched ?? installedSchema(this.pool))
+    const {version, mode, definitions, distributed} = await (prefetched ?? installedSchema(this.pool))
     const store = `--store '${this.location}'`
     if (version === null) {
       throw new StorageError(`${this.location} holds no ctx store: the database has no ctx schema`, {
@@ -331,7 +347,7 @@ export class PostgresStore implements Store {
       })
     }
     this.definitionsAlong = definitions ?? undefined
-    return {mode}
+    return {mode, distributed}
   }
 
   /** Runs `work`, turning connection and server failures into errors with exit codes. */

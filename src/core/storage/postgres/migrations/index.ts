@@ -1,5 +1,6 @@
 // Every schema version, in order. A new version is a new file here; a released one never changes.
 import type {Migration} from '../schema.js'
 import {storeSchema} from './001-store.js'
+import {citusLayout} from './003-citus.js'
 
-export const MIGRATIONS: readonly Migration[] = [storeSchema]
+export const MIGRATIONS: readonly Migration[] = [storeSchema, citusLayout]
