@@ -81,7 +81,7 @@ await describePostgres('the postgres:// store', () => {
         const partial = await open(other.url, MIGRATIONS.slice(0, from))
         if (from > 0) await partial.upgrade()
         const store = await open(other.url)
-        expect(await store.upgrade()).toEqual({from: from === 0 ? null : from, to: MIGRATIONS.at(-1)!.version})
+        expect(await store.upgrade()).toEqual({from: from === 0 ? null : MIGRATIONS[from - 1].version, to: MIGRATIONS.at(-1)!.version})
         expect(await store.upgrade()).toEqual({from: MIGRATIONS.at(-1)!.version, to: MIGRATIONS.at(-1)!.version})
         expect(await catalog(other.schema)).toEqual(expected)
       } finally {

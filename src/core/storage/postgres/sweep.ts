@@ -35,7 +35,7 @@ const CLOSED_BODY = `(
  * also matches customer_key — a join co-located on the distribution column, which every shard
  * answers for its own customers, in parallel.
  */
-const STALE_DISTRIBUTED = `r.type = 'request' AND r.state = 'active' AND r.updated_at < $1
+export const STALE_DISTRIBUTED = `r.type = 'request' AND r.state = 'active' AND r.updated_at < $1
   AND NOT EXISTS (
     SELECT 1 FROM ctx_objects a
     WHERE a.customer_key = r.customer_key AND lower(a.parent_id) = lower(r.id) AND a.parent_id = r.id AND a.type <> 'request' AND a.updated_at >= $1)
@@ -55,7 +55,8 @@ export async function closeStaleRequests(db: Queryable, options: CloseStaleOptio
   const {rows} = options.dryRun
     ? await db.query<{id: string}>(`SELECT r.id FROM ctx_objects r WHERE ${stale}`, [cutoff])
     : await db.query<{id: string}>(
-        `UPDATE ctx_objects r SET state = 'closed', last_updated = $2, updated_at = $4::timestamptz, body = ${CLOSED_BODY}
+        `UPDATE ctx_objects r SET state = 'closed', last_updated = $2, updated_at = $4::timestamptz,
+         body = ${distributed ? 'ctx_closed_body(r.body, $2, $3::text[])' : CLOSED_BODY}
          WHERE ${stale} RETURNING r.id`,
         [cutoff, options.closedAt, OBJECT_KEYS, instant(options.closedAt)],
       )
