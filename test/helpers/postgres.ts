@@ -105,7 +105,11 @@ const BIN = fileURLToPath(new URL('../../bin/run.js', import.meta.url))
 export function sandboxStore(): {url: string; drop(): Promise<void>} {
   const schema = `ctx_e2e_${process.pid}_${made++}_${Math.random().toString(36).slice(2, 8)}`
   const url = withSchema(PG_URL, schema)
-  execFileSync(process.execPath, [BIN, 'store', 'upgrade', '--store', url, '--json'], {stdio: 'ignore'})
+  try {
+    execFileSync(process.execPath, [BIN, 'store', 'upgrade', '--store', url, '--json'], {stdio: 'pipe'})
+  } catch (error) {
+    throw new Error(`ctx store upgrade failed on ${redacted(url)}: ${String((error as {stderr?: Buffer}).stderr ?? error)}`)
+  }
   return {
     url,
     drop: async () => {

@@ -36,6 +36,11 @@ export async function distributeOnCitus(db: Queryable): Promise<boolean> {
   if (!(await onCitusCoordinator(db))) return false
   const {rows} = await db.query<{distributed: boolean}>(`SELECT ${DISTRIBUTED} AS distributed`)
   if (rows[0].distributed) return false
+  // Citus's table creation takes locks across the cluster; two stores distributed at once in one
+  // database (a test suite's schemas, a team's stores) could meet in a distributed deadlock. They
+  // take turns instead, each waiting for the others' few seconds past the usual lock timeout.
+  await db.query(`SET LOCAL lock_timeout = '120s'`)
+  await db.query(`SELECT pg_advisory_xact_lock(hashtextextended('ctx citus layout', 0))`)
   await db.query(`
 DROP INDEX ctx_objects_id;
 CREATE INDEX ctx_objects_id ON ctx_objects (id);

@@ -26,6 +26,8 @@ export interface PostgresStoreOptions {
   migrations?: readonly Migration[]
 }
 
+const LOCK_TIMEOUT_MS = 20_000
+
 /** How often a transaction that lost a serialization race runs again before giving up (exit 4). */
 const MAX_ATTEMPTS = 8
 
@@ -56,7 +58,7 @@ export class PostgresStore implements Store {
     this.address = pgAddress(url)
     this.location = this.address.location
     this.migrations = options.migrations ?? MIGRATIONS
-    this.pool = createPool(this.address, options.lockTimeoutMs ?? 20_000)
+    this.pool = createPool(this.address, options.lockTimeoutMs ?? LOCK_TIMEOUT_MS)
   }
 
   private get version(): number {
@@ -106,6 +108,11 @@ export class PostgresStore implements Store {
       const writer = new PgWriter(connection.db, readiness.mode === null ? {mode: 'production', at: this.options.now()} : null, readiness.distributed)
       try {
         await connection.db.query('BEGIN ISOLATION LEVEL SERIALIZABLE')
+        if (readiness.distributed) {
+          // The lock timeout holds on the workers too: Citus passes on a transaction's SET LOCAL when asked.
+          await connection.db.query(`SET LOCAL citus.propagate_set_commands = 'local'`)
+          await connection.db.query(`SET LOCAL lock_timeout = ${Math.trunc(this.options.lockTimeoutMs ?? LOCK_TIMEOUT_MS)}`)
+        }
         const result = await work(writer)
         await connection.db.query('COMMIT')
         this.forgetDefinitions()
