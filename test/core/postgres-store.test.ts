@@ -81,7 +81,7 @@ await describePostgres('the postgres:// store', () => {
         const partial = await open(other.url, MIGRATIONS.slice(0, from))
         if (from > 0) await partial.upgrade()
         const store = await open(other.url)
-        expect(await store.upgrade()).toEqual({from: from === 0 ? null : from, to: MIGRATIONS.at(-1)!.version})
+        expect(await store.upgrade()).toEqual({from: from === 0 ? null : MIGRATIONS[from - 1].version, to: MIGRATIONS.at(-1)!.version})
         expect(await store.upgrade()).toEqual({from: MIGRATIONS.at(-1)!.version, to: MIGRATIONS.at(-1)!.version})
         expect(await catalog(other.schema)).toEqual(expected)
       } finally {
@@ -178,6 +178,22 @@ await describePostgres('the postgres:// store', () => {
     })
     expect(error).toBeInstanceOf(LockTimeoutError)
     expect((await store.get(request.id))?.state).toBe('active')
+  })
+
+  it('folds customer keys as search folds links (schema version 3), on a store made before it too', async () => {
+    const old = await open(schema.url, MIGRATIONS.filter((migration) => migration.version < 3))
+    await old.init('production')
+    const customer = fixture('customer', {id: 'Cust-ABC'})
+    const request = fixture('request', {customerId: 'Cust-ABC'})
+    await old.transaction((tx) => tx.insert([customer, request]))
+    const store = await open()
+    await store.upgrade()
+    const late = fixture('request', {customerId: 'Cust-ABC'})
+    await store.transaction((tx) => tx.insert([late]))
+    const keys = await admin(async (client) => (await client.query(`SELECT DISTINCT customer_key FROM "${schema.schema}".ctx_objects`)).rows)
+    expect(keys).toEqual([{customer_key: 'cust-abc'}])
+    const found = await store.find({where: parseQuery('customerId:CUST-abc type:request')!})
+    expect(found.items.map((item) => item.id).sort()).toEqual([request.id, late.id].sort())
   })
 
   it('keeps a customer’s objects under its key, and moves an activity’s comments with it', async () => {

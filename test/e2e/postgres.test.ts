@@ -5,6 +5,7 @@ import {spawn} from 'node:child_process'
 import {mkdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {afterEach, beforeEach, expect, it} from 'vitest'
+import {SCHEMA_VERSION} from '../../src/core/storage/postgres/schema.js'
 import {fixture} from '../contract/store-contract.js'
 import {BIN, expectRun, type Sandbox, sandbox} from '../helpers/cli.js'
 import {admin, describePostgres, PG_URL, testSchema} from '../helpers/postgres.js'
@@ -34,7 +35,7 @@ await describePostgres('ctx on postgres://', () => {
     expect(refused.json.error.hint).toContain('ctx store init --store')
     expect((await run(['store', 'info', '--json'])).json).toMatchObject({adapter: 'postgres', initialized: false, formatVersion: null})
     const init = await run(['store', 'init', '--mode', 'lab', '--json'])
-    expect(init.json).toMatchObject({adapter: 'postgres', initialized: true, mode: 'lab', formatVersion: 2})
+    expect(init.json).toMatchObject({adapter: 'postgres', initialized: true, mode: 'lab', formatVersion: SCHEMA_VERSION})
     const ada = (await run(['customers', 'create', '--first-name', 'Ada', '--last-name', 'Lovelace', '--json'])).json
     expect((await run(['customers', 'search', 'lovelace', '--json'])).json.items).toEqual([ada])
     const info = (await run(['store', 'info', '--json'])).json
@@ -43,8 +44,8 @@ await describePostgres('ctx on postgres://', () => {
   })
 
   it('upgrades an empty database idempotently; its first write then makes a production store that refuses flush', async () => {
-    expect((await run(['store', 'upgrade', '--json'])).json).toEqual({from: null, to: 2})
-    expect((await run(['store', 'upgrade', '--json'])).json).toEqual({from: 2, to: 2})
+    expect((await run(['store', 'upgrade', '--json'])).json).toEqual({from: null, to: SCHEMA_VERSION})
+    expect((await run(['store', 'upgrade', '--json'])).json).toEqual({from: SCHEMA_VERSION, to: SCHEMA_VERSION})
     await run(['customers', 'create', '--first-name', 'Ada'])
     expect((await run(['store', 'info', '--json'])).json).toMatchObject({initialized: true, mode: 'production'})
     await run(['store', 'flush', '--force'], 4)
@@ -95,7 +96,8 @@ await describePostgres('ctx on postgres://', () => {
     const held = stale[0]
     const timedOut = await admin(async (client) => {
       await client.query('BEGIN')
-      await client.query(`SELECT 1 FROM "${schema.schema}".ctx_objects WHERE id = $1 FOR UPDATE`, [held.id])
+      // By its key as well, so that on Citus the lock is taken on the customer's one shard.
+      await client.query(`SELECT 1 FROM "${schema.schema}".ctx_objects WHERE customer_key = $2 AND id = $1 FOR UPDATE`, [held.id, customer.id])
       try {
         return await expectRun(box, ['sweep', '--store', schema.url, '--json'], 4, {now, env: {CTX_LOCK_TIMEOUT_MS: '300'}})
       } finally {

@@ -174,3 +174,24 @@ function anyField(phrase: string[], params: Params, unsearchable: string[]): str
   const skip = unsearchable.length === 0 ? '' : ` AND split_part(p.words, ':', 1) <> ALL(${params.add(unsearchable)}::text[])`
   return `(${indexed} AND EXISTS (SELECT 1 FROM unnest(o.phrases) AS p(words) WHERE strpos(p.words, ${params.add(phraseNeedle(phrase))}) > 0${skip}))`
 }
+
+/**
+ * The customer keys a filter confines its matches to — `customerId:C`, or a list of them, alone or
+ * ANDed with more — or null. Every object linked to customer C has the key customerKeyOf(C), which
+ * is C's lower() as the filter compares it, so on Citus `customer_key = ANY(keys)` sends the query
+ * to the shards of those customers alone.
+ */
+export function customerKeysOf(filter: Filter | null | undefined): string[] | null {
+  if (!filter) return null
+  if (filter.kind === 'equals' && filter.key === 'customerId') return [filter.value]
+  if (filter.kind === 'or') {
+    const listed = oneColumnAnyOf(filter.children)
+    return listed && filter.children[0].kind === 'equals' && filter.children[0].key === 'customerId' ? listed.values : null
+  }
+  if (filter.kind !== 'and') return null
+  for (const child of filter.children) {
+    const keys = customerKeysOf(child)
+    if (keys) return keys
+  }
+  return null
+}

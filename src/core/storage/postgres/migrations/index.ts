@@ -2,5 +2,6 @@
 import type {Migration} from '../schema.js'
 import {storeSchema} from './001-store.js'
 import {contextZip} from './002-context-zip.js'
+import {citusLayout} from './003-citus.js'
 
-export const MIGRATIONS: readonly Migration[] = [storeSchema, contextZip]
+export const MIGRATIONS: readonly Migration[] = [storeSchema, contextZip, citusLayout]
