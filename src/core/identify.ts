@@ -1,10 +1,11 @@
 // DESIGN rule 6: the customer of an activity that arrives with only its source fields (who called,
-// from which address or number). An exact email or phone match wins; otherwise a customer is made
-// from the source fields.
+// from which address or number). An email match (ignoring case) or a phone match (by its digits,
+// phone.ts) wins; otherwise a customer is made from the source fields.
 import {newId} from './ids.js'
 import {BASE_FIELDSET, type ContextObject, type FieldValue} from './model.js'
 import {checkObject, findEvery, nextTimestamp} from './objects.js'
 import type {Clock} from './clock.js'
+import {phoneCandidates, samePhone} from './phone.js'
 import {allOf, equals, type Filter} from './search/query.js'
 import {words} from './search/words.js'
 import type {StoreReader, StoreWriter} from './storage/store.js'
@@ -16,7 +17,8 @@ export const SOURCE_FIELDS = {
 } as const
 
 const EMAIL_FIELDS = ['Context_Work_Email', 'Context_Home_Email'] as const
-const PHONE_FIELDS = ['Context_Work_Phone', 'Context_Home_Phone', 'Context_Mobile_Phone'] as const
+/** The customer fields a phone number is looked up in. */
+export const PHONE_FIELDS = ['Context_Work_Phone', 'Context_Home_Phone', 'Context_Mobile_Phone'] as const
 
 /** How an activity got its customer: named, taken from its request, matched, or created. */
 export type IdentifiedBy = 'given' | 'request' | 'email' | 'phone' | 'created'
@@ -54,20 +56,23 @@ export function hasContact(contact: SourceContact): boolean {
 }
 
 /**
- * Customers whose email (ignoring case) or phone equals `value` exactly, most recently updated
- * first. The search narrows by whole words, so every adapter can use its index; the comparison
- * after it is exact.
+ * Customers whose email (ignoring case) or phone (by its digits: phone.ts) is `value`, most
+ * recently updated first. The search narrows by whole words, so every adapter can use its index;
+ * the comparison after it is exact.
  */
 export async function customersWithContact(reader: StoreReader, kind: 'email' | 'phone', value: string): Promise<ContextObject[]> {
-  const wanted = words(value)
-  if (wanted.length === 0) return []
   const fields = kind === 'email' ? EMAIL_FIELDS : PHONE_FIELDS
-  const anyField: Filter = {kind: 'or', children: fields.map((key) => ({kind: 'words', key, words: wanted}))}
+  const anyField = kind === 'email' ? emailCandidates(value) : phoneCandidates(fields, value)
+  if (anyField === null) return []
   const candidates = await findEvery(reader, allOf(equals('type', 'customer'), anyField)!)
-  const same = kind === 'email' ? (a: string, b: string) => a.toLowerCase() === b.toLowerCase() : (a: string, b: string) => a === b
-  return candidates.filter((customer) =>
-    fields.some((key) => typeof customer.data[key] === 'string' && same((customer.data[key] as string).trim(), value.trim())),
-  )
+  const same = kind === 'email' ? (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase() : samePhone
+  return candidates.filter((customer) => fields.some((key) => typeof customer.data[key] === 'string' && same(customer.data[key] as string, value)))
+}
+
+function emailCandidates(value: string): Filter | null {
+  const wanted = words(value)
+  if (wanted.length === 0) return null
+  return {kind: 'or', children: EMAIL_FIELDS.map((key) => ({kind: 'words', key, words: wanted}))}
 }
 
 /** Finds the customer of the source fields, or creates one (inserted through `tx`). */
