@@ -75,14 +75,21 @@ function emailCandidates(value: string): Filter | null {
   return {kind: 'or', children: EMAIL_FIELDS.map((key) => ({kind: 'words', key, words: wanted}))}
 }
 
-/** Finds the customer of the source fields, or creates one (inserted through `tx`). */
-export async function identifyCustomer(tx: StoreWriter, contact: SourceContact, clock: Clock): Promise<Identification> {
+/** The customer the source fields name (email first, then phone), or null: rule 6 without the creating. */
+export async function findByContact(reader: StoreReader, contact: SourceContact): Promise<Identification | null> {
   for (const kind of ['email', 'phone'] as const) {
     const value = contact[kind]
     if (value === undefined) continue
-    const matches = await customersWithContact(tx, kind, value)
+    const matches = await customersWithContact(reader, kind, value)
     if (matches.length > 0) return {customer: matches[0], by: kind, value, matches: matches.length}
   }
+  return null
+}
+
+/** Finds the customer of the source fields, or creates one (inserted through `tx`). */
+export async function identifyCustomer(tx: StoreWriter, contact: SourceContact, clock: Clock): Promise<Identification> {
+  const found = await findByContact(tx, contact)
+  if (found) return found
   const now = nextTimestamp(clock)
   const customer: ContextObject = {
     id: newId(),
