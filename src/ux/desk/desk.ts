@@ -244,7 +244,7 @@ export class Desk {
     const openIds = new Set(items.map((item) => item.customer.id))
     const open = await Promise.all(
       items.map(async (item) => ({
-        name: `${customerLine(item.customer, await activeRequestCount(this.session, item.customer.id), this.width - 14)}${item.unfiled > 0 ? color.yellow(` · ${item.unfiled} unfiled`) : ''}`,
+        name: customerLine(item.customer, await activeRequestCount(this.session, item.customer.id), this.width - 4, item.unfiled > 0 ? `${item.unfiled} unfiled` : undefined),
         value: item.customer.id,
       })),
     )

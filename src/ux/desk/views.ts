@@ -21,10 +21,18 @@ export function fit(text: string, width: number): string {
   return flat.length <= width ? flat : `${flat.slice(0, Math.max(0, width - 1))}…`
 }
 
-/** "Ada Lovelace · ada@example.com · +44 20 7946 0000 · 2 active requests" */
-export function customerLine(customer: ContextObject, activeRequests: number, width: number): string {
-  const requests = activeRequests === 0 ? 'no active requests' : `${activeRequests} active request${activeRequests === 1 ? '' : 's'}`
-  return fit([displayName(customer), ...contacts(customer).slice(0, 2), requests].join(' · '), width)
+/**
+ * "Ada Lovelace · ada@example.com · +44 20 7946 0000 · 2 active requests", dropping contacts from
+ * the end (then cutting) to fit `width`; `extra` ("1 unfiled") is kept.
+ */
+export function customerLine(customer: ContextObject, activeRequests: number, width: number, extra?: string): string {
+  const requests = activeRequests === 0 ? [] : [`${activeRequests} active request${activeRequests === 1 ? '' : 's'}`]
+  const all = contacts(customer).slice(0, 2)
+  for (let kept = all.length; kept >= 0; kept--) {
+    const line = [displayName(customer), ...all.slice(0, kept), ...requests, ...(extra ? [extra] : [])].join(' · ')
+    if (line.length <= width || kept === 0) return fit(line, width)
+  }
+  return ''
 }
 
 /** "Router resets nightly · active · opened 2 hours ago" */
@@ -33,11 +41,16 @@ export function requestLine(request: ContextObject, now: Date, width: number): s
   return fit(`${String(request.data.Context_Title ?? '(untitled)')} · ${state} · opened ${relativeTime(request.created, now)}`, width)
 }
 
-/** "VOICE  3 minutes ago · in Router resets nightly · notes…" (the media label padded, plain). */
-export function activityLine(activity: ContextObject, where: ContextObject | null, now: Date, width: number): string {
+/** "3 minutes ago · in "Router resets nightly" · notes…": an activity after its media label. */
+export function activityText(activity: ContextObject, where: ContextObject | null, now: Date, width: number): string {
   const place = where ? `in "${String(where.data.Context_Title ?? '')}"` : 'not filed'
   const notes = objectTitle(activity)
-  return fit(`${(activity.mediaType ?? '?').toUpperCase().padEnd(6)} ${relativeTime(activity.created, now)} · ${place}${notes ? ` · ${notes}` : ''}`, width)
+  return fit(`${relativeTime(activity.created, now)} · ${place}${notes ? ` · ${notes}` : ''}`, width)
+}
+
+/** "VOICE  3 minutes ago · in "Router resets nightly" · notes…", plain. */
+export function activityLine(activity: ContextObject, where: ContextObject | null, now: Date, width: number): string {
+  return `${(activity.mediaType ?? '?').toUpperCase().padEnd(6)} ${activityText(activity, where, now, width - 7)}`
 }
 
 /** Every activity of a journey with the request it is under, newest first. */
@@ -71,8 +84,7 @@ export function customerPage(journey: Journey, options: {now: Date; width: numbe
   const shown = entries.length > room ? entries.slice(0, room - 1) : entries
   for (const entry of shown) {
     const mark = entry.activity.id === options.currentId ? color.yellow('▶') : ' '
-    const line = activityLine(entry.activity, entry.request, now, width - 4)
-    lines.push(`${mark} ${color.dim('●')} ${mediaLabel(entry.activity.mediaType)}${line.slice(6)}`)
+    lines.push(`${mark} ${color.dim('●')} ${mediaLabel(entry.activity.mediaType)} ${activityText(entry.activity, entry.request, now, width - 11)}`)
   }
   if (shown.length < entries.length) lines.push(color.dim(`  … ${entries.length - shown.length} older: choose "Whole journey"`))
   return lines
