@@ -51,7 +51,10 @@ export async function deskEntries(path: string, location: string, operator: stri
 }
 
 export async function rememberInteraction(path: string, location: string, entry: DeskEntry): Promise<void> {
-  await changeStoreList<DeskEntry>(path, location, (entries) => [entry, ...entries.filter((other) => other.activityId !== entry.activityId)])
+  await changeStoreList<DeskEntry>(path, location, (entries) => [
+    entry,
+    ...entries.filter((other) => other.activityId !== entry.activityId || other.operator !== entry.operator),
+  ])
 }
 
 /** Drops the operator's entries of these activities (finished, gone, or marked done). */
