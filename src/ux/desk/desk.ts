@@ -45,7 +45,7 @@ const TALLY = {
   comment: ['comment', 'comments'],
   move: ['activity filed or moved', 'activities filed or moved'],
   close: ['request closed', 'requests closed'],
-  notes: ['notes written', 'notes written'],
+  notes: ["activity's notes written", "activities' notes written"],
 } as const
 type Tally = keyof typeof TALLY
 
@@ -551,6 +551,7 @@ export class Desk {
     const fieldIds = this.definitions.fieldsets[customer?.fieldsets[0] ?? 'cisco.base.customer']?.fields ?? Object.keys(data)
     const values: Record<string, string> = Object.fromEntries(Object.entries(data).map(([key, value]) => [key, String(value)]))
     let problem = ''
+    let last: string | undefined
     for (;;) {
       this.screen(customer ? `update ${displayName(customer)}` : 'new customer', [
         color.dim('Pick a field to edit it; Save writes the customer; Esc cancels.'),
@@ -560,9 +561,10 @@ export class Desk {
         select<string>(
           {
             message: customer ? 'Details' : 'New customer',
+            default: last,
             choices: [
               {name: customer ? 'Save' : 'Save the new customer', value: ':save'},
-              ...fieldIds.map((id) => ({name: fit(`${fieldLabel(this.definitions.fields[id], id).padEnd(22)} ${values[id] ?? ''}`, this.width - 4), value: id})),
+              ...fieldIds.map((id) => ({name: `${fit(fieldLabel(this.definitions.fields[id], id), 22).padEnd(22)} ${fit(values[id] ?? '', this.width - 28)}`, value: id})),
               {name: 'Cancel', value: ':cancel'},
             ],
             pageSize: Math.max(6, this.rows - 6),
@@ -572,6 +574,7 @@ export class Desk {
       )
       if (choice === BACK || choice === ':cancel') return BACK
       if (choice !== ':save') {
+        last = choice
         const value = await this.keys.ask((context) =>
           input({message: `${fieldLabel(this.definitions.fields[choice], choice)}:`, default: values[choice] ?? '', prefill: 'editable'}, context),
         )
