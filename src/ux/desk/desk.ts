@@ -3,7 +3,7 @@
 // request, an activity, and an unknown caller. Every change is one call of the functions behind the
 // one-shot commands, made the moment the agent confirms it; every choice is picked, never an id.
 import {confirm, editor, input, search, select, Separator} from '@inquirer/prompts'
-import {addActivity, moveActivity, showActivity, updateActivity} from '../../core/activities.js'
+import {type AddedActivity, addActivity, moveActivity, showActivity, updateActivity} from '../../core/activities.js'
 import {nowIso} from '../../core/clock.js'
 import {addComment} from '../../core/comments.js'
 import {activeRequestCount, createCustomer, resolveRecent, searchCustomers, updateCustomer} from '../../core/customers.js'
@@ -115,13 +115,17 @@ export class Desk {
   private async change<T>(kind: Tally, work: () => Promise<T>): Promise<T | null> {
     try {
       const result = await this.keys.write(work)
-      this.counts.set(kind, (this.counts.get(kind) ?? 0) + 1)
+      this.count(kind)
       return result
     } catch (error) {
       if (!isCtxError(error)) throw error
       this.notice = color.red(`Not done: ${error.message}${error.hint ? ` — ${error.hint}` : ''}`)
       return null
     }
+  }
+
+  private count(kind: Tally): void {
+    this.counts.set(kind, (this.counts.get(kind) ?? 0) + 1)
   }
 
   private async recorded(activity: ContextObject, customerId: string, action: RecentEntry['action']): Promise<void> {
@@ -136,7 +140,7 @@ export class Desk {
     this.keys.check()
     // Home and clear: each screen starts at the top of an 80x24 terminal.
     this.out.write('\u001B[H\u001B[2J')
-    const head = [color.bold.inverse(fit(` ctx desk · ${title} `, this.width)), ...(this.notice ? [fit(this.notice, this.width)] : []), ...lines]
+    const head = [color.bold.inverse(fit(` ctx desk · ${title} `, this.width)), ...(this.notice ? [fitStyled(this.notice, this.width)] : []), ...lines]
     this.notice = ''
     this.out.write(`${head.join('\n')}\n`)
   }
@@ -181,17 +185,26 @@ export class Desk {
         ),
       )
       if (choice === BACK || choice === 'leave') return
-      let customerId: string | undefined
+      const record = (customerId?: string) => addActivity(this.session, {mediaType: media, customerId, changes: sourceChanges(contact)})
+      let added: AddedActivity | null = null
       if (choice === 'create') {
-        const created = await this.customerForm(null, customerDataFromContact(contact))
-        if (created === BACK) continue
-        customerId = created.id
-      } else if (choice === 'attach') {
-        const picked = await this.pickCustomer('Who is it? Type a name, email or number')
-        if (picked === BACK) continue
-        customerId = picked.id
+        // The customer and the activity in one step: a Ctrl-C while saving leaves neither half-done.
+        const recorded: {added?: AddedActivity} = {}
+        const created = await this.customerForm(null, customerDataFromContact(contact), async (customer) => {
+          recorded.added = await record(customer.id)
+          this.count('activity')
+        })
+        if (created === BACK || !recorded.added) continue
+        added = recorded.added
+      } else {
+        let customerId: string | undefined
+        if (choice === 'attach') {
+          const picked = await this.pickCustomer('Who is it? Type a name, email or number')
+          if (picked === BACK) continue
+          customerId = picked.id
+        }
+        added = await this.change('activity', () => record(customerId))
       }
-      const added = await this.change('activity', () => addActivity(this.session, {mediaType: media, customerId, changes: sourceChanges(contact)}))
       if (!added) continue
       await this.recorded(added.activity, added.customer.id, choice === 'attach' ? 'updated' : 'created')
       this.notice = `Recorded this ${media} ${identificationText(added.customer)}.`
@@ -547,7 +560,12 @@ export class Desk {
    * A customer's details, one field at a time, written once on "Save": created when `customer` is
    * null (pre-filled with `data`), else updated (refused if someone changed it meanwhile).
    */
-  private async customerForm(customer: ContextObject | null, data: Record<string, FieldValue>): Promise<ContextObject | Back> {
+  private async customerForm(
+    customer: ContextObject | null,
+    data: Record<string, FieldValue>,
+    /** More work of the same step, done with the save (the unknown caller's activity). */
+    andThen?: (saved: ContextObject) => Promise<void>,
+  ): Promise<ContextObject | Back> {
     const fieldIds = this.definitions.fieldsets[customer?.fieldsets[0] ?? 'cisco.base.customer']?.fields ?? Object.keys(data)
     const values: Record<string, string> = Object.fromEntries(Object.entries(data).map(([key, value]) => [key, String(value)]))
     let problem = ''
@@ -593,7 +611,11 @@ export class Desk {
       }
       const saved = customer
         ? await this.change('update', () => updateCustomer(this.session, customer.id, {changes, ifLastUpdated: customer.lastUpdated}))
-        : await this.change('customer', () => createCustomer(this.session, {changes}))
+        : await this.change('customer', async () => {
+            const created = await createCustomer(this.session, {changes})
+            await andThen?.(created)
+            return created
+          })
       if (!saved) {
         problem = this.notice
         this.notice = ''
@@ -630,6 +652,12 @@ export class Desk {
     if (choices.length === 0) return BACK
     return this.keys.ask((context) => select<T>({message, choices: [...choices, {name: 'Back', value: BACK as T}], pageSize: Math.max(5, this.rows - 8)}, context))
   }
+}
+
+/** Styled text (colour, hyperlinks) as it is when it fits; else its plain text, cut to fit. */
+function fitStyled(text: string, width: number): string {
+  const plain = text.replace(/\u001B\]8;;[^\u0007]*\u0007/g, '').replace(/\u001B\[[0-9;]*m/g, '')
+  return plain.length <= width ? text : fit(plain, width)
 }
 
 /** The links of a customer's journey: URL-valued fields of its requests and activities. */
