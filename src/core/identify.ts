@@ -64,9 +64,14 @@ export async function customersWithContact(reader: StoreReader, kind: 'email' | 
   const fields = kind === 'email' ? EMAIL_FIELDS : PHONE_FIELDS
   const anyField = kind === 'email' ? emailCandidates(value) : phoneCandidates(fields, value)
   if (anyField === null) return []
-  const candidates = await findEvery(reader, allOf(equals('type', 'customer'), anyField)!)
+  // A phone's probes are many terms, whose overlap PostgreSQL's planner overestimates and then
+  // intersects with every customer's row of the type index (40 ms among 50k customers, against
+  // 0.2 ms for the probes alone): the type is checked here instead.
+  const candidates = await findEvery(reader, kind === 'email' ? allOf(equals('type', 'customer'), anyField)! : anyField)
   const same = kind === 'email' ? (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase() : samePhone
-  return candidates.filter((customer) => fields.some((key) => typeof customer.data[key] === 'string' && same(customer.data[key] as string, value)))
+  return candidates.filter(
+    (customer) => customer.type === 'customer' && fields.some((key) => typeof customer.data[key] === 'string' && same(customer.data[key] as string, value)),
+  )
 }
 
 function emailCandidates(value: string): Filter | null {

@@ -332,8 +332,7 @@ await describePostgres('the postgres:// store', () => {
     expect(probe).not.toContain('ctx_objects_link_order')
     expect(journey.text).not.toContain('ORDER BY')
     // A customer looked up by phone (rule 6, journey, the desk): the probes of every spelling are one
-    // overlap on the terms index. (Here, where every row is a customer, the planner may join it with
-    // the type index; on a store of 100k customers the lookup alone is the plan.)
+    // overlap on the terms index (identify.ts checks the type afterwards).
     const byPhone = findStatement(phoneCandidates(PHONE_FIELDS, '+44 (0)20 7946 0000')!, definitions, {limit: null})
     const phonePlan = await admin(async (client) => {
       await client.query(`SET search_path = "${schema.schema}"`)
