@@ -139,6 +139,31 @@ describeTerminal('ctx desk in a terminal', () => {
     expect(ofType(stored, 'comment').filter((comment) => comment.parentId === email.id)).toHaveLength(2)
   })
 
+  it('attaches an unknown caller to an existing customer found by search, with no new customer; Esc goes back a screen', async () => {
+    const term = desk('--phone', '+1 555 0100 999', '--name', 'A. Lovelace')
+    await term.waitFor('No customer has this number')
+    await term.choose('An existing customer: find them')
+    await term.waitFor('Who is it? Type a name')
+    term.type('ada@example.com')
+    await term.waitFor('Ada Lovelace · ada@example.com')
+    await term.choose('Ada Lovelace')
+    await term.waitFor('Recorded this voice for Ada Lovelace.')
+    await term.choose('Open an activity…')
+    await term.choose('CHAT')
+    await term.waitFor('Asked about the engine')
+    term.keys('Escape')
+    await term.waitFor('Ada Lovelace: what now?')
+    term.keys('Escape')
+    await term.waitFor('Open customers')
+    term.keys('Escape')
+    expect(await term.exitCode()).toBe(0)
+    expect(term.history()).toContain('ctx desk: 1 activity recorded.')
+    const stored = await readStore(box.storePath)
+    expect(ofType(stored, 'customer')).toHaveLength(1)
+    const call = ofType(stored, 'activity').find((activity) => activity.mediaType === 'voice')!
+    expect(call).toMatchObject({customerId: ada.id, data: {Context_POD_Source_Phone: '+1 555 0100 999', Context_POD_Source_Cust_Name: 'A. Lovelace'}})
+  })
+
   it('keeps a customer open across desk sessions until the call is filed and its request closed', async () => {
     const first = desk('--phone', '+44 (0)20 7946 0000')
     await first.waitFor('Recorded this voice for Ada Lovelace')
