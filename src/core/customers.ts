@@ -123,12 +123,14 @@ export async function resolveRecent(
       missing.push(entry.id)
       continue
     }
-    const activeRequests = await session.store.count(
-      allOf(equals('type', 'request'), equals('customerId', entry.id), equals('state', 'active')) ?? undefined,
-    )
-    items.push({customer, lastTouched: entry.at, action: entry.action, activeRequests})
+    items.push({customer, lastTouched: entry.at, action: entry.action, activeRequests: await activeRequestCount(session, entry.id)})
   }
   return {items, missing}
+}
+
+/** How many active requests a customer has. */
+export async function activeRequestCount(session: Session, customerId: string): Promise<number> {
+  return session.store.count(allOf(equals('type', 'request'), equals('customerId', customerId), equals('state', 'active')) ?? undefined)
 }
 
 export function customerFlagChanges(flags: Partial<Record<keyof typeof CUSTOMER_FLAG_FIELDS, string>>): Record<string, string | undefined> {

@@ -4,6 +4,8 @@
 import pg from 'pg'
 import {afterEach, beforeEach, expect, it} from 'vitest'
 import {ConflictError, InvalidDataError, LockTimeoutError, StorageError} from '../../src/core/errors.js'
+import {PHONE_FIELDS} from '../../src/core/identify.js'
+import {phoneCandidates} from '../../src/core/phone.js'
 import {parseQuery} from '../../src/core/search/query.js'
 import {pgAddress, pgFailure} from '../../src/core/storage/postgres/connection.js'
 import {MIGRATIONS} from '../../src/core/storage/postgres/migrations/index.js'
@@ -345,6 +347,17 @@ await describePostgres('the postgres:// store', () => {
     expect(probe).toMatch(/^Subquery Scan on c[\s\S]*ctx_objects_by_parent/)
     expect(probe).not.toContain('ctx_objects_link_order')
     expect(journey.text).not.toContain('ORDER BY')
+    // A customer looked up by phone (rule 6, journey, the desk): the probes of every spelling are one
+    // overlap on the terms index (identify.ts checks the type afterwards).
+    const byPhone = findStatement(phoneCandidates(PHONE_FIELDS, '+44 (0)20 7946 0000')!, definitions, {limit: null})
+    const phonePlan = await admin(async (client) => {
+      await client.query(`SET search_path = "${schema.schema}"`)
+      await client.query('SET enable_seqscan = off')
+      const {rows} = await client.query(`EXPLAIN ${byPhone.text}`, byPhone.values)
+      return rows.map((row) => row['QUERY PLAN']).join('\n')
+    })
+    expect(phonePlan).toContain('ctx_objects_terms')
+    expect(phonePlan).not.toMatch(/Seq Scan/)
   })
 
   it('connects without JIT and in the URL\'s schema, unless the URL\'s own options say otherwise', async () => {

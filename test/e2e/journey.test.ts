@@ -99,3 +99,20 @@ describe('ctx journey', () => {
     await run(['journey', 'nobody@example.com'], 3)
   })
 })
+
+describe('a caller whose number is written another way is the same customer everywhere', () => {
+  let box: Sandbox
+  afterAll(() => box.cleanup())
+
+  it('finds the journey and records the activity for +442079460000 on the customer stored as +44 20 7946 0000, with no duplicate', async () => {
+    box = sandbox()
+    const babbage = (await expectRun(box, ['customers', 'create', '--last-name', 'Babbage', '--phone', '+44 20 7946 0000', '--json'])).json
+    const added = (await expectRun(box, ['activities', 'add', '--media', 'voice', '--field', 'Context_POD_Source_Phone=0044 (0)20 7946 0000', '--json'])).json
+    expect(added.customer).toMatchObject({id: babbage.id, identifiedBy: 'phone'})
+    const journey = (await expectRun(box, ['journey', '+442079460000', '--json'])).json
+    expect(journey.customer.id).toBe(babbage.id)
+    expect(journey.counts.activities).toBe(1)
+    expect((await expectRun(box, ['search', 'type:customer', '--json'])).json.items).toHaveLength(1)
+    await expectRun(box, ['journey', '020 7946 0000'], 3)
+  })
+})

@@ -63,7 +63,13 @@ function compile(filter: Filter, params: Params, definitions: Definitions | null
     case 'or': {
       const listed = oneColumnAnyOf(filter.children)
       if (listed) return `${listed.column} = ANY(${params.add(listed.values)}::text[])`
-      return `(${filter.children.map((child) => compile(child, params, definitions, unsearchable)).join(' OR ')})`
+      // Single words in named fields (a phone number's spellings, phone.ts): one overlap of the
+      // GIN index rather than a bitmap OR of many probes, which the planner prices above a scan.
+      const single = filter.children.filter(isOneFieldWord)
+      const rest = single.length > 1 ? filter.children.filter((child) => !isOneFieldWord(child)) : filter.children
+      const parts = single.length > 1 ? [`o.terms && ${params.add(single.map((child) => fieldTerm(child.key!, child.words[0])))}::text[]`] : []
+      parts.push(...rest.map((child) => compile(child, params, definitions, unsearchable)))
+      return parts.length === 1 ? parts[0] : `(${parts.join(' OR ')})`
     }
     case 'and':
       return `(${filter.children.map((child) => compile(child, params, definitions, unsearchable)).join(filter.kind === 'and' ? ' AND ' : ' OR ')})`
@@ -151,6 +157,10 @@ function oneColumnAnyOf(children: readonly Filter[]): {column: string; values: s
     values.push(child.value)
   }
   return {column, values}
+}
+
+function isOneFieldWord(filter: Filter): filter is Filter & {kind: 'words'; key: string} {
+  return filter.kind === 'words' && filter.key !== null && filter.words.length === 1
 }
 
 /**
