@@ -91,7 +91,7 @@ await describePostgres('PostgreSQL schema 1 → 2', () => {
     await old.transaction((tx) => tx.insert(Object.values(OLD.objects)))
     expect((await old.find({where: parseQuery('Context_Zip:90210') ?? undefined})).items).toHaveLength(1)
 
-    const store = open()
+    const store = open(MIGRATIONS.slice(0, 2))
     await expect(store.count()).rejects.toBeInstanceOf(StorageError)
     expect(await store.upgrade()).toEqual({from: 1, to: 2})
     await expectUpgraded(store)

@@ -56,7 +56,7 @@ describeTerminal('ctx desk in a terminal', () => {
     await term.waitFor('Filed the voice under the request "Engine will not start"')
     await term.choose('Comment…')
     await term.choose('This voice')
-    await term.waitFor('Comment on')
+    await term.waitFor(/^\? Comment on the \w+:/m)
     term.type('Told her to check the fuel')
     term.keys('Enter')
     await term.waitFor('Commented on the activity.')
@@ -229,7 +229,7 @@ describeTerminal('ctx desk in a terminal', () => {
       reach: async (term) => {
         await term.choose('Comment…')
         await term.choose('This email')
-        await term.waitFor('Comment on')
+        await term.waitFor(/^\? Comment on the \w+:/m)
         term.type('half a comment')
       },
       recorded: '1 activity recorded',
