@@ -57,22 +57,8 @@ export interface RejectedRow {
   reason: string
 }
 
-/** What one file of a Context Service export directory gave. */
-export interface FileCounts {
-  file: string
-  type: ObjectType | null
-  read: number
-  created: number
-  updated: number
-  unchanged: number
-  skipped: number
-  rejected: number
-}
-
-export interface ImportSummary {
-  file: string
-  format: ImportFormat
-  type: ObjectType | null
+/** What an import, or one file of a Context Service export directory, did with its records. */
+export interface ImportCounts {
   read: number
   created: number
   updated: number
@@ -80,6 +66,18 @@ export interface ImportSummary {
   /** JSON records of another type than --type. */
   skipped: number
   rejected: number
+}
+
+/** What one file of a Context Service export directory gave. */
+export interface FileCounts extends ImportCounts {
+  file: string
+  type: ObjectType | null
+}
+
+export interface ImportSummary extends ImportCounts {
+  file: string
+  format: ImportFormat
+  type: ObjectType | null
   rejectsFile: string | null
   /** The first few rejected rows, for a quick look; the rejects file has them all. */
   firstRejects: RejectedRow[]
