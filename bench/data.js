@@ -30,14 +30,18 @@ export function customerRow(index) {
   return `bench-${index},${first},${last},${email},+1 555 ${String(index).padStart(7, '0')},${street},${city},${country}\n`
 }
 
-/** bench/.data/customers-N.csv, written once (through a temporary name, so a killed run leaves no half file). */
-export async function customersCsv(dataDir, rows) {
-  const file = join(dataDir, `customers-${rows}.csv`)
+/**
+ * bench/.data/customers-N.csv, rows 0 to N-1 (or customers-N-from-F.csv, rows F to F+N-1: other
+ * customers, for importing into a store that holds the first N), written once through a temporary
+ * name, so a killed run leaves no half file.
+ */
+export async function customersCsv(dataDir, rows, {from = 0} = {}) {
+  const file = join(dataDir, from === 0 ? `customers-${rows}.csv` : `customers-${rows}-from-${from}.csv`)
   if (existsSync(file)) return file
   const partial = `${file}.partial`
   const out = createWriteStream(partial)
   out.write(`${CUSTOMER_COLUMNS.join(',')}\n`)
-  for (let index = 0; index < rows; index++) {
+  for (let index = from; index < from + rows; index++) {
     if (!out.write(customerRow(index))) await once(out, 'drain')
   }
   out.end()

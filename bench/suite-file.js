@@ -18,7 +18,7 @@ export const fileBenchmarks = {
       {
         id: 'P1a',
         what: 'ctx --version',
-        target: {ratio: 2.5},
+        target: {ratio: 2},
         rounds: context.quick ? 11 : 21,
         ours: {command: ctx('--version')},
         baseline: bare,
@@ -26,7 +26,7 @@ export const fileBenchmarks = {
       {
         id: 'P1b',
         what: 'ctx customers show ID, file store of 1k customers',
-        target: {ratio: 2.5},
+        target: {ratio: 2},
         rounds: context.quick ? 11 : 21,
         async prepare() {
           // Seeded with the defaults: 1k customers, 2k requests, 6k activities, ~1.7k comments.
@@ -40,7 +40,7 @@ export const fileBenchmarks = {
       {
         id: 'P3',
         what: `import ${p3Rows.toLocaleString('en-US')} customers into the file store`,
-        target: {ratio: 3},
+        target: {ratio: 2.5},
         rounds: 5,
         async prepare() {
           csv = await customersCsv(context.dataDir, p3Rows)

@@ -10,13 +10,17 @@ const {loadBundle} = require('./load.js')
 // of a start (DESIGN §6 P1). package.json already asks for Node 20 (npm warns on install).
 process.env.OCLIF_DISABLE_ENGINE_WARNING ??= 'true'
 const root = join(__dirname, '..')
-const {closeEarlyStore, connectEarly, flush, handle, run} = loadBundle(join(root, 'dist', 'ctx.cjs')).module.exports
+const {closeEarlyStore, connectEarly, flush, handle, hideSecrets, run} = loadBundle(join(root, 'dist', 'ctx.cjs')).module.exports
 const argv = process.argv.slice(2)
 
 // A postgres:// store starts connecting now, while oclif finds and loads the command (DESIGN §6 P6).
 connectEarly(argv)
+// oclif prints process.argv and each command's argv under DEBUG: it gets them with passwords masked,
+// and a command takes the real values back (src/ux/secret-argv.ts).
+const shown = hideSecrets(argv)
+process.argv = [...process.argv.slice(0, 2), ...shown]
 // The package root, not this file: oclif takes the nearest package.json, which here is bin/'s own.
-run(argv, root)
+run(shown, root)
   .then(() => flush())
   .then(() => closeEarlyStore())
   .catch((error) => {

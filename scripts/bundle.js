@@ -41,6 +41,7 @@ const earlyStore = () => require('./ux/early-store.js')
 module.exports = {
   COMMANDS, flush, handle, run,
   connectEarly: (argv) => earlyStore().connectEarly(argv),
+  hideSecrets: (argv) => require('./ux/secret-argv.js').hideSecrets(argv),
   closeEarlyStore: () => earlyStore().closeEarlyStore(),
 }
 `
@@ -108,8 +109,9 @@ await build({
   // Left in node_modules, loaded by the commands that use them: every byte bundled is read and
   // deserialised on every start. The CSV libraries (import, export); the prompts (and their
   // encoding tables, ~1 MB) only on a terminal that has to ask. pg-native and the TypeScript
-  // loaders oclif probes for are optional and absent. ajv is in dist/ajv.cjs (above).
-  external: ['csv-parse', 'csv-stringify', '@inquirer/prompts', 'pg-native', 'typescript', 'ts-node'],
+  // loaders oclif probes for are optional and absent. ajv is in dist/ajv.cjs (above). stream-json
+  // (an ES module, imported) only where a Context Service export is read.
+  external: ['csv-parse', 'csv-stringify', '@inquirer/prompts', 'stream-json', 'pg-native', 'typescript', 'ts-node'],
   plugins: [moduleUrl, ajvBundle],
 })
 

@@ -2,22 +2,24 @@
 // just enough of the wire protocol (v3, trust authentication) for ctx's reading commands to run
 // their node-postgres code paths (connect, simple and extended queries, rows, json) at build time,
 // with no database. Every query gets the same one-row answer, made to satisfy both the schema
-// check (version, mode, definitions) and a search (body).
+// check (version, mode, definitions, distributed) and a search (body).
 import {createServer} from 'node:net'
+// The schema version this build expects, so the stand-in passes its check whatever the latest migration is.
+const {SCHEMA_VERSION} = await import('../dist/core/storage/postgres/schema.js')
 
-/** The answer's columns: name, type oid (23 int4, 25 text, 114 json) and text value. */
+/** The answer's columns: name, type oid (16 bool, 23 int4, 25 text, 114 json) and text value; version is the newest schema's. */
 function answer(body, definitions) {
   const rows = [
     ...definitions.fields.map((field) => ({kind: 'field', id: field.id, body: field})),
     ...definitions.fieldsets.map((fieldset) => ({kind: 'fieldset', id: fieldset.id, body: fieldset})),
   ]
   return [
-    // The schema version this ctx expects (src/core/storage/postgres/migrations), and no keyring:
-    // the body below is in clear text, as a store that never held an encrypted value.
-    ['version', 23, '4'],
+    // No keyring: the body below is in clear text, as a store that never held an encrypted value.
+    ['version', 23, String(SCHEMA_VERSION)],
     ['kek', 25, null],
     ['mode', 25, 'lab'],
     ['definitions', 114, JSON.stringify(rows)],
+    ['distributed', 16, 'f'],
     ['body', 114, JSON.stringify(body)],
   ]
 }

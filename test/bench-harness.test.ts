@@ -1,5 +1,10 @@
 // The benchmark harness's own logic on tiny inputs: no timing is asserted, only arithmetic and pairing.
+import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
+// @ts-expect-error plain ESM JavaScript without types
+import {CUSTOMER_COLUMNS, customersCsv} from '../bench/data.js'
 // @ts-expect-error plain ESM JavaScript without types
 import {formatLine, formatSkipped, judge, median, paired, ratio, selected, verdict} from '../bench/harness.js'
 
@@ -63,5 +68,21 @@ describe('bench harness', () => {
 
   it('prints a benchmark that could not run with its reason instead of figures', () => {
     expect(formatSkipped({id: 'P5', what: 'sweep'}, 'no PostgreSQL')).toMatch(/^P5 +sweep +NOT RUN: no PostgreSQL$/)
+  })
+
+  it('writes a second customers CSV from a given row (P2b): other externalIds, emails and phones, kept apart from the first', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ctx-bench-data-'))
+    try {
+      const first = await customersCsv(dir, 3)
+      const second = await customersCsv(dir, 3, {from: 3})
+      expect(second).not.toBe(first)
+      const lines = (file: string) => readFileSync(file, 'utf8').trimEnd().split('\n')
+      expect(lines(second)[0]).toBe(CUSTOMER_COLUMNS.join(','))
+      expect(lines(first).slice(1).map((line) => line.split(',')[0])).toEqual(['bench-0', 'bench-1', 'bench-2'])
+      expect(lines(second).slice(1).map((line) => line.split(',')[0])).toEqual(['bench-3', 'bench-4', 'bench-5'])
+      expect(lines(second)[1]).toContain('+1 555 0000003')
+    } finally {
+      rmSync(dir, {recursive: true, force: true})
+    }
   })
 })

@@ -11,16 +11,19 @@ export default class Import extends CtxCommand<typeof Import> {
   static override summary = 'Import objects from CSV, JSON Lines or a Context Service export.'
   static override description = `The format comes from the extension (.csv, .jsonl/.ndjson, .json) or --format. A CSV holds one type (--type); its columns are field ids and object keys, or what --mapping says. JSON Lines and Context Service files carry their types, links and timestamps.
 
+A Context Service export is the directory Cisco's export writes (customer.json, request.json, pod.json, and detail files), read in that order, or one of its files; ids, links and timestamps are kept. Fields and fieldsets the store does not define are refused: run \`ctx fields infer DIR\` first. JSON Lines that carry definitions (a whole-store export) have them applied before the objects, unless --no-definitions.
+
 Every row is checked like any other write; refused rows go to a rejects file (default: FILE.rejects.csv beside the input) with their line and reason, and the import exits 6. A malformed file or an unknown column exits 5. With --upsert, objects with a known id or externalId are updated instead of refused, so an interrupted import can simply be run again.`
 
   static override examples = [
     '<%= config.bin %> <%= command.id %> customers.csv --type customer --upsert',
     '<%= config.bin %> <%= command.id %> crm-export.csv --mapping crm-mapping.json --dry-run',
     '<%= config.bin %> <%= command.id %> backup.jsonl --json',
-    '<%= config.bin %> <%= command.id %> context-service-export.json',
+    '<%= config.bin %> <%= command.id %> cs-export/ --upsert',
+    '<%= config.bin %> <%= command.id %> cs-export/pod.json',
   ]
 
-  static override args = {file: Args.string({description: 'The file to import.', required: true})}
+  static override args = {file: Args.string({description: 'The file to import, or a Context Service export directory.', required: true})}
 
   static override flags = {
     type: Flags.string({summary: 'CSV: the type of every row. JSON: import only objects of this type.', options: [...OBJECT_TYPES]}),
@@ -28,7 +31,8 @@ Every row is checked like any other write; refused rows go to a rejects file (de
     mapping: Flags.string({summary: 'CSV: a mapping file: column → field or key, transforms, defaults.'}),
     upsert: Flags.boolean({summary: 'Update objects already stored (same id, or same type and externalId) instead of refusing them.'}),
     'dry-run': Flags.boolean({summary: 'Check every row and report, writing nothing to the store.'}),
-    rejects: Flags.string({summary: 'Where refused rows go (default: beside the input, FILE.rejects.csv or .jsonl).'}),
+    rejects: Flags.string({summary: 'Where refused rows go (default: beside the input, FILE.rejects.csv, .jsonl or .json).'}),
+    definitions: Flags.boolean({summary: 'JSON Lines: apply the definitions the file carries before its objects (on by default).', default: true, allowNo: true}),
   }
 
   async run(): Promise<ImportResult> {
@@ -45,6 +49,7 @@ Every row is checked like any other write; refused rows go to a rejects file (de
         upsert: this.flags.upsert,
         dryRun: this.flags['dry-run'],
         rejects: this.flags.rejects,
+        definitions: this.flags.definitions,
         onProgress: (p) => progress.update(p.read, p.totalBytes > 0 ? p.bytes / p.totalBytes : null, p.rejected > 0 ? `${p.rejected} rejected` : undefined),
       })
     } finally {
@@ -60,7 +65,11 @@ Every row is checked like any other write; refused rows go to a rejects file (de
     const skipped = summary.skipped > 0 ? `, ${summary.skipped} skipped (not ${summary.type})` : ''
     const prefix = summary.dryRun ? 'Dry run, nothing written: would have' : 'Read'
     this.log(`${prefix} ${summary.read} rows: ${counts}${skipped}, ${summary.rejected} rejected, in ${summary.seconds} s.`)
-    for (const {line, reason} of summary.firstRejects) this.logToStderr(`  line ${line}: ${reason}`)
+    if (summary.definitions) this.log(`Definitions carried by the file: ${summary.definitions.created.length} created, ${summary.definitions.updated.length} updated.`)
+    for (const file of summary.files ?? []) {
+      this.log(`  ${file.file}: ${file.read} read, ${file.created} created, ${file.updated} updated, ${file.unchanged} unchanged, ${file.rejected} rejected`)
+    }
+    for (const {line, file, reason} of summary.firstRejects) this.logToStderr(file === undefined ? `  line ${line}: ${reason}` : `  ${file} element ${line}: ${reason}`)
     if (summary.rejected > summary.firstRejects.length) this.logToStderr(`  … and ${summary.rejected - summary.firstRejects.length} more`)
     if (summary.rejectsFile) this.logToStderr(`Rejected rows, with line and reason: ${summary.rejectsFile}`)
   }

@@ -12,7 +12,8 @@ export default class Seed extends CtxCommand<typeof Seed> {
     'The same --seed gives the same objects, ids included; with the same --now (or CTX_NOW) the store is byte-identical. About 10% of requests are active but stale (for `ctx sweep`), 20% closed. Seeding the same seed twice into one store is refused (externalIds repeat).'
   static override examples = [
     '<%= config.bin %> <%= command.id %> --customers 100 --store /tmp/ci.json',
-    '<%= config.bin %> <%= command.id %> --customers 100000 --requests-per-customer 2 --activities-per-request 3 --seed 42 --now 2026-01-31T00:00:00Z --json',
+    '<%= config.bin %> <%= command.id %> --customers 5000 --requests-per-customer 2 --activities-per-request 3 --seed 42 --now 2026-01-31T00:00:00Z --json',
+    "<%= config.bin %> <%= command.id %> --customers 100000 --store 'postgres://ctx@db.example.com/ctx'",
   ]
 
   static override flags = {

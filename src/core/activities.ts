@@ -28,11 +28,15 @@ export function parseMediaType(text: string): MediaType {
 /** Tags trimmed and de-duplicated (first spelling kept); an empty or overlong tag is a usage error. */
 export function parseTags(tags: readonly string[]): string[] {
   const out: string[] = []
+  const seen = new Set<string>()
   for (const raw of tags) {
     const tag = raw.trim()
     if (tag === '') throw new UsageError('a tag cannot be empty', {where: '--tag'})
     if (tag.length > MAX_TAG_LENGTH) throw new UsageError(`tag "${tag.slice(0, 20)}…" is longer than ${MAX_TAG_LENGTH} characters`, {where: '--tag'})
-    if (!out.some((kept) => kept.toLowerCase() === tag.toLowerCase())) out.push(tag)
+    const key = tag.toLowerCase()
+    if (seen.has(key)) continue
+    seen.add(key)
+    out.push(tag)
   }
   return out
 }

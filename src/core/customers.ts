@@ -3,7 +3,7 @@ import {requireChangeable} from './changes.js'
 import {ConflictError} from './errors.js'
 import {newId} from './ids.js'
 import {BASE_FIELDSET, type ContextObject, type ObjectType} from './model.js'
-import {applyChanges, checkObject, type DataChanges, findEvery, nextTimestamp, requireObject, type Session} from './objects.js'
+import {applyChanges, checkObject, type DataChanges, nextTimestamp, requireObject, type Session} from './objects.js'
 import {allOf, equals} from './search/query.js'
 import {searchObjects} from './search/search.js'
 import type {Page} from './storage/store.js'
@@ -80,18 +80,17 @@ export interface DeletedCustomer {
   ids: string[]
 }
 
-/** Removes a customer and everything that belongs to it (DESIGN rule 9), in one transaction. */
+/**
+ * Removes a customer and everything that belongs to it (DESIGN rule 9), in one transaction: its
+ * requests and activities and the comments on them, read in one query (a full scan per request
+ * or activity made 20k objects take 18 s on the file store).
+ */
 export async function deleteCustomer(session: Session, id: string): Promise<DeletedCustomer> {
   return session.store.transaction(async (tx) => {
     const customer = await requireObject(tx, id, 'customer')
-    const owned = await findEvery(tx, equals('customerId', id))
-    const parents = [customer, ...owned]
-    const attached: ContextObject[] = []
-    for (const parent of parents) {
-      if (parent.type === 'request' || parent.type === 'activity') attached.push(...(await findEvery(tx, equals('parentId', parent.id))))
-    }
+    const {items: owned} = await tx.find({where: equals('customerId', id), all: true, comments: true})
     const doomed = new Map<string, ContextObject>()
-    for (const object of [customer, ...owned, ...attached]) doomed.set(object.id, object)
+    for (const object of [customer, ...owned]) doomed.set(object.id, object)
     const deleted: Record<ObjectType, number> = {customer: 0, request: 0, activity: 0, comment: 0, feedback: 0}
     for (const object of doomed.values()) deleted[object.type]++
     await tx.remove([...doomed.keys()])
@@ -124,12 +123,14 @@ export async function resolveRecent(
       missing.push(entry.id)
       continue
     }
-    const activeRequests = await session.store.count(
-      allOf(equals('type', 'request'), equals('customerId', entry.id), equals('state', 'active')) ?? undefined,
-    )
-    items.push({customer, lastTouched: entry.at, action: entry.action, activeRequests})
+    items.push({customer, lastTouched: entry.at, action: entry.action, activeRequests: await activeRequestCount(session, entry.id)})
   }
   return {items, missing}
+}
+
+/** How many active requests a customer has. */
+export async function activeRequestCount(session: Session, customerId: string): Promise<number> {
+  return session.store.count(allOf(equals('type', 'request'), equals('customerId', customerId), equals('state', 'active')) ?? undefined)
 }
 
 export function customerFlagChanges(flags: Partial<Record<keyof typeof CUSTOMER_FLAG_FIELDS, string>>): Record<string, string | undefined> {

@@ -1,5 +1,6 @@
 // A customer's journey (DESIGN §2 `journey`): every activity, newest first, grouped under its
-// request, each with its comments — the one structure behind both the timeline and --json.
+// request, each with its comments — the one structure behind both the timeline and --json. Paged by
+// activity, newest first: a support engineer reads the latest interactions, `--all` gives the rest.
 import {parseSince} from './clock.js'
 import {oldestFirst, threads} from './comments.js'
 import {NotFoundError, UsageError} from './errors.js'
@@ -19,6 +20,18 @@ export interface JourneyFilters {
   /** Only this request of the customer. */
   requestId?: string
 }
+
+export interface JourneyPaging {
+  /** Activities per page, newest first (default JOURNEY_PAGE); ignored with `all`. */
+  limit?: number
+  /** The `next` of the previous page. */
+  cursor?: string | null
+  /** Every activity in one page. */
+  all?: boolean
+}
+
+/** A page of the journey: enough to see what happened lately, short enough to read on one screen or two. */
+export const JOURNEY_PAGE = 20
 
 export interface JourneyEntry {
   activity: ContextObject
@@ -40,16 +53,22 @@ export interface JourneyGroup {
 export interface Journey {
   customer: ContextObject
   filters: {media: MediaType[]; since: string | null; requestId: string | null}
+  /** The whole journey's, whichever page this is. */
   counts: {requests: number; activeRequests: number; activities: number; comments: number}
-  /** Newest group first. */
+  /** Newest group first: the groups of this page's activities (on the first page, also requests without any). */
   groups: JourneyGroup[]
+  /** This page's activities (all of them with `all`). */
+  shown: number
+  /** The cursor of the next, older page; null on the last. */
+  next: string | null
 }
 
 /**
  * The journey of a customer, named by id or by an email or phone number that one customer has
  * exactly.
  */
-export async function customerJourney(session: Session, customerRef: string, filters: JourneyFilters = {}): Promise<Journey> {
+export async function customerJourney(session: Session, customerRef: string, filters: JourneyFilters = {}, paging: JourneyPaging = {}): Promise<Journey> {
+  const after = paging.cursor ? decodeJourneyCursor(paging.cursor) : null
   const reader = session.store
   const customer = await findCustomer(reader, customerRef)
   const since = filters.since === undefined ? null : parseSince(filters.since, session.clock)
@@ -109,6 +128,7 @@ export async function customerJourney(session: Session, customerRef: string, fil
   ordered.sort((a, b) => (a.latest !== b.latest ? (a.latest < b.latest ? 1 : -1) : (a.request?.id ?? '') < (b.request?.id ?? '') ? 1 : -1))
 
   const shownRequests = ordered.flatMap((group) => (group.request ? [group.request] : []))
+  const page = paging.all ? {groups: ordered, shown: activities.length, next: null} : pageOf(ordered, activities, after, paging.limit ?? JOURNEY_PAGE)
   return {
     customer,
     filters: {media: mediaTypes, since, requestId: filters.requestId ?? null},
@@ -118,8 +138,44 @@ export async function customerJourney(session: Session, customerRef: string, fil
       activities: activities.length,
       comments: ordered.reduce((sum, group) => sum + group.comments.length + group.activities.reduce((n, entry) => n + entry.comments.length, 0), 0),
     },
-    groups: ordered,
+    ...page,
   }
+}
+
+/**
+ * The `limit` newest activities after the cursor, in their groups (kept in the whole journey's
+ * order, each cut to its activities on this page). Requests without activities show on the first page.
+ */
+function pageOf(ordered: JourneyGroup[], activities: ContextObject[], after: ActivityPosition | null, limit: number): Pick<Journey, 'groups' | 'shown' | 'next'> {
+  if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`a journey page holds at least one activity, not ${limit}`, {hint: 'Give --limit 1 or more, or --all.'})
+  const newest = activities.filter((activity) => after === null || newestCreated(activity, {created: after.created, id: after.id} as ContextObject) > 0).sort(newestCreated)
+  const onPage = new Set(newest.slice(0, limit).map((activity) => activity.id))
+  const last = newest[Math.min(limit, newest.length) - 1]
+  const groups = ordered.flatMap((group) => {
+    const entries = group.activities.filter((entry) => onPage.has(entry.activity.id))
+    if (entries.length > 0) return [{...group, activities: entries}]
+    return after === null && group.activities.length === 0 ? [group] : []
+  })
+  return {groups, shown: onPage.size, next: newest.length > limit ? encodeJourneyCursor({created: last.created, id: last.id}) : null}
+}
+
+interface ActivityPosition {
+  created: string
+  id: string
+}
+
+function encodeJourneyCursor(position: ActivityPosition): string {
+  return Buffer.from(JSON.stringify([position.created, position.id])).toString('base64url')
+}
+
+function decodeJourneyCursor(cursor: string): ActivityPosition {
+  try {
+    const [created, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[]
+    if (typeof created === 'string' && typeof id === 'string') return {created, id}
+  } catch {
+    // reported below
+  }
+  throw new UsageError(`"${cursor}" is not a journey cursor`, {hint: 'Give the `next` of the previous page of this journey, or leave --cursor out.'})
 }
 
 function newGroup(request: ContextObject | null, comments: Map<string, ContextObject[]>): JourneyGroup {

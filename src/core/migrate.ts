@@ -101,6 +101,7 @@ async function copyStore(source: Store, target: Store, options: MigrateOptions, 
   } else {
     for await (const batch of batches) await target.transaction((tx) => copy(tx, batch))
   }
+  await target.refreshStatistics?.(copied)
 
   const targetTally = new Tally()
   for await (const batch of target.scan({batchSize: options.batchSize ?? 1000})) {

@@ -1,5 +1,6 @@
-// The customers this operator touched last (DESIGN §2 `customers recent`), kept per store in the
-// CLI's config directory. A convenience list: a lost update between two processes costs nothing.
+// The customers this operator touched last (`customers recent`), kept per store in the CLI's config
+// directory; and the small per-store lists like it (the desk's open customers, desk.ts). Convenience
+// lists: a lost update between two processes costs nothing.
 import {mkdir, readFile} from 'node:fs/promises'
 import {dirname} from 'node:path'
 import writeFileAtomic from 'write-file-atomic'
@@ -12,14 +13,15 @@ export interface RecentEntry {
   action: 'created' | 'viewed' | 'updated'
 }
 
-interface RecentFile {
+/** A file of lists, one per store location. */
+interface ListsFile<T> {
   version: 1
-  stores: Record<string, RecentEntry[]>
+  stores: Record<string, T[]>
 }
 
-async function readRecent(path: string): Promise<RecentFile> {
+async function readLists<T>(path: string): Promise<ListsFile<T>> {
   try {
-    const parsed = JSON.parse(await readFile(path, 'utf8')) as RecentFile
+    const parsed = JSON.parse(await readFile(path, 'utf8')) as ListsFile<T>
     if (parsed?.version === 1 && typeof parsed.stores === 'object' && parsed.stores !== null) return parsed
   } catch {
     // A missing or damaged list is an empty one: it only remembers, it never holds data.
@@ -28,20 +30,26 @@ async function readRecent(path: string): Promise<RecentFile> {
 }
 
 export async function listRecent(path: string, location: string): Promise<RecentEntry[]> {
-  return (await readRecent(path)).stores[location] ?? []
+  return readStoreList<RecentEntry>(path, location)
 }
 
 export async function touchRecent(path: string, location: string, entry: RecentEntry): Promise<void> {
-  await changeRecent(path, location, (entries) => [entry, ...entries.filter((other) => other.id !== entry.id)].slice(0, RECENT_LIMIT))
+  await changeStoreList<RecentEntry>(path, location, (entries) => [entry, ...entries.filter((other) => other.id !== entry.id)].slice(0, RECENT_LIMIT))
 }
 
 export async function forgetRecent(path: string, location: string, ids: readonly string[]): Promise<void> {
-  await changeRecent(path, location, (entries) => entries.filter((entry) => !ids.includes(entry.id)))
+  await changeStoreList<RecentEntry>(path, location, (entries) => entries.filter((entry) => !ids.includes(entry.id)))
 }
 
-async function changeRecent(path: string, location: string, change: (entries: RecentEntry[]) => RecentEntry[]): Promise<void> {
+/** The list kept in `path` for the store at `location` (empty when there is none). */
+export async function readStoreList<T>(path: string, location: string): Promise<T[]> {
+  return (await readLists<T>(path)).stores[location] ?? []
+}
+
+/** Rewrites the list of one store in `path` (0600, atomic); best effort, never failing the caller. */
+export async function changeStoreList<T>(path: string, location: string, change: (entries: T[]) => T[]): Promise<void> {
   try {
-    const file = await readRecent(path)
+    const file = await readLists<T>(path)
     file.stores[location] = change(file.stores[location] ?? [])
     await mkdir(dirname(path), {recursive: true, mode: 0o700})
     // Atomic, so never torn, but not synced: losing the last entry to a power cut costs nothing.

@@ -55,7 +55,7 @@ export interface ShownRequest {
 
 export async function showRequest(session: Session, id: string): Promise<ShownRequest> {
   const request = await requireObject(session.store, id, 'request')
-  const journey = await customerJourney(session, request.customerId!, {requestId: id})
+  const journey = await customerJourney(session, request.customerId!, {requestId: id}, {all: true})
   return {request, timeline: journey.groups[0]}
 }
 

@@ -212,5 +212,7 @@ export async function seedStore(store: Store, options: SeedOptions, onProgress?:
     }
     await Promise.all(writing)
   }
+  const {customer, request, activity, comment} = tally.counts
+  await store.refreshStatistics?.(customer + request + activity + comment)
   return tally
 }

@@ -7,6 +7,8 @@ import {ExitCode, isCtxError, UsageError} from '../core/errors.js'
 import type {Session} from '../core/objects.js'
 import type {Store} from '../core/storage/store.js'
 import {userInfo} from 'node:os'
+import {takeRepeatedFlags} from './repeated-flags.js'
+import {revealSecrets} from './secret-argv.js'
 
 export type CtxFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof CtxCommand)['baseFlags'] & T['flags']>
 export type CtxArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>
@@ -30,16 +32,32 @@ export abstract class CtxCommand<T extends typeof Command = typeof Command> exte
   protected flags!: CtxFlags<T>
   protected args!: CtxArgs<T>
   private openedStore: Store | undefined
+  private sizeChecked = false
+  /** Said once on stderr as they arise, and listed under --json as the result's `warnings`. */
+  private readonly warnings: string[] = []
 
   override async init(): Promise<void> {
+    // After oclif has logged this.argv (DEBUG): it logs passwords masked, the flags get the real ones.
     await super.init()
-    const {args, flags} = await this.parse({
-      flags: this.ctor.flags,
-      baseFlags: (this.ctor as typeof CtxCommand).baseFlags,
-      enableJsonFlag: this.ctor.enableJsonFlag,
-      args: this.ctor.args,
-      strict: this.ctor.strict,
-    })
+    this.argv = revealSecrets(this.argv)
+    const allFlags = {
+      ...(this.ctor.enableJsonFlag ? {json: {type: 'boolean'}} : {}),
+      ...(this.ctor as typeof CtxCommand).baseFlags,
+      ...this.ctor.flags,
+    }
+    // Repeatable flags are read here, in one pass: oclif's own reading is quadratic in their count.
+    const {rest, taken} = takeRepeatedFlags(this.argv, allFlags as Parameters<typeof takeRepeatedFlags>[1])
+    const {args, flags} = await this.parse(
+      {
+        flags: this.ctor.flags,
+        baseFlags: (this.ctor as typeof CtxCommand).baseFlags,
+        enableJsonFlag: this.ctor.enableJsonFlag,
+        args: this.ctor.args,
+        strict: this.ctor.strict,
+      },
+      rest,
+    )
+    for (const [name, values] of taken) (flags as Record<string, unknown>)[name] = [...values, ...(((flags as Record<string, unknown>)[name] as string[]) ?? [])]
     this.flags = flags as CtxFlags<T>
     this.args = args as CtxArgs<T>
   }
@@ -59,7 +77,27 @@ export abstract class CtxCommand<T extends typeof Command = typeof Command> exte
     const keyFile = this.flags['key-file']
     const store = await (takeEarlyStore(url, keyFile) ?? openStore(url, openOptions(process.env, {keyFile, configDir: this.config.configDir})))
     this.openedStore = store
+    if (!this.sizeChecked) await this.checkFileStoreSize(url)
     return store
+  }
+
+  /** The size of a file store against what it serves well: past it, a warning naming `ctx migrate`. */
+  private async checkFileStoreSize(url: string): Promise<void> {
+    const [{parseStoreUrl}, {fileStoreLimit, fileStorePastLimit, fileStoreWarning}] = await Promise.all([
+      import('../core/storage/open.js'),
+      import('../core/storage/file-limit.js'),
+    ])
+    this.sizeChecked = true
+    const address = parseStoreUrl(url)
+    if (address.kind !== 'file') return
+    const past = fileStorePastLimit(address.target, fileStoreLimit(process.env.CTX_FILE_STORE_LIMIT_MB))
+    if (past) this.warning(fileStoreWarning(address.target, past))
+  }
+
+  /** A warning: on stderr now (never stdout), and in the --json result's `warnings`. */
+  protected warning(text: string): void {
+    this.warnings.push(text)
+    process.stderr.write(`Warning: ${text}\n`)
   }
 
   protected async session(): Promise<Session> {
@@ -117,8 +155,13 @@ export abstract class CtxCommand<T extends typeof Command = typeof Command> exte
     process.stdout.write(`${JSON.stringify(json, null, 2)}\n`)
   }
 
+  protected override toSuccessJson(result: unknown): unknown {
+    if (this.warnings.length === 0 || typeof result !== 'object' || result === null || Array.isArray(result)) return result
+    return {...result, warnings: [...this.warnings]}
+  }
+
   protected override toErrorJson(error: unknown): unknown {
-    return {error: describeError(error)}
+    return this.warnings.length === 0 ? {error: describeError(error)} : {error: describeError(error), warnings: [...this.warnings]}
   }
 
   override async catch(error: Error & {oclif?: {exit?: number}}): Promise<void> {

@@ -1,11 +1,13 @@
 // The human view of `store info` and `store init`.
 import Table from 'cli-table3'
+import {megabytes} from '../core/storage/file-limit.js'
 import type {StoreInfo} from '../core/storage/store.js'
 import {color} from './render.js'
 
 const PLURAL = {customer: 'Customers', request: 'Requests', activity: 'Activities', comment: 'Comments', feedback: 'Feedback'}
 
-export function storeInfoTable(info: StoreInfo): string {
+/** `sizeLimit`: a file store's, in bytes (see file-limit.ts). */
+export function storeInfoTable(info: StoreInfo & {sizeLimit?: number | null}): string {
   const table = new Table({style: {head: [], border: []}})
   const row = (label: string, value: string) => table.push([color.dim(label), value])
   row('Location', info.location)
@@ -14,8 +16,15 @@ export function storeInfoTable(info: StoreInfo): string {
   if (info.formatVersion !== null) row('Format version', String(info.formatVersion))
   if (info.created) row('Created', info.created)
   for (const [type, count] of Object.entries(info.counts)) row(PLURAL[type as keyof typeof PLURAL], count.toLocaleString('en-US'))
-  if (info.bytes !== null) row('Size', `${(info.bytes / 1024).toFixed(1)} KiB`)
+  if (info.bytes !== null) row('Size', sizeText(info.bytes, info.sizeLimit ?? null))
   return table.toString()
+}
+
+function sizeText(bytes: number, limit: number | null): string {
+  const size = `${(bytes / 1024).toFixed(1)} KiB`
+  if (limit === null) return size
+  const share = `${size}, ${Math.round((bytes / limit) * 100)}% of the ${megabytes(limit)} a file store serves well`
+  return bytes > limit ? color.yellow(`${share}: move it to PostgreSQL (ctx migrate)`) : share
 }
 
 function uninitialised(info: StoreInfo): string {

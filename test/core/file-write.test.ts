@@ -1,5 +1,5 @@
 // The store file's writer: the same bytes as JSON.stringify, replaced atomically as 0600.
-import {lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync} from 'node:fs'
+import {mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
@@ -46,14 +46,21 @@ describe('writing a JSON file atomically', () => {
     expect(readdirSync(dir)).toEqual(['store.json'])
   })
 
-  it('replaces the file a symlinked path points at, keeping the link', async () => {
-    const real = join(dir, 'real.json')
-    const link = join(dir, 'store.json')
-    writeFileSync(real, 'old')
-    symlinkSync(real, link)
-    await writeJsonFileAtomically(link, {objects: {}}, 'objects')
-    expect(readFileSync(real, 'utf8')).toBe('{"objects":{}}\n')
-    expect(lstatSync(link).isSymbolicLink()).toBe(true)
-    expect(readdirSync(dir).sort()).toEqual(['real.json', 'store.json'])
+  it('leaves the old file and no temporary file when the check before the rename throws', async () => {
+    const path = join(dir, 'store.json')
+    writeFileSync(path, 'old')
+    const lost = new Error('lost the lock')
+    const progress: number[] = []
+    const write = writeJsonFileAtomically(path, VALUE, 'objects', {
+      progress: () => progress.push(1),
+      beforeRename: () => {
+        throw lost
+      },
+    })
+    await expect(write).rejects.toBe(lost)
+    expect(readFileSync(path, 'utf8')).toBe('old')
+    expect(readdirSync(dir)).toEqual(['store.json'])
+    // The 1.2 MB entry is more than a chunk: the write reported progress on the way.
+    expect(progress.length).toBeGreaterThan(0)
   })
 })

@@ -1,7 +1,8 @@
 import {expect, it} from 'vitest'
 import {addActivity} from '../../src/core/activities.js'
 import {createCustomer} from '../../src/core/customers.js'
-import {customerDataFromContact} from '../../src/core/identify.js'
+import {customerDataFromContact, customersWithContact} from '../../src/core/identify.js'
+import {findCustomer} from '../../src/core/journey.js'
 import {eachStore} from '../helpers/each-store.js'
 
 it('splits a source name into first names and a last name, and puts email and phone in home email and mobile phone', () => {
@@ -72,5 +73,26 @@ eachStore('identifying the customer of an activity (rule 6)', (world) => {
   it('does not create a customer when the activity itself is invalid', async () => {
     await expect(source({Email: 'x'.repeat(400)})).rejects.toThrow(/Context_POD_Source_Email|Context_Home_Email/)
     expect(await session().store.count()).toBe(0)
+  })
+})
+
+eachStore('a phone number written another way is the same customer (the phone rule)', (world) => {
+  const session = () => world().session
+
+  it('identifies the caller of +442079460000 as the customer stored as +44 20 7946 0000, and 0044 (0)20… too', async () => {
+    const bob = await createCustomer(session(), {changes: {Context_Last_Name: 'Babbage', Context_Work_Phone: '+44 20 7946 0000'}})
+    await createCustomer(session(), {changes: {Context_Work_Phone: '+44 20 7946 0001'}})
+    for (const phone of ['+442079460000', '0044 (0)20 7946 0000', '+44-20-7946-0000']) {
+      const {customer} = await addActivity(session(), {mediaType: 'voice', changes: {Context_POD_Source_Phone: phone}})
+      expect(customer, phone).toMatchObject({id: bob.id, identifiedBy: 'phone'})
+    }
+    expect(await session().store.count({kind: 'equals', key: 'type', value: 'customer'})).toBe(2)
+  })
+
+  it('finds a number stored in bare groups from its international spelling, and not a national number', async () => {
+    const grouped = await createCustomer(session(), {changes: {Context_Home_Phone: '0044 20 7946 0000'}})
+    await createCustomer(session(), {changes: {Context_Home_Phone: '020 7946 0000'}})
+    expect((await customersWithContact(session().store, 'phone', '+442079460000')).map((customer) => customer.id)).toEqual([grouped.id])
+    expect((await findCustomer(session().store, '+44 20 7946 0000')).id).toBe(grouped.id)
   })
 })

@@ -61,6 +61,32 @@ eachStore('journey', (world) => {
     expect(journey.filters).toEqual({media: [], since: null, requestId: null})
   })
 
+  it('pages by activity, newest first: each page the next older ones in their groups, the counts the whole journey’s', async () => {
+    const s = await story(world())
+    const first = await customerJourney(world().session, s.ada.id, {}, {limit: 2})
+    expect(shape(first)).toEqual([
+      ['Empty', []],
+      ['Router', ['email']],
+      [null, ['chat']],
+    ])
+    expect(first).toMatchObject({shown: 2, counts: {requests: 3, activities: 4, comments: 2}})
+    expect(first.next).toEqual(expect.any(String))
+    const second = await customerJourney(world().session, s.ada.id, {}, {limit: 2, cursor: first.next})
+    expect(shape(second)).toEqual([
+      ['Router', ['voice']],
+      ['Billing', ['web']],
+    ])
+    expect(second.groups[0].activities[0].comments).toHaveLength(2)
+    expect(second).toMatchObject({shown: 2, next: null})
+    const all = await customerJourney(world().session, s.ada.id, {}, {all: true, limit: 1})
+    expect(all).toMatchObject({shown: 4, next: null})
+    expect(all.groups).toHaveLength(4)
+    expect((await customerJourney(world().session, s.ada.id)).next).toBeNull()
+    for (const paging of [{cursor: 'not-a-cursor'}, {limit: 0}]) {
+      await expect(customerJourney(world().session, s.ada.id, {}, paging)).rejects.toBeInstanceOf(UsageError)
+    }
+  })
+
   it('filters by media type, keeping only the groups with matching activities', async () => {
     const s = await story(world())
     const journey = await customerJourney(world().session, s.ada.id, {media: ['VOICE', 'web']})

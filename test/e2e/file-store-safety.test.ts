@@ -1,7 +1,8 @@
 // The file store under abuse: many writers at once, files that are not ctx stores, a directory
 // ctx may not write, and a process killed in the middle of a write.
-import {execFileSync, spawn} from 'node:child_process'
-import {mkdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {type ChildProcess, execFileSync, spawn} from 'node:child_process'
+import {existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync} from 'node:fs'
+import {createServer} from 'node:net'
 import {join} from 'node:path'
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 import {fixture} from '../contract/store-contract.js'
@@ -115,4 +116,113 @@ describe('a kill in the middle of a write', () => {
     await expectRun(box, ['customers', 'create', '--first-name', 'After'])
     expect((await readStore(box.storePath)).length).toBe(count + 1)
   })
+})
+
+/** A store of `count` customers, large enough that a write holds the lock for a while. */
+async function largeStore(path: string, count = 30_000): Promise<void> {
+  const customers = Array.from({length: count}, (_, index) =>
+    fixture('customer', {data: {Context_First_Name: `Bulk${index}`, Context_Street_Address_1: `${index} Long Street Name, Somewhere Far Away`}}),
+  )
+  await seedStore(path, customers)
+}
+
+/** Starts `customers create` and returns once it holds the store's lock, stopped there by `signal`. */
+async function caughtHoldingTheLock(env: NodeJS.ProcessEnv, store: string, name: string, signal: NodeJS.Signals): Promise<ChildProcess> {
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const child = spawn(process.execPath, [BIN, 'customers', 'create', '--first-name', name], {env, stdio: 'ignore'})
+    const closed = new Promise((resolve) => child.once('close', resolve))
+    while (!existsSync(`${store}.lock`) && child.exitCode === null) await new Promise((resolve) => setImmediate(resolve))
+    child.kill(signal)
+    if (existsSync(`${store}.lock`)) return child
+    // It finished between the look and the signal: try again.
+    if (signal === 'SIGSTOP') child.kill('SIGCONT')
+    await closed
+  }
+  throw new Error('never caught a writer holding the lock')
+}
+
+describe('the lock under contention, through links and after kills', () => {
+  it('lands all 16 concurrent creates when half go through a symlink to the store', async () => {
+    mkdirSync(join(box.dir, 'real'))
+    const real = join(box.dir, 'real', 'store.json')
+    const alias = join(box.dir, 'alias.json')
+    await seedStore(real, [])
+    symlinkSync(real, alias)
+    const results = await Promise.all(
+      Array.from({length: 16}, (_, index) =>
+        box.run(['customers', 'create', '--first-name', `L${index}`, '--json'], {env: {CTX_STORE: index % 2 === 0 ? real : alias}}),
+      ),
+    )
+    expect(results.map((result) => result.code)).toEqual(Array(16).fill(0))
+    expect(await readStore(real)).toHaveLength(16)
+    expect(lstatSync(alias).isSymbolicLink()).toBe(true)
+  })
+
+  it('keeps the lock of a holder too busy to touch it (stopped, its lock a minute old): all 6 writers land', async () => {
+    await largeStore(box.storePath)
+    const env = {...box.env, CTX_STORE: box.storePath, CTX_LOCK_TIMEOUT_MS: '120000'}
+    const holder = await caughtHoldingTheLock(env, box.storePath, 'Holder', 'SIGSTOP')
+    const holderExit = new Promise<number | null>((resolve) => holder.once('close', resolve))
+    const past = new Date(Date.now() - 60_000)
+    utimesSync(`${box.storePath}.lock`, past, past)
+    const before = statSync(box.storePath).mtimeMs
+    const others = Array.from({length: 5}, (_, index) => box.run(['customers', 'create', '--first-name', `Waiter${index}`], {env: {CTX_LOCK_TIMEOUT_MS: '120000'}}))
+    // Give the others time to find the lock (or, as before, to take it and write); then let the holder go on.
+    for (let waited = 0; waited < 5000 && statSync(box.storePath).mtimeMs === before; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50))
+    holder.kill('SIGCONT')
+    expect(await holderExit).toBe(0)
+    expect((await Promise.all(others)).map((result) => result.code)).toEqual([0, 0, 0, 0, 0])
+    const names = (await readStore(box.storePath)).map((object) => object.data.Context_First_Name)
+    expect(names).toHaveLength(30_006)
+    expect(names).toEqual(expect.arrayContaining(['Holder', 'Waiter0', 'Waiter1', 'Waiter2', 'Waiter3', 'Waiter4']))
+  })
+
+  it('takes a killed writer’s lock at once and removes what it left', async () => {
+    await largeStore(box.storePath)
+    const env = {...box.env, CTX_STORE: box.storePath}
+    const killed = await caughtHoldingTheLock(env, box.storePath, 'Killed', 'SIGKILL')
+    await new Promise((resolve) => killed.once('close', resolve))
+    expect(existsSync(`${box.storePath}.lock`)).toBe(true)
+    // Well under the 10 s a lock took to go stale: a dead holder's lock is not waited for.
+    await expectRun(box, ['customers', 'create', '--first-name', 'After'], 0, {env: {CTX_LOCK_TIMEOUT_MS: '3000'}})
+    expect(readdirSync(box.dir).filter((name) => name.startsWith('store.json'))).toEqual(['store.json'])
+    expect((await readStore(box.storePath)).length).toBeGreaterThanOrEqual(30_001)
+  })
+})
+
+describe('a store that is not a regular file', () => {
+  const commands = [
+    ['customers', 'create', '--first-name', 'Ada', '--json'],
+    ['customers', 'show', '5f0c3a56-8d7e-4b8f-9c2a-0e1d2c3b4a59', '--json'],
+    ['store', 'info', '--json'],
+  ]
+
+  async function refusedAtOnce(store: string): Promise<void> {
+    for (const args of commands) {
+      const result = await expectRun(box, args, 7, {env: {CTX_STORE: store}})
+      expect(result.json.error.code).toBe('STORAGE_UNAVAILABLE')
+    }
+  }
+
+  it('refuses a FIFO with exit 7 instead of waiting for a writer', async () => {
+    const fifo = join(box.dir, 'store.json')
+    execFileSync('mkfifo', [fifo])
+    await refusedAtOnce(fifo)
+    expect(statSync(fifo).isFIFO()).toBe(true)
+  }, 30_000)
+
+  it('refuses a socket and a device with exit 7', async () => {
+    const socket = join(box.dir, 'socket.json')
+    const server = createServer()
+    await new Promise<void>((resolve) => server.listen(socket, resolve))
+    try {
+      await refusedAtOnce(socket)
+    } finally {
+      server.close()
+    }
+    const device = join(box.dir, 'device.json')
+    symlinkSync('/dev/zero', device)
+    await refusedAtOnce(device)
+    await refusedAtOnce('file:/dev/null')
+  }, 30_000)
 })

@@ -1,13 +1,15 @@
 // ctx import and ctx export through the built CLI: exit codes 0/5/6, --json summaries, rejects
-// files beside the input, files out, and an import killed mid-way then finished with --upsert.
+// files beside the input, files out, Context Service export directories with the definitions they
+// need, and imports killed mid-way then finished with --upsert.
 import {spawn} from 'node:child_process'
-import {copyFileSync, existsSync, readFileSync, writeFileSync} from 'node:fs'
+import {copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 import {BIN, expectRun, type Sandbox, sandbox} from '../helpers/cli.js'
 import {readStore} from '../helpers/store.js'
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'import')
+const CS_EXPORT = join(import.meta.dirname, '..', 'fixtures', 'context-service', 'export-compact')
 const NOW = '2026-03-01T09:00:00.000Z'
 let box: Sandbox
 
@@ -21,6 +23,21 @@ function copy(name: string): string {
   const target = join(box.dir, name)
   copyFileSync(join(FIXTURES, name), target)
   return target
+}
+
+/** The Context Service export fixture, copied into the sandbox (rejects land beside it). */
+function copyExport(): string {
+  const target = join(box.dir, 'cs-export')
+  cpSync(CS_EXPORT, target, {recursive: true})
+  return target
+}
+
+/** What an admin does first: infer the definitions the export needs, and apply them. */
+async function applyInferred(dir: string, store?: string): Promise<void> {
+  const defs = join(box.dir, 'defs.json')
+  const on = store === undefined ? [] : ['--store', store]
+  await expectRun(box, ['fields', 'infer', dir, '-o', defs, ...on], 0)
+  await expectRun(box, ['fields', 'apply', '-f', defs, ...on], 0)
 }
 
 describe('ctx import', () => {
@@ -99,24 +116,95 @@ describe('ctx import', () => {
     await expectRun(box, ['import', join(box.dir, 'missing.csv'), '--type', 'customer'], 3)
   })
 
-  it('imports a Context Service export with its links', async () => {
-    const {json} = await expectRun(box, ['import', copy('context-service.json'), '--json'], 6, {now: NOW})
-    expect(json).toMatchObject({format: 'cs-json', created: 6, rejected: 1, rejectsFile: join(box.dir, 'context-service.rejects.jsonl')})
-    const types = (await readStore(box.storePath)).map((object) => object.type)
-    expect(types).toEqual(['customer', 'request', 'activity', 'activity', 'comment', 'feedback'])
+  it('refuses a Context Service export whose definitions the store lacks, naming them (exit 6), then imports it once they are applied', async () => {
+    const dir = copyExport()
+    const refused = await expectRun(box, ['import', dir], 6, {now: NOW})
+    expect(refused.stderr).toContain(`${join(dir, 'customer.json')} element 0: customer 3f1a2b4c-5d6e-11e7-9598-0800200c9a66: fieldsets names unknown fieldset "acme.profile"`)
+    const rejects = join(box.dir, 'cs-export.rejects.json')
+    expect(refused.stderr).toContain(rejects)
+    expect(statSync(rejects).mode & 0o777).toBe(0o600)
+
+    const inferred = await expectRun(box, ['fields', 'infer', dir, '--json'], 0)
+    expect(inferred.json.definitions.fieldsets).toEqual([expect.objectContaining({id: 'acme.profile'})])
+    await applyInferred(dir)
+    const {json} = await expectRun(box, ['import', dir, '--json'], 0, {now: NOW})
+    expect(json).toMatchObject({format: 'cs-json', read: 7, created: 7, rejected: 0})
+    expect(json.files.map((file: {file: string; created: number}) => [file.file, file.created])).toEqual([
+      [join(dir, 'customer.json'), 2],
+      [join(dir, 'request.json'), 1],
+      [join(dir, 'pod.json'), 2],
+      [join(dir, 'detail.comment.json'), 1],
+      [join(dir, 'detail.feedback.json'), 1],
+    ])
+    const stored = await readStore(box.storePath)
+    expect(stored.map((object) => object.type)).toEqual(['customer', 'customer', 'request', 'activity', 'activity', 'comment', 'feedback'])
+    const found = await expectRun(box, ['search', 'Context_ZIP:90210', '--json'], 0)
+    expect(found.json.items.map((item: {id: string}) => item.id)).toEqual(['3f1a2b4c-5d6e-11e7-9598-0800200c9a66'])
+  })
+
+  it('imports Cisco\'s own sample customer.json', async () => {
+    const file = join(box.dir, 'customer.json')
+    copyFileSync(join(CS_EXPORT, '..', 'cisco-sample', 'customer.json'), file)
+    const {json} = await expectRun(box, ['import', file, '--json'], 0, {now: NOW})
+    expect(json).toMatchObject({format: 'cs-json', read: 1, created: 1, rejected: 0})
+    expect((await readStore(box.storePath))[0].data).toMatchObject({Context_ZIP: '90210', Context_City: 'Detroit'})
+  })
+})
+
+describe('ctx export --format cs-json', () => {
+  it('writes the export directory back, 0600, and it imports into another store as the same objects', async () => {
+    const dir = copyExport()
+    await applyInferred(dir)
+    await expectRun(box, ['import', dir], 0, {now: NOW})
+    const out = join(box.dir, 'out')
+    const {json} = await expectRun(box, ['export', '--format', 'cs-json', '-o', out, '--json'], 0)
+    expect(json).toMatchObject({format: 'cs-json', exported: 7, file: out})
+    for (const file of ['customer.json', 'request.json', 'pod.json', 'detail.comment.json', 'detail.feedback.json']) {
+      expect(statSync(join(out, file)).mode & 0o777, file).toBe(0o600)
+    }
+    const other = join(box.dir, 'other.json')
+    await applyInferred(out, other)
+    await expectRun(box, ['import', out, '--store', other], 0)
+    expect((await expectRun(box, ['export', '--store', other], 0)).stdout).toBe((await expectRun(box, ['export'], 0)).stdout)
+  })
+
+  it('refuses --type with cs-json, and cs-json without -o (exit 2)', async () => {
+    await expectRun(box, ['export', '--format', 'cs-json', '-o', join(box.dir, 'x'), '--type', 'customer'], 2)
+    await expectRun(box, ['export', '--format', 'cs-json'], 2)
   })
 })
 
 describe('ctx export', () => {
-  it('moves a whole store out and back in, byte for byte', async () => {
-    await expectRun(box, ['import', copy('context-service.json')], 6, {now: NOW})
+  it('moves a whole store with custom fields out and back in, byte for byte: the export carries its definitions', async () => {
+    const dir = copyExport()
+    await applyInferred(dir)
+    await expectRun(box, ['import', dir], 0, {now: NOW})
     const first = join(box.dir, 'first.jsonl')
     const {json} = await expectRun(box, ['export', '-o', first, '--json'], 0)
-    expect(json).toMatchObject({format: 'jsonl', exported: 6, file: first})
+    expect(json).toMatchObject({format: 'jsonl', exported: 7, file: first, definitions: true})
+    expect(statSync(first).mode & 0o777).toBe(0o600)
     const other = join(box.dir, 'other.json')
     await expectRun(box, ['import', first, '--store', other], 0)
     const second = await expectRun(box, ['export', '--store', other], 0)
     expect(second.stdout).toBe(readFileSync(first, 'utf8'))
+    // Left out on request, the store that lacks them refuses the objects.
+    const bare = join(box.dir, 'bare.jsonl')
+    await expectRun(box, ['export', '-o', bare, '--no-definitions'], 0)
+    await expectRun(box, ['import', bare, '--store', join(box.dir, 'third.json')], 6)
+    await expectRun(box, ['import', first, '--store', join(box.dir, 'fourth.json'), '--no-definitions'], 6)
+  })
+
+  it('fields export writes the store\'s own definitions, which another store applies', async () => {
+    const dir = copyExport()
+    await applyInferred(dir)
+    const defs = join(box.dir, 'own.json')
+    await expectRun(box, ['fields', 'export', '-o', defs], 0)
+    const written = JSON.parse(readFileSync(defs, 'utf8'))
+    expect(written.fieldsets.map((fieldset: {id: string}) => fieldset.id)).toEqual(['acme.profile'])
+    expect(written.fields.every((field: {id: string}) => field.id.startsWith('Acme_'))).toBe(true)
+    const other = join(box.dir, 'other.json')
+    await expectRun(box, ['fields', 'apply', '-f', defs, '--store', other], 0)
+    await expectRun(box, ['import', dir, '--store', other], 0)
   })
 
   it('writes a CSV of one type to a file chosen by extension, with a BOM when asked', async () => {
@@ -159,5 +247,39 @@ describe('an import killed mid-way', () => {
     const stored = await readStore(box.storePath)
     expect(stored).toHaveLength(rows)
     expect(new Set(stored.map((object) => object.externalId)).size).toBe(rows)
+  })
+
+  it('finishes a Context Service export directory on a re-run with --upsert: every object once, links intact', async () => {
+    const count = 5000
+    const dir = join(box.dir, 'big-export')
+    mkdirSync(dir)
+    const id = (prefix: string, index: number) => `${prefix}${String(index).padStart(7, '0')}-0000-4000-8000-000000000000`
+    const at = '2017-01-01T00:00:00.000+01:00'
+    const customers = [], requests = [], pods = []
+    for (let index = 0; index < count; index++) {
+      customers.push({id: id('c', index), fieldsets: ['cisco.base.customer'], dataElements: [{Context_First_Name: `N${index}`, type: 'string'}], created: at, lastUpdated: at})
+      requests.push({id: id('a', index), customerId: id('c', index), fieldsets: ['cisco.base.request'], dataElements: [{Context_Title: `T${index}`, type: 'string'}], created: at, lastUpdated: at})
+      pods.push({id: id('b', index), customerId: id('c', index), parentId: id('a', index), mediaType: 'voice', fieldsets: ['cisco.base.pod'], dataElements: [{Context_Notes: `n${index}`, type: 'string'}], created: at, lastUpdated: at})
+    }
+    writeFileSync(join(dir, 'customer.json'), JSON.stringify(customers))
+    writeFileSync(join(dir, 'request.json'), JSON.stringify(requests))
+    writeFileSync(join(dir, 'pod.json'), JSON.stringify(pods))
+
+    const child = spawn(process.execPath, [BIN, 'import', dir, '--upsert'], {env: {...box.env, CTX_STORE: box.storePath}, stdio: 'ignore'})
+    const exited = new Promise((resolve) => child.on('exit', resolve))
+    while (!existsSync(`${box.storePath}.lock`) && child.exitCode === null) await new Promise((resolve) => setTimeout(resolve, 5))
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    child.kill('SIGKILL')
+    await exited
+
+    const {json} = await expectRun(box, ['import', dir, '--upsert', '--json'], 0, {env: {CTX_LOCK_TIMEOUT_MS: '30000'}})
+    expect(json.read).toBe(3 * count)
+    expect(json.created + json.unchanged).toBe(3 * count)
+    expect(json.files.map((file: {read: number}) => file.read)).toEqual([count, count, count])
+    const stored = await readStore(box.storePath)
+    expect(stored).toHaveLength(3 * count)
+    expect(new Set(stored.map((object) => object.id)).size).toBe(3 * count)
+    const pod = stored.find((object) => object.id === id('b', count - 1))
+    expect(pod).toMatchObject({customerId: id('c', count - 1), parentId: id('a', count - 1), created: '2016-12-31T23:00:00.000Z'})
   })
 })

@@ -79,8 +79,40 @@ describe('ctx journey', () => {
     expect(stdout).toContain('\u001B]8;;https://rec.example.com/calls/1\u0007https://rec.example.com/calls/1\u001B]8;;\u0007')
   })
 
+  it('pages the newest activities first: --limit, --cursor from next, --all', async () => {
+    const first = await json(['journey', ids.ada, '--limit', '2'])
+    expect(first.groups.flatMap((group: any) => group.activities.map((entry: any) => entry.activity.id))).toEqual([ids.chat, ids.voice])
+    expect(first).toMatchObject({shown: 2, counts: {activities: 3}, next: expect.any(String)})
+    const second = await json(['journey', ids.ada, '--limit', '2', '--cursor', first.next])
+    expect(second.groups.flatMap((group: any) => group.activities.map((entry: any) => entry.activity.id))).toEqual([ids.web])
+    expect(second.next).toBeNull()
+    expect(await json(['journey', ids.ada, '--all'])).toMatchObject({shown: 3, next: null})
+    const text = await run(['journey', ids.ada, '--limit', '1'])
+    expect(text.stdout).toContain(`1 of 3 activities shown. Older ones: --cursor `)
+    expect((await run(['journey', ids.ada])).stdout).not.toContain('Older ones:')
+    await run(['journey', ids.ada, '--all', '--limit', '2'], 2)
+    await run(['journey', ids.ada, '--cursor', 'nonsense'], 2)
+  })
+
   it('answers not found for a customer that does not exist', async () => {
     await run(['journey', '0b6f3e2a-8c1d-4f5e-9a7b-1c2d3e4f5a6b'], 3)
     await run(['journey', 'nobody@example.com'], 3)
+  })
+})
+
+describe('a caller whose number is written another way is the same customer everywhere', () => {
+  let box: Sandbox
+  afterAll(() => box.cleanup())
+
+  it('finds the journey and records the activity for +442079460000 on the customer stored as +44 20 7946 0000, with no duplicate', async () => {
+    box = sandbox()
+    const babbage = (await expectRun(box, ['customers', 'create', '--last-name', 'Babbage', '--phone', '+44 20 7946 0000', '--json'])).json
+    const added = (await expectRun(box, ['activities', 'add', '--media', 'voice', '--field', 'Context_POD_Source_Phone=0044 (0)20 7946 0000', '--json'])).json
+    expect(added.customer).toMatchObject({id: babbage.id, identifiedBy: 'phone'})
+    const journey = (await expectRun(box, ['journey', '+442079460000', '--json'])).json
+    expect(journey.customer.id).toBe(babbage.id)
+    expect(journey.counts.activities).toBe(1)
+    expect((await expectRun(box, ['search', 'type:customer', '--json'])).json.items).toHaveLength(1)
+    await expectRun(box, ['journey', '020 7946 0000'], 3)
   })
 })

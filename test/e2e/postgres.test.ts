@@ -2,16 +2,17 @@
 // missing, empty or unreachable (exit 7, never a password), the sweep and imports where the file
 // store's suites look at its file, and `ctx migrate` both ways.
 import {spawn} from 'node:child_process'
-import {readFileSync, writeFileSync} from 'node:fs'
+import {mkdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {afterEach, beforeEach, expect, it} from 'vitest'
+import {SCHEMA_VERSION} from '../../src/core/storage/postgres/schema.js'
 import {fixture} from '../contract/store-contract.js'
 import {BIN, expectRun, SANDBOX_CONFIG_DIRS, type Sandbox, sandbox} from '../helpers/cli.js'
-import {SCHEMA_VERSION} from '../../src/core/storage/postgres/schema.js'
 import {admin, describePostgres, PG_URL, testSchema} from '../helpers/postgres.js'
 import {readStore, seedStore} from '../helpers/store.js'
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'import')
+const CS_EXPORT = join(import.meta.dirname, '..', 'fixtures', 'context-service', 'export-compact')
 
 await describePostgres('ctx on postgres://', () => {
   let box: Sandbox
@@ -53,6 +54,23 @@ await describePostgres('ctx on postgres://', () => {
     expect(await readStore(schema.url)).toHaveLength(1)
   })
 
+  it('leaves the planner statistics fresh after `ctx seed` (ANALYZE of what it wrote)', async () => {
+    await run(['store', 'init', '--mode', 'lab'])
+    const seeded = (await run(['seed', '--customers', '10', '--json'])).json
+    const written = Object.values(seeded.counts as Record<string, number>).reduce((sum, count) => sum + count, 0)
+    const stats = await admin(async (client) => {
+      const table = `"${schema.schema}".ctx_objects`
+      const analyzed = await client.query(`SELECT s.last_analyze, c.reltuples FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid WHERE s.schemaname = $1 AND s.relname = 'ctx_objects'`, [schema.schema])
+      // On a Citus coordinator the rows, and so the statistics the workers plan with, are in the shards.
+      const citus = await client.query(`SELECT 1 FROM pg_extension WHERE extname = 'citus'`)
+      if (citus.rowCount === 0) return {lastAnalyze: analyzed.rows[0].last_analyze, rows: Number(analyzed.rows[0].reltuples)}
+      const shards = await client.query(`SELECT result FROM run_command_on_shards($1, $$SELECT reltuples FROM pg_class WHERE oid = '%s'::regclass$$)`, [table])
+      return {lastAnalyze: analyzed.rows[0].last_analyze, rows: shards.rows.reduce((sum, row) => sum + Number(row.result), 0)}
+    })
+    expect(stats.lastAnalyze).not.toBeNull()
+    expect(stats.rows).toBe(written)
+  })
+
   it('flushes a lab store only with --force', async () => {
     await run(['store', 'init', '--mode', 'lab'])
     await run(['customers', 'create', '--first-name', 'Ada'])
@@ -83,7 +101,8 @@ await describePostgres('ctx on postgres://', () => {
     const held = stale[0]
     const timedOut = await admin(async (client) => {
       await client.query('BEGIN')
-      await client.query(`SELECT 1 FROM "${schema.schema}".ctx_objects WHERE id = $1 FOR UPDATE`, [held.id])
+      // By its key as well, so that on Citus the lock is taken on the customer's one shard.
+      await client.query(`SELECT 1 FROM "${schema.schema}".ctx_objects WHERE customer_key = $2 AND id = $1 FOR UPDATE`, [held.id, customer.id])
       try {
         return await expectRun(box, ['sweep', '--store', schema.url, '--json'], 4, {now, env: {CTX_LOCK_TIMEOUT_MS: '300'}})
       } finally {
@@ -133,6 +152,49 @@ await describePostgres('ctx on postgres://', () => {
     const stored = await readStore(schema.url)
     expect(new Set(stored.map((object) => object.externalId)).size).toBe(rows)
     expect(stored).toHaveLength(rows)
+  })
+
+  it('imports a Context Service export directory once its definitions are applied, and writes it back out the same', async () => {
+    await run(['store', 'init'])
+    const defs = join(box.dir, 'defs.json')
+    await run(['fields', 'infer', CS_EXPORT, '-o', defs])
+    await run(['fields', 'apply', '-f', defs])
+    const imported = await run(['import', CS_EXPORT, '--rejects', join(box.dir, 'rejects.json'), '--json'])
+    expect(imported.json).toMatchObject({format: 'cs-json', read: 7, created: 7, rejected: 0})
+    expect(imported.json.files.map((file: {created: number}) => file.created)).toEqual([2, 1, 2, 1, 1])
+    expect((await run(['search', 'Context_ZIP:90210', '--json'])).json.items).toHaveLength(1)
+    const out = join(box.dir, 'out')
+    await run(['export', '--format', 'cs-json', '-o', out])
+    const other = join(box.dir, 'other.json')
+    await expectRun(box, ['fields', 'apply', '-f', defs, '--store', other])
+    await expectRun(box, ['import', out, '--store', other])
+    expect((await expectRun(box, ['export', '--store', other])).stdout).toBe((await run(['export'])).stdout)
+  })
+
+  it('keeps whole batches of a Context Service directory import killed mid-way, and finishes it with --upsert', async () => {
+    await run(['store', 'init'])
+    const count = 6000
+    const dir = join(box.dir, 'big-export')
+    mkdirSync(dir)
+    const id = (prefix: string, index: number) => `${prefix}${String(index).padStart(7, '0')}-0000-4000-8000-000000000000`
+    const objects = (make: (index: number) => object) => JSON.stringify(Array.from({length: count}, (_, index) => make(index)))
+    writeFileSync(join(dir, 'customer.json'), objects((index) => ({id: id('c', index), fieldsets: ['cisco.base.customer'], dataElements: [{Context_First_Name: `N${index}`, type: 'string'}]})))
+    writeFileSync(join(dir, 'pod.json'), objects((index) => ({id: id('b', index), customerId: id('c', index), mediaType: 'voice', fieldsets: ['cisco.base.pod'], dataElements: []})))
+    const child = spawn(process.execPath, [BIN, 'import', dir, '--upsert', '--store', schema.url], {env: box.env, stdio: 'ignore'})
+    const exited = new Promise((resolve) => child.on('exit', resolve))
+    const landed = () => admin(async (client) => Number((await client.query(`SELECT count(*) AS n FROM "${schema.schema}".ctx_objects`)).rows[0].n))
+    while ((await landed()) === 0 && child.exitCode === null) await new Promise((resolve) => setTimeout(resolve, 20))
+    child.kill('SIGKILL')
+    await exited
+    const kept = await landed()
+    expect(kept).toBeGreaterThan(0)
+    expect(kept).toBeLessThan(2 * count)
+    const again = await run(['import', dir, '--upsert', '--json'])
+    expect(again.json).toMatchObject({read: 2 * count, rejected: 0})
+    expect(again.json.created + again.json.unchanged).toBe(2 * count)
+    const stored = await readStore(schema.url)
+    expect(stored).toHaveLength(2 * count)
+    expect(stored.filter((object) => object.type === 'activity').every((pod) => pod.customerId === id('c', Number(pod.id.slice(1, 8))))).toBe(true)
   })
 
   it('migrates file → postgres → file with verified counts and checksums, and refuses a non-empty target', async () => {

@@ -8,6 +8,48 @@ import {describe, it} from 'vitest'
 
 export const PG_URL = process.env.CTX_TEST_PG_URL ?? 'postgres://root@127.0.0.1:5432/test'
 
+/**
+ * The coordinator of a Citus cluster (a coordinator and two workers; .ci/run starts one), on which
+ * the contract, search and PostgreSQL end-to-end suites run again, with the store distributed.
+ */
+export const CITUS_URL = process.env.CTX_TEST_CITUS_URL ?? 'postgres://root@127.0.0.1:55432/ctx'
+
+/**
+ * CITUS_URL as the suites' store URL: 4 shards a distributed table rather than Citus's 32, since
+ * every test makes a store of its own; the statements and plans are the same, with fewer shards.
+ */
+export const CITUS_TEST_URL = withOptions(CITUS_URL, '-c citus.shard_count=4')
+
+let citusAvailability: Promise<boolean> | undefined
+
+/** Whether a Citus coordinator answers at CITUS_URL. Under CI=true one that does not is a failure. */
+export function citusAvailable(): Promise<boolean> {
+  citusAvailability ??= (async () => {
+    const client = new pg.Client({connectionString: CITUS_URL, connectionTimeoutMillis: 5000})
+    let reason: string
+    try {
+      await client.connect()
+      const {rows} = await client.query(`SELECT EXISTS (SELECT FROM pg_extension WHERE extname = 'citus') AS citus`)
+      if (rows[0].citus) return true
+      reason = `${redacted(CITUS_URL)} has no citus extension`
+    } catch (error) {
+      reason = `no Citus coordinator answered at ${redacted(CITUS_URL)} (${(error as Error).message})`
+    } finally {
+      await client.end().catch(() => undefined)
+    }
+    if (process.env.CI === 'true') throw new Error(`${reason}; under CI=true the Citus tests must run`)
+    console.warn(`NOTICE: skipping the tests on Citus: ${reason}. Start a cluster (see docs/citus.md) or set CTX_TEST_CITUS_URL to run them.`)
+    return false
+  })()
+  return citusAvailability
+}
+
+/** Like describePostgres, on the Citus coordinator. */
+export async function describeCitus(name: string, body: () => void): Promise<void> {
+  if (await citusAvailable()) describe(name, body)
+  else describe(name, () => it.skip(`needs a Citus coordinator at ${redacted(CITUS_URL)}: see the notice printed above`, () => undefined))
+}
+
 let availability: Promise<boolean> | undefined
 
 /** Whether the test server answers. Under CI=true an unreachable server throws instead. */
@@ -42,13 +84,13 @@ export async function describePostgres(name: string, body: () => void): Promise<
 let made = 0
 
 /** A store URL in a new, empty schema, and a function that drops the schema. */
-export async function testSchema(label = 'test'): Promise<{url: string; schema: string; drop(): Promise<void>}> {
+export async function testSchema(label = 'test', base = PG_URL): Promise<{url: string; schema: string; drop(): Promise<void>}> {
   const schema = `ctx_${label}_${process.pid}_${made++}_${Math.random().toString(36).slice(2, 8)}`
   return {
-    url: withSchema(PG_URL, schema),
+    url: withSchema(base, schema),
     schema,
     drop: async () => {
-      await admin((client) => client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`))
+      await admin((client) => client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`), base)
     },
   }
 }
@@ -63,7 +105,11 @@ const BIN = fileURLToPath(new URL('../../bin/run.js', import.meta.url))
 export function sandboxStore(): {url: string; drop(): Promise<void>} {
   const schema = `ctx_e2e_${process.pid}_${made++}_${Math.random().toString(36).slice(2, 8)}`
   const url = withSchema(PG_URL, schema)
-  execFileSync(process.execPath, [BIN, 'store', 'upgrade', '--store', url, '--json'], {stdio: 'ignore'})
+  try {
+    execFileSync(process.execPath, [BIN, 'store', 'upgrade', '--store', url, '--json'], {stdio: 'pipe'})
+  } catch (error) {
+    throw new Error(`ctx store upgrade failed on ${redacted(url)}: ${String((error as {stderr?: Buffer}).stderr ?? error)}`)
+  }
   return {
     url,
     drop: async () => {
@@ -76,6 +122,13 @@ export function sandboxStore(): {url: string; drop(): Promise<void>} {
 export function withSchema(url: string, schema: string): string {
   const parsed = new URL(url)
   parsed.searchParams.set('schema', schema)
+  return parsed.toString()
+}
+
+/** The URL with these server options added to its own (`?options=`). */
+export function withOptions(url: string, options: string): string {
+  const parsed = new URL(url)
+  parsed.searchParams.set('options', [parsed.searchParams.get('options'), options].filter(Boolean).join(' '))
   return parsed.toString()
 }
 

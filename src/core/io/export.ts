@@ -1,13 +1,16 @@
-// `ctx export`: the store (or one type of it) out as JSON Lines, the lossless format, or as CSV of
-// one type. Streamed batch by batch from store.scan, in link order then by created and id, so the
-// same store always gives the same bytes.
+// `ctx export`: the store (or one type of it) out as JSON Lines, the lossless format (carrying the
+// store's own definitions on its first line), as CSV of one type, or as a Context Service export
+// directory. Streamed batch by batch from store.scan, in link order then by created and id, so the
+// same store always gives the same bytes. Every file holds customer data: 0600.
 import {once} from 'node:events'
 import {createWriteStream} from 'node:fs'
-import {chmod, rename, rm} from 'node:fs/promises'
+import {chmod, mkdir, rename, rm} from 'node:fs/promises'
+import {join} from 'node:path'
 import type {Writable} from 'node:stream'
 import {finished} from 'node:stream/promises'
 import {stringify} from 'csv-stringify/sync'
 import type {Definitions} from '../definitions/model.js'
+import {hasOwnDefinitions, ownDefinitions} from '../definitions/own.js'
 import {InvalidDataError, StorageError, UsageError} from '../errors.js'
 import {BASE_FIELDSET, canonical, type ContextObject, LINK_ORDER, type ObjectType} from '../model.js'
 import {allOf, equals, type Filter} from '../search/query.js'
@@ -15,6 +18,8 @@ import type {Store} from '../storage/store.js'
 import {escapeFormula, formatFieldValue, formatList} from './cells.js'
 import type {ExportFormat} from './formats.js'
 import {CSV_KEYS} from './mapping.js'
+import {CS_FILES, CS_TYPE_OF} from './context-service.js'
+import {definitionsLine} from './definitions-line.js'
 
 export interface ExportOptions {
   format: ExportFormat
@@ -26,6 +31,8 @@ export interface ExportOptions {
   bom?: boolean
   /** CSV: prefix cells that a spreadsheet would run as a formula with `'` (default on). */
   escapeFormulas?: boolean
+  /** JSON Lines of every type: start with the store's own definitions, so another store can import it (default on). */
+  definitions?: boolean
   onProgress?: (progress: ExportProgress) => void
 }
 
@@ -42,6 +49,10 @@ export interface ExportSummary {
   exported: number
   counts: Record<ObjectType, number>
   columns?: string[]
+  /** JSON Lines: whether the first line carries the store's own definitions. */
+  definitions?: boolean
+  /** Context Service: the files written, with how many objects each holds. */
+  files?: {file: string; type: ObjectType; exported: number}[]
   seconds: number
 }
 
@@ -71,6 +82,9 @@ export async function exportToFile(store: Store, path: string, options: ExportOp
 
 export async function exportObjects(store: Store, out: Writable, options: ExportOptions): Promise<ExportSummary> {
   const started = performance.now()
+  if (options.format === 'cs-json') {
+    throw new UsageError('a Context Service export is a directory: give -o DIR', {hint: 'For example: ctx export --format cs-json -o cs-export'})
+  }
   if (options.format === 'csv' && !options.type) {
     throw new UsageError('a CSV export holds one type: give --type', {hint: 'Or export every type as JSON Lines (--format jsonl).'})
   }
@@ -81,6 +95,9 @@ export async function exportObjects(store: Store, out: Writable, options: Export
   const csv = options.format === 'csv' ? await csvWriter(store, options.type!, options) : null
   let exported = 0
   if (csv) await write(out, csv.header)
+  const own = options.format === 'jsonl' && !options.type && options.definitions !== false ? ownDefinitions(await store.definitions()) : null
+  const carried = own !== null && hasOwnDefinitions(own)
+  if (carried) await write(out, definitionsLine(own))
   for await (const batch of store.scan({types, since: options.since, batchSize: BATCH})) {
     await write(out, csv ? csv.rows(batch) : batch.map((object) => `${JSON.stringify(canonical(object))}\n`).join(''))
     for (const object of batch) counts[object.type]++
@@ -95,6 +112,7 @@ export async function exportObjects(store: Store, out: Writable, options: Export
     exported,
     counts,
     ...(csv ? {columns: csv.columns} : {}),
+    ...(options.format === 'jsonl' ? {definitions: carried} : {}),
     seconds: Math.round(performance.now() - started) / 1000,
   }
 }
@@ -152,4 +170,92 @@ async function csvWriter(store: Store, type: ObjectType, options: ExportOptions)
     header: stringify([columns], {bom: options.bom === true}),
     rows: (objects: readonly ContextObject[]) => stringify(objects.map(row), settings),
   }
+}
+
+export interface ContextServiceExportOptions {
+  /** Gson's pretty printing (two-space indent) rather than one line per file. */
+  pretty?: boolean
+  onProgress?: (progress: ExportProgress) => void
+}
+
+/**
+ * The store as a Context Service export directory, in the shape Cisco's sample writes: customer.json,
+ * request.json and pod.json (always, as Cisco's import expects all three), and detail.comment.json
+ * and detail.feedback.json when there are comments or feedback. Each file is one JSON array, written
+ * object by object; data elements are `{"<field>": value, "type": dataType, "classification": ...}`. What ctx keeps beyond
+ * Context Service's keys (externalId, closedAt, closeReason) rides along as keys Cisco's importer
+ * ignores, so ctx → CS export → ctx loses nothing.
+ */
+export async function exportContextService(store: Store, dir: string, options: ContextServiceExportOptions = {}): Promise<ExportSummary> {
+  const started = performance.now()
+  await mkdir(dir, {recursive: true, mode: 0o700})
+  const definitions = await store.definitions()
+  const total = options.onProgress ? await store.count() : 0
+  const counts: Record<ObjectType, number> = {customer: 0, request: 0, activity: 0, comment: 0, feedback: 0}
+  const files: NonNullable<ExportSummary['files']> = []
+  let exported = 0
+  for (const {type, file} of CS_FILES) {
+    const path = join(dir, file)
+    const partial = `${path}.partial-${process.pid}`
+    const out = createWriteStream(partial, {encoding: 'utf8', mode: 0o600})
+    const failed = new Promise<never>((_, reject) => out.once('error', (error) => reject(new StorageError(`cannot write ${path}: ${error.message}`, {where: path}))))
+    failed.catch(() => undefined)
+    try {
+      const writing = (async () => {
+        await write(out, '[')
+        for await (const batch of store.scan({types: [type], batchSize: BATCH})) {
+          const texts = batch.map((object) => contextServiceText(object, definitions, options.pretty === true))
+          await write(out, `${counts[type] === 0 ? '' : ','}${texts.join(',')}`)
+          counts[type] += batch.length
+          exported += batch.length
+          options.onProgress?.({exported, total})
+        }
+        await write(out, options.pretty ? '\n]\n' : ']')
+      })()
+      await Promise.race([writing, failed])
+      out.end()
+      await Promise.race([finished(out), failed])
+    } catch (error) {
+      out.destroy()
+      await rm(partial, {force: true})
+      throw error
+    }
+    if (counts[type] === 0 && (type === 'comment' || type === 'feedback')) {
+      // No details: no file, not even one an earlier export left in DIR, which a re-import would read.
+      await rm(partial, {force: true})
+      await rm(path, {force: true})
+      continue
+    }
+    await chmod(partial, 0o600)
+    await rename(partial, path)
+    files.push({file: path, type, exported: counts[type]})
+  }
+  return {file: dir, format: 'cs-json', type: null, since: null, exported, counts, files, seconds: Math.round(performance.now() - started) / 1000}
+}
+
+/** One object as Context Service writes it. */
+export function contextServiceObject(object: ContextObject, definitions: Definitions): Record<string, unknown> {
+  const out: Record<string, unknown> = {id: object.id, type: CS_TYPE_OF[object.type]}
+  for (const key of ['customerId', 'parentId', 'state', 'mediaType', 'tags', 'fieldsets'] as const) if (object[key] !== undefined) out[key] = object[key]
+  // With its classification (which Cisco's reader accepts), so `fields infer` on this export classifies as this store does.
+  out.dataElements = Object.entries(object.data).map(([field, value]) => {
+    const definition = definitions.fields[field]
+    return {[field]: value, type: definition?.dataType ?? typeOf(value), ...(definition ? {classification: definition.classification} : {})}
+  })
+  out.created = object.created
+  out.lastUpdated = object.lastUpdated
+  for (const key of ['externalId', 'closedAt', 'closeReason'] as const) if (object[key] !== undefined) out[key] = object[key]
+  return out
+}
+
+function contextServiceText(object: ContextObject, definitions: Definitions, pretty: boolean): string {
+  const text = JSON.stringify(contextServiceObject(object, definitions), null, pretty ? 2 : undefined)
+  return pretty ? `\n  ${text.replaceAll('\n', '\n  ')}` : text
+}
+
+/** The data type of a value whose field the store no longer defines. */
+function typeOf(value: unknown): string {
+  if (typeof value === 'boolean') return 'boolean'
+  if (typeof value === 'number') return Number.isInteger(value) ? 'long' : 'double'
+  return 'string'
 }

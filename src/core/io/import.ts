@@ -1,9 +1,12 @@
-// `ctx import`: streams a CSV, JSON Lines or Context Service file into the store. Every record is
-// checked like any other write (fieldsets, size, links); good ones are written in batches of the
-// store's importBatchSize, bad ones go to the rejects file with their line and reason.
+// `ctx import`: streams a CSV, JSON Lines or Context Service export (its directory or one of its
+// files) into the store. Every record is checked like any other write (fieldsets, size, links);
+// good ones are written in batches of the store's importBatchSize, bad ones go to the rejects file
+// with their line (or file and element) and reason.
 import {stat} from 'node:fs/promises'
 import {dirname, basename, extname, join} from 'node:path'
+import {applyDefinitions, type DefinitionsPlan, planDefinitions} from '../definitions/manage.js'
 import type {Definitions} from '../definitions/model.js'
+import {checkDefinitionsFile} from '../definitions/schema-check.js'
 import {ConflictError, type CtxError, InvalidDataError, NotFoundError, UsageError} from '../errors.js'
 import {newOrderedId} from '../ids.js'
 import {requireChangeable} from '../changes.js'
@@ -12,10 +15,12 @@ import {BASE_FIELDSET, canonical, type ContextObject, type FieldValue, type Obje
 import {applyChanges, checkObject, type DataChanges, nextTimestamp, type Session} from '../objects.js'
 import {type Cell, type CsvLayout, type CsvRow, readCsv, sniffCsv} from './csv-source.js'
 import {importFormatOf, type ImportFormat} from './formats.js'
-import {readJsonLines, readJsonValues} from './json-source.js'
+import {CS_TYPE_OF, exportDirectoryFiles, type ExportFile, readJsonArray, recordFromContextService, typeOfFile} from './context-service.js'
+import {readJsonLines} from './json-source.js'
+import {readLeadingDefinitions} from './definitions-line.js'
 import {loadMapping, planColumns, recordFromCells} from './mapping.js'
 import {PendingWrites} from './pending.js'
-import {type ImportRecord, recordFromContextServiceJson, recordFromObjectJson} from './records.js'
+import {type ImportRecord, isPlainObject, recordFromObjectJson} from './records.js'
 import {RejectsFile, type RejectsShape} from './rejects.js'
 import {schemaValidator} from './schemas.js'
 
@@ -31,6 +36,8 @@ export interface ImportOptions {
   dryRun?: boolean
   /** Where refused rows go; default beside the input. In a dry run, only when given. */
   rejects?: string
+  /** JSON Lines: apply the definitions the file carries (its first line) before its objects; default true. */
+  definitions?: boolean
   onProgress?: (progress: ImportProgress) => void
 }
 
@@ -42,14 +49,16 @@ export interface ImportProgress {
 }
 
 export interface RejectedRow {
+  /** The line; for a Context Service file, the element's index in its array. */
   line: number
+  /** Context Service: the file and the element's index (from 0) in its array. */
+  file?: string
+  index?: number
   reason: string
 }
 
-export interface ImportSummary {
-  file: string
-  format: ImportFormat
-  type: ObjectType | null
+/** What an import, or one file of a Context Service export directory, did with its records. */
+export interface ImportCounts {
   read: number
   created: number
   updated: number
@@ -57,11 +66,29 @@ export interface ImportSummary {
   /** JSON records of another type than --type. */
   skipped: number
   rejected: number
+}
+
+/** What one file of a Context Service export directory gave. */
+export interface FileCounts extends ImportCounts {
+  file: string
+  type: ObjectType | null
+}
+
+export interface ImportSummary extends ImportCounts {
+  file: string
+  format: ImportFormat
+  type: ObjectType | null
   rejectsFile: string | null
   /** The first few rejected rows, for a quick look; the rejects file has them all. */
   firstRejects: RejectedRow[]
   /** CSV only: what was detected. */
   layout?: CsvLayout
+  /** Context Service: the counts of each file read, in the order read. */
+  files?: FileCounts[]
+  /** Context Service directory: the files in it that are not part of an export, left alone. */
+  ignored?: string[]
+  /** JSON Lines that carry definitions: what applying them created and updated (null when left out). */
+  definitions?: DefinitionsPlan | null
   seconds: number
   dryRun: boolean
 }
@@ -72,7 +99,10 @@ const FIRST_REJECTS = 10
 
 interface SourceItem {
   line: number
-  original: readonly Cell[] | string
+  /** Context Service: the file the element is in (its index is `line`). */
+  file?: string
+  /** As read: CSV cells, a JSON line's text, or a Context Service element. */
+  original: readonly Cell[] | string | Record<string, unknown>
   record(): ImportRecord
 }
 
@@ -87,18 +117,38 @@ interface Source {
   rejects: RejectsShape
   layout?: CsvLayout
   type: ObjectType | null
+  /** Context Service: the files read, in order. */
+  files?: ExportFile[]
+  ignored?: string[]
+  /** JSON Lines: the definitions line, skipped as an object. */
+  definitionsLine?: number
 }
 
 class DryRunDone extends Error {}
 
 export async function importFile(session: Session, options: ImportOptions): Promise<ImportSummary> {
   const started = performance.now()
-  const format = importFormatOf(options.file, options.format)
   const totalBytes = await sizeOf(options.file)
-  const definitions = await session.store.definitions()
+  const format = (await isDirectory(options.file)) ? directoryFormat(options.file, options.format) : importFormatOf(options.file, options.format)
+  const carried = format === 'jsonl' ? await readLeadingDefinitions(options.file) : null
+  let plan: DefinitionsPlan | null = null
+  let definitions = await session.store.definitions()
+  if (carried && options.definitions !== false) {
+    // Applied before the objects, in a transaction of their own: re-running an import applies them again, changing nothing.
+    const source = `${options.file}:${carried.line}`
+    if (options.dryRun) {
+      const planned = planDefinitions(definitions, checkDefinitionsFile(carried.definitions, source))
+      plan = await applyDefinitions(session.store, carried.definitions, {dryRun: true, source})
+      definitions = planned.after
+    } else {
+      plan = await applyDefinitions(session.store, carried.definitions, {source})
+      definitions = await session.store.definitions()
+    }
+  }
   const progress: ImportProgress = {read: 0, rejected: 0, bytes: 0, totalBytes}
   const onBytes = (bytes: number) => (progress.bytes = bytes)
   const source = await openSource(format, options, definitions, onBytes)
+  if (carried) source.definitionsLine = carried.line
   // Compiled now rather than at the first row: meanwhile a big CSV's reading thread starts up.
   schemaValidator('context-object')
 
@@ -115,11 +165,14 @@ export async function importFile(session: Session, options: ImportOptions): Prom
     rejectsFile: null,
     firstRejects: [],
     ...(source.layout ? {layout: source.layout} : {}),
+    ...(source.files ? {files: source.files.map(({path, type}) => ({file: path, type, ...emptyCounts()}))} : {}),
+    ...(source.ignored ? {ignored: source.ignored} : {}),
+    ...(carried ? {definitions: plan} : {}),
     seconds: 0,
     dryRun: Boolean(options.dryRun),
   }
   const keepRejects = !options.dryRun || options.rejects !== undefined
-  const rejects = new RejectsFile(options.rejects ?? defaultRejectsPath(options.file, source.rejects.kind), source.rejects)
+  const rejects = new RejectsFile(options.rejects ?? defaultRejectsPath(options.file, REJECTS_EXTENSION[source.rejects.kind]), source.rejects)
   const run: ImportRun = {
     session,
     source,
@@ -130,11 +183,16 @@ export async function importFile(session: Session, options: ImportOptions): Prom
     async settle(outcome) {
       summary.read += outcome.read
       for (const kind of ['created', 'updated', 'unchanged', 'skipped'] as const) summary[kind] += outcome.counts[kind]
+      for (const [file, counts] of outcome.files) {
+        const entry = summary.files?.find((each) => each.file === file)
+        if (entry) for (const kind of ['read', 'created', 'updated', 'unchanged', 'skipped', 'rejected'] as const) entry[kind] += counts[kind]
+      }
       for (const {item, reason} of outcome.rejected) {
         summary.rejected++
         progress.rejected++
-        if (summary.firstRejects.length < FIRST_REJECTS) summary.firstRejects.push({line: item.line, reason})
-        if (keepRejects) await rejects.add(item.line, reason, item.original)
+        const where = item.file === undefined ? {line: item.line} : {line: item.line, file: item.file, index: item.line}
+        if (summary.firstRejects.length < FIRST_REJECTS) summary.firstRejects.push({...where, reason})
+        if (keepRejects) await rejects.add(item.line, reason, item.original, item.file)
       }
       options.onProgress?.(progress)
     },
@@ -148,6 +206,7 @@ export async function importFile(session: Session, options: ImportOptions): Prom
     await rejects.close()
   }
   options.onProgress?.(progress)
+  if (!options.dryRun) await session.store.refreshStatistics?.(summary.created + summary.updated)
   summary.rejectsFile = rejects.written ? rejects.path : null
   summary.seconds = Math.round(performance.now() - started) / 1000
   return summary
@@ -252,12 +311,22 @@ async function importBatch(
 ): Promise<void> {
   for (let index = 0; index < batch.length; index++) {
     const record = records ? records[index] : recordOf(batch[index])
+    const item = batch[index]
+    let kind: Outcome | 'rejected'
     try {
       if (record instanceof Error) throw record
-      outcome.counts[await importer.import(pending, record)]++
+      kind = await importer.import(pending, record)
+      outcome.counts[kind]++
     } catch (error) {
       if (!isRowProblem(error)) throw error
-      outcome.rejected.push({item: batch[index], reason: error.message})
+      outcome.rejected.push({item, reason: error.message})
+      kind = 'rejected'
+    }
+    if (item.file !== undefined) {
+      let counts = outcome.files.get(item.file)
+      if (!counts) outcome.files.set(item.file, (counts = emptyCounts()))
+      counts.read++
+      counts[kind]++
     }
     if (pending.size >= FLUSH_EVERY) await pending.flush()
   }
@@ -267,10 +336,16 @@ interface BatchOutcome {
   read: number
   counts: Record<Outcome, number>
   rejected: {item: SourceItem; reason: string}[]
+  /** Context Service: the counts of each file. */
+  files: Map<string, Record<Outcome | 'rejected' | 'read', number>>
 }
 
 function emptyOutcome(): BatchOutcome {
-  return {read: 0, counts: {created: 0, updated: 0, unchanged: 0, skipped: 0}, rejected: []}
+  return {read: 0, counts: {created: 0, updated: 0, unchanged: 0, skipped: 0}, rejected: [], files: new Map()}
+}
+
+function emptyCounts(): Record<Outcome | 'rejected' | 'read', number> {
+  return {read: 0, created: 0, updated: 0, unchanged: 0, skipped: 0, rejected: 0}
 }
 
 /** Reads the source `size` items at a time, carrying what is left of the source's last batch over to the next call. */
@@ -322,9 +397,28 @@ function isRowProblem(error: unknown): error is CtxError {
   return error instanceof InvalidDataError || error instanceof NotFoundError || error instanceof ConflictError
 }
 
+async function isDirectory(path: string): Promise<boolean> {
+  return (await stat(path)).isDirectory()
+}
+
+/** A directory is a Context Service export: the one format that comes as a directory. */
+function directoryFormat(path: string, given: ImportFormat | undefined): ImportFormat {
+  if (given && given !== 'cs-json') {
+    throw new UsageError(`${path} is a directory; only a Context Service export (cs-json) comes as one`, {where: path, hint: 'Give the file to import, or leave --format out.'})
+  }
+  return 'cs-json'
+}
+
+/** The bytes to read: the file's, or a Context Service export directory's files'. */
 async function sizeOf(file: string): Promise<number> {
   try {
     const stats = await stat(file)
+    if (stats.isDirectory()) {
+      const {files} = await exportDirectoryFiles(file)
+      let total = 0
+      for (const {path} of files) total += (await stat(path)).size
+      return total
+    }
     if (!stats.isFile()) throw new UsageError(`${file} is not a file`, {where: file})
     return stats.size
   } catch (error) {
@@ -333,21 +427,49 @@ async function sizeOf(file: string): Promise<number> {
   }
 }
 
-/** `customers.csv` → `customers.rejects.csv`, beside it. */
-export function defaultRejectsPath(file: string, kind: 'csv' | 'jsonl'): string {
-  return join(dirname(file), `${basename(file, extname(file))}.rejects.${kind}`)
+const REJECTS_EXTENSION = {csv: 'csv', jsonl: 'jsonl', 'cs-json': 'json'} as const
+
+/** `customers.csv` → `customers.rejects.csv`, beside it; an export directory `export/` → `export.rejects.json` beside it. */
+export function defaultRejectsPath(file: string, extension: string): string {
+  const name = basename(file).replace(/[\\/]+$/, '')
+  return join(dirname(file), `${basename(name, extname(name))}.rejects.${extension}`)
 }
 
 async function openSource(format: ImportFormat, options: ImportOptions, definitions: Definitions, onBytes: (bytes: number) => void): Promise<Source> {
   if (format === 'csv') return openCsvSource(options, definitions, onBytes)
-  const toRecord = format === 'jsonl' ? recordFromObjectJson : (value: unknown) => recordFromContextServiceJson(value, definitions)
+  if (format === 'cs-json') return openContextServiceSource(options, onBytes)
+  const source: Source = {items, rejects: {kind: 'jsonl'}, type: options.type ?? null}
   async function* items(): AsyncGenerator<SourceItem[]> {
-    const texts = format === 'jsonl' ? readJsonLines(options.file, onBytes) : readJsonValues(options.file, onBytes)
-    for await (const {line, text} of texts) {
-      yield [{line, original: text, record: () => toRecord(parseJson(text))}]
+    for await (const {line, text} of readJsonLines(options.file, onBytes)) {
+      if (line === source.definitionsLine) continue
+      yield [{line, original: text, record: () => recordFromObjectJson(parseJson(text))}]
     }
   }
-  return {items, rejects: {kind: 'jsonl'}, type: options.type ?? null}
+  return source
+}
+
+/**
+ * A Context Service export: the files of its directory in link order (customers first, so what
+ * links to them finds them), or the one file given. Items are numbered by their index in their
+ * file's array.
+ */
+async function openContextServiceSource(options: ImportOptions, onBytes: (bytes: number) => void): Promise<Source> {
+  const {files, ignored} = (await isDirectory(options.file)) ? await exportDirectoryFiles(options.file) : {files: [{path: options.file, type: typeOfFile(options.file)}], ignored: undefined}
+  async function* items(): AsyncGenerator<SourceItem[]> {
+    let done = 0
+    for (const {path, type} of files) {
+      for await (const elements of readJsonArray(path, (bytes) => onBytes(done + bytes))) {
+        yield elements.map(({index, value}) => ({
+          line: index,
+          file: path,
+          original: (isPlainObject(value) ? {...value, type: value.type ?? (type ? CS_TYPE_OF[type] : undefined)} : {_value: value}) as Record<string, unknown>,
+          record: () => recordFromContextService(value, type),
+        }))
+      }
+      done += (await stat(path)).size
+    }
+  }
+  return {items, rejects: {kind: 'cs-json'}, type: options.type ?? null, files, ...(ignored ? {ignored} : {})}
 }
 
 function parseJson(text: string): unknown {

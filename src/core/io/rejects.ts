@@ -1,6 +1,8 @@
-// The rejects file of an import: every refused row as it was read, with its line number and the
-// reason, in a file that imports again once corrected (import skips the _line and _reason columns).
-// It is created on the first rejected row only, so a clean import leaves no empty file behind.
+// The rejects file of an import: every refused row as it was read, with its line number (or, from
+// a Context Service export, its file and element index) and the reason, in a file that imports again
+// once corrected: import skips the _line and _reason columns, and a Context Service import the
+// _file, _index and _reason keys. It is created on the first rejected row only, so a clean import
+// leaves no empty file behind; it holds customer data, so only its owner may read it (0600).
 import {once} from 'node:events'
 import {createWriteStream, fchmodSync, type WriteStream} from 'node:fs'
 import {finished} from 'node:stream/promises'
@@ -9,7 +11,7 @@ import {StorageError} from '../errors.js'
 import {type Cell, type CsvLayout, QUOTED_EMPTY} from './csv-source.js'
 import {isPlainObject, REJECT_LINE, REJECT_REASON} from './records.js'
 
-export type RejectsShape = {kind: 'csv'; header: readonly Cell[]; layout: CsvLayout} | {kind: 'jsonl'}
+export type RejectsShape = {kind: 'csv'; header: readonly Cell[]; layout: CsvLayout} | {kind: 'jsonl'} | {kind: 'cs-json'}
 
 export class RejectsFile {
   private file: WriteStream | undefined
@@ -25,12 +27,18 @@ export class RejectsFile {
     return this.file !== undefined
   }
 
-  /** Adds a refused row: CSV cells as read, or the JSON text of a line. */
-  async add(line: number, reason: string, original: readonly Cell[] | string): Promise<void> {
+  /** Adds a refused row: CSV cells as read, the JSON text of a line, or a Context Service element and its file. */
+  async add(line: number, reason: string, original: readonly Cell[] | string | Record<string, unknown>, file?: string): Promise<void> {
+    const first = !this.file
     this.open()
     if (this.shape.kind === 'csv') {
       const cells = (original as readonly Cell[]).map((cell) => (cell === QUOTED_EMPTY ? '' : cell))
       if (!this.csv!.write([String(line), reason, ...cells])) await once(this.csv!, 'drain')
+    } else if (this.shape.kind === 'cs-json') {
+      // A JSON array, as the export's own files are: corrected, it imports with --format cs-json.
+      const {_file, _index, _reason, ...object} = original as Record<string, unknown>
+      const text = JSON.stringify({_file: file, _index: line, _reason: reason, ...object})
+      if (!this.file!.write(`${first ? '' : ',\n'}${text}`)) await once(this.file!, 'drain')
     } else {
       if (!this.file!.write(`${JSON.stringify(jsonReject(line, reason, original as string))}\n`)) await once(this.file!, 'drain')
     }
@@ -40,7 +48,7 @@ export class RejectsFile {
   async close(): Promise<void> {
     if (!this.file) return
     if (this.csv) this.csv.end()
-    else this.file.end()
+    else this.file.end(this.shape.kind === 'cs-json' ? ']\n' : undefined)
     await finished(this.file).catch(() => undefined)
     if (this.failure) throw this.failure
   }
@@ -56,6 +64,7 @@ export class RejectsFile {
         hint: 'Choose another place with --rejects FILE.',
       })
     })
+    if (this.shape.kind === 'cs-json') this.file.write('[')
     if (this.shape.kind === 'csv') {
       const header = this.shape.header.map((cell) => (cell === QUOTED_EMPTY ? '' : cell))
       this.csv = stringify({delimiter: this.shape.layout.delimiter, bom: this.shape.layout.bom, record_delimiter: this.shape.layout.lineEnding})

@@ -20,6 +20,8 @@ export function schemaValidator(name: SchemaName): ValidateFunction {
   return validate
 }
 
+const NO_NUL = '^[^\\u0000]*$'
+
 /** Schema errors in words: `mediaType must be equal to one of the allowed values (chat, email, …)`. */
 export function describeSchemaErrors(errors: readonly ErrorObject[] | null | undefined): string {
   const seen = new Set<string>()
@@ -31,6 +33,8 @@ export function describeSchemaErrors(errors: readonly ErrorObject[] | null | und
     if (error.keyword === 'enum') message += ` (${(error.params.allowedValues as unknown[]).join(', ')})`
     if (error.keyword === 'additionalProperties') message = `has an unknown key "${String(error.params.additionalProperty)}"`
     if (error.keyword === 'false schema') message = 'is not a key this type of object has'
+    // externalId and tags: keys PostgreSQL stores as text, which cannot hold a NUL.
+    if (error.keyword === 'pattern' && error.params.pattern === NO_NUL) message = 'must not contain a NUL character (\\u0000)'
     seen.add(path ? `${path} ${message}` : message)
   }
   return [...seen].join('; ') || 'does not match its schema'

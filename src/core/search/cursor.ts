@@ -12,10 +12,13 @@ export function encodeCursor(last: Pick<ContextObject, 'lastUpdated' | 'id'>): s
   return Buffer.from(JSON.stringify(['v1', last.lastUpdated, last.id])).toString('base64url')
 }
 
+const CONTROL = /[\u0000-\u001f]/
+
 export function decodeCursor(cursor: string): CursorKey {
   try {
     const [version, lastUpdated, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[]
-    if (version === 'v1' && typeof lastUpdated === 'string' && typeof id === 'string') return {lastUpdated, id}
+    // Control characters (a NUL) are in no key ctx gives out, and PostgreSQL refuses a NUL in text.
+    if (version === 'v1' && typeof lastUpdated === 'string' && typeof id === 'string' && !CONTROL.test(lastUpdated + id)) return {lastUpdated, id}
   } catch {
     // fall through to the usage error
   }

@@ -3,7 +3,7 @@
 // (DESIGN §6 P1). It relies on the layout FileStore writes (compact JSON, the stamp first, `objects`
 // last); anything else answers `undefined`, and the caller parses the whole file, which reports
 // what is wrong.
-import {closeSync, fstatSync, openSync, readSync} from 'node:fs'
+import {closeSync, constants, fstatSync, openSync, readSync} from 'node:fs'
 import {type StateKeyring, STORE_FORMAT, STORE_FORMAT_VERSION} from './state.js'
 import type {Definitions} from '../definitions/model.js'
 import type {ContextObject} from '../model.js'
@@ -25,17 +25,26 @@ export class StoreFileBytes {
     this.filled = filled
   }
 
-  /** The file at `path`, or null when there is none; other failures are thrown as they come. */
+  /**
+   * The file at `path`, or null when there is none; other failures are thrown as they come. Anything
+   * but a regular file is refused at once (ENXIO, or EISDIR for a directory): opened without
+   * O_NONBLOCK, a FIFO waits forever for a writer.
+   */
   static open(path: string): StoreFileBytes | null {
     let fd: number
     try {
-      fd = openSync(path, 'r')
+      fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK)
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null
       throw error
     }
     try {
-      return new StoreFileBytes(fd, Buffer.allocUnsafe(fstatSync(fd).size), 0)
+      const stats = fstatSync(fd)
+      if (!stats.isFile()) {
+        const code = stats.isDirectory() ? 'EISDIR' : 'ENXIO'
+        throw Object.assign(new Error(`${path} is not a regular file`), {code})
+      }
+      return new StoreFileBytes(fd, Buffer.allocUnsafe(stats.size), 0)
     } catch (error) {
       closeSync(fd)
       throw error

@@ -3,7 +3,7 @@
 // did). A 100k-customer store is ~50 MB: as one JSON.stringify string, then its UTF-8 copy, then one
 // write, it took about three times as long (DESIGN §6 P3). The bytes are JSON.stringify(state)'s.
 import {unlinkSync} from 'node:fs'
-import {chmod, open, realpath, rename, stat, unlink} from 'node:fs/promises'
+import {chmod, open, rename, stat, unlink} from 'node:fs/promises'
 import {onExit} from 'signal-exit'
 
 /** Bytes written per write call; a piece of JSON that cannot fit goes out on its own. */
@@ -13,14 +13,20 @@ const MAX_BYTES_PER_UNIT = 3
 
 let written = 0
 
+export interface WriteHooks {
+  /** Called after every chunk written: a long write keeps its lock fresh. */
+  progress?: () => void
+  /** Called right before the rename; throwing there leaves the file as it was. */
+  beforeRename?: () => void
+}
+
 /**
- * Replaces `path` atomically with `JSON.stringify(value)` and a newline, as mode 0600 with the old
- * file's owner: readers see the old file or the new one, never a part, and a crash leaves at most a
- * stray temporary file. `key` names the member of `value` (a record or a Map) written entry by entry.
+ * Replaces `target` (a real path: the caller resolved any link) atomically with
+ * `JSON.stringify(value)` and a newline, as mode 0600 with the old file's owner: readers see the old
+ * file or the new one, never a part, and a crash leaves at most a stray temporary file. `key` names
+ * the member of `value` (a record or a Map) written entry by entry.
  */
-export async function writeJsonFileAtomically(path: string, value: Record<string, unknown>, key: string): Promise<void> {
-  // A symlinked store stays a link: the file it points at is the one replaced.
-  const target = await realpath(path).catch(() => path)
+export async function writeJsonFileAtomically(target: string, value: Record<string, unknown>, key: string, hooks: WriteHooks = {}): Promise<void> {
   const temporary = `${target}.${process.pid}.${++written}.tmp`
   const removeOnExit = onExit(() => {
     try {
@@ -40,6 +46,7 @@ export async function writeJsonFileAtomically(path: string, value: Record<string
       for (const piece of jsonPieces(value, key)) {
         if (used + piece.length * MAX_BYTES_PER_UNIT > CHUNK_BYTES) {
           await file.write(buffer, 0, used)
+          hooks.progress?.()
           used = 0
           if (piece.length * MAX_BYTES_PER_UNIT > CHUNK_BYTES) {
             await file.write(piece)
@@ -56,6 +63,7 @@ export async function writeJsonFileAtomically(path: string, value: Record<string
     }
     // Explicitly, not only at open: a umask can take bits away from 0600.
     await chmod(temporary, 0o600)
+    hooks.beforeRename?.()
     await rename(temporary, target)
     renamed = true
   } finally {

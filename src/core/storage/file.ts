@@ -1,15 +1,18 @@
 // The `file:` adapter: the whole store in one JSON file, read through lowdb. Safe when cron and a
-// person run ctx at once: every read-modify-write holds a cross-process lock (proper-lockfile), the
-// file is replaced atomically (file-write.ts: mode 0600, fsync, rename), and a file that is not a ctx
-// store is reported and never written.
+// person run ctx at once: every read-modify-write holds a cross-process lock (file-lock.ts) on the
+// store's real path, the file is replaced atomically (file-write.ts: mode 0600, fsync, rename) only
+// while that lock is still held, and a file that is not a ctx store is reported and never written.
 import {isAscii} from 'node:buffer'
-import {mkdir, stat} from 'node:fs/promises'
-import {dirname} from 'node:path'
+import {lstat, mkdir, readlink, realpath, stat} from 'node:fs/promises'
+import {basename, dirname, join, resolve} from 'node:path'
 import {Low, type Adapter} from 'lowdb'
-import {ConflictError, LockTimeoutError, StorageError} from '../errors.js'
+import {ConflictError, StorageError} from '../errors.js'
 import type {ContextObject, ObjectType} from '../model.js'
 import type {Filter} from '../search/query.js'
+import type {StoreLock} from './file-lock.js'
+import type {WriteHooks} from './file-write.js'
 import {StoreFileBytes, StoreFilePeek} from './file-peek.js'
+import {upgradeDefinitions, upgradeObject} from './upgrades/context-zip.js'
 import {refuseFlush} from './memory.js'
 import {countByType, newState, scanState, stateOfDocument, STORE_FORMAT, STORE_FORMAT_VERSION, StateTransaction, type StoreDocument, type StoreState} from './state.js'
 import type {FindOptions, ScanOptions, Store, StoreCapabilities, StoreInfo, StoreMode, StoreWriter, UpgradeOptions} from './store.js'
@@ -26,9 +29,13 @@ export interface FileStoreOptions {
  * that within the same upgrade (src/core/crypto/sealed-store.ts), in the same one atomic replace.
  */
 const UPGRADES: Record<number, (state: StoreState) => StoreState> = {
-  // Version 2 belongs to the Context Service definitions (ZIP, ENCRYPTED titles and notes); until
-  // that lands, the step from 1 changes nothing but the number.
-  1: (state) => ({...state, version: 2}),
+  // 1 → 2: Context_Zip becomes Context_ZIP, with its values; base classifications as Cisco lists them.
+  1(state) {
+    const objects = new Map<string, ContextObject>()
+    for (const [id, object] of state.objects) objects.set(id, upgradeObject(object) ?? object)
+    return {...state, version: 2, definitions: upgradeDefinitions(state.definitions), objects}
+  },
+  // 2 → 3: the number; the values are sealed by the encryption layer (above).
   2: (state) => ({...state, version: 3}),
 }
 
@@ -39,7 +46,9 @@ export class FileStore implements Store {
   private readonly db: Low<StoreState | null>
   private loaded: Promise<StoreState | null> | undefined
   private peeked: Promise<StoreFilePeek | undefined> | undefined
-  private lockLost: Error | undefined
+  /** The file the path names, links followed: resolved once, then locked, read and written. */
+  private target: Promise<string> | undefined
+  private lock: StoreLock | undefined
 
   constructor(
     private readonly path: string,
@@ -196,62 +205,112 @@ export class FileStore implements Store {
   }
 
   private async save(state: StoreState): Promise<void> {
-    // Another process took the lock as stale (this one stalled past 10 s): its write wins, ours must not land.
-    if (this.lockLost) throw new StorageError(`lost the lock on ${this.path} before writing: ${this.lockLost.message}; nothing was written`)
+    const lock = this.lock!
     this.db.data = state
-    await this.db.write()
+    // The new file lands only if the lock is still ours right before the rename (file-lock.ts).
+    this.file.hooks = {progress: () => lock.touch(), beforeRename: () => lock.confirm()}
+    try {
+      await this.db.write()
+    } finally {
+      this.file.hooks = {}
+    }
     this.loaded = Promise.resolve(state)
   }
 
   private async locked<T>(work: () => Promise<T>): Promise<T> {
-    await mkdir(dirname(this.path), {recursive: true, mode: 0o700}).catch((error: NodeJS.ErrnoException) => {
-      throw unavailable(this.path, 'create the directory of', error)
-    })
-    this.lockLost = undefined
-    const release = await acquireLock(this.path, this.options.lockTimeoutMs ?? 20_000, (error) => {
-      this.lockLost = error
-    })
+    const target = await this.resolveTarget()
+    // Loaded here, not at the top: reading commands (show, search, journey) never lock (DESIGN §6 P1).
+    const {removeLeftovers, takeLock} = await import('./file-lock.js')
+    const bytes = await stat(target).then(
+      (stats) => stats.size,
+      () => 0,
+    )
+    let lock: StoreLock
     try {
+      // Another host's holder refreshes its lock as it works; staleness grows with the store (1 s per 10 MB).
+      lock = await takeLock(target, {timeoutMs: this.options.lockTimeoutMs ?? 20_000, staleMs: 10_000 + bytes / 10_000})
+    } catch (error) {
+      throw error instanceof StorageError ? error : unavailable(this.path, 'lock', error as NodeJS.ErrnoException)
+    }
+    this.lock = lock
+    this.file.heartbeat = () => lock.touch()
+    try {
+      removeLeftovers(target)
       return await work()
     } finally {
-      await release().catch(() => undefined)
+      this.lock = undefined
+      this.file.heartbeat = undefined
+      lock.release()
     }
+  }
+
+  /**
+   * The store's real path, found once: a symlinked store is locked and written where it lives, so
+   * writers through the link and through the target share one lock, and the link stays a link (a
+   * dangling one gets its target created, never replaced by a file).
+   */
+  private resolveTarget(): Promise<string> {
+    this.target ??= storeTarget(this.path).then(
+      (target) => {
+        this.file.path = target
+        return target
+      },
+      (error: NodeJS.ErrnoException) => {
+        this.target = undefined
+        throw error instanceof StorageError ? error : unavailable(this.path, 'open', error)
+      },
+    )
+    return this.target
   }
 }
 
-/**
- * Takes the cross-process lock, waiting for another holder up to `timeout` ms. Only "locked by
- * someone else" is worth waiting for; any other failure (permissions, a missing disk) is reported
- * at once.
- */
-async function acquireLock(path: string, timeout: number, onCompromised: (error: Error) => void): Promise<() => Promise<void>> {
-  const deadline = Date.now() + timeout
-  let pause = 5
-  // Loaded here, not at the top: reading commands (show, search, journey) never lock (DESIGN §6 P1).
-  const {default: lockfile} = await import('proper-lockfile')
-  for (;;) {
-    try {
-      return await lockfile.lock(path, {realpath: false, lockfilePath: `${path}.lock`, stale: 10_000, retries: 0, onCompromised})
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code
-      if (code !== 'ELOCKED') throw unavailable(path, 'lock', error as NodeJS.ErrnoException)
-      if (Date.now() >= deadline) {
-        throw new LockTimeoutError(`${path} is locked by another ctx process and stayed locked for ${timeout / 1000} s`, {
-          hint: `If no other ctx is running, the lock ${path}.lock was left by a killed process and expires within 10 s; try again.`,
-          where: path,
-        })
-      }
-      await new Promise((resolve) => setTimeout(resolve, pause * (0.5 + Math.random())))
-      pause = Math.min(pause * 1.5, 100)
+/** Where `path` leads: links followed, even to a file that does not exist yet; its directory created only for a plain path. */
+async function storeTarget(path: string): Promise<string> {
+  let current = path
+  for (let hops = 0; hops < 40; hops++) {
+    const stats = await lstat(current).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return null
+      throw error
+    })
+    if (stats === null) {
+      // A path that names no link: its directory is made as before. A dangling link's target
+      // directory is not (it may be a disk not mounted): the lock reports it missing.
+      if (current === path) await mkdir(dirname(path), {recursive: true, mode: 0o700})
+      const directory = await realpath(dirname(current)).catch(() => dirname(current))
+      return join(directory, basename(current))
     }
+    if (!stats.isSymbolicLink()) {
+      const target = await realpath(current)
+      if (!stats.isFile()) throw notRegular(path, stats)
+      return target
+    }
+    current = resolve(dirname(current), await readlink(current))
   }
+  throw Object.assign(new Error('too many levels of symbolic links'), {code: 'ELOOP'})
+}
+
+function notRegular(path: string, stats: {isDirectory(): boolean; isFIFO(): boolean; isSocket(): boolean}): StorageError {
+  const what = stats.isDirectory() ? 'a directory' : stats.isFIFO() ? 'a FIFO' : stats.isSocket() ? 'a socket' : 'a device or other special file'
+  return new StorageError(`${path} is not a regular file: it is ${what}`, {
+    hint: 'A file store is a regular .json file; point --store at one.',
+    where: path,
+  })
 }
 
 /** lowdb adapter: parses and checks the store file on read, writes it atomically as 0600. */
 class StoreFile implements Adapter<StoreState | null> {
   private snapshot: StoreFileBytes | null | undefined
+  /** While the lock is held: touches it between the long steps of a read. */
+  heartbeat: (() => void) | undefined
+  hooks: WriteHooks = {}
 
-  constructor(private readonly path: string) {}
+  /** I/O goes to `path`: the path as given until the store resolves its real path (FileStore.resolveTarget). */
+  path: string
+
+  /** `name`: the path the user gave, for messages. */
+  constructor(private readonly name: string) {
+    this.path = name
+  }
 
   /** The file (null: there is none), opened once and kept until parsed or forgotten. */
   bytes(): StoreFileBytes | null {
@@ -259,7 +318,7 @@ class StoreFile implements Adapter<StoreState | null> {
       try {
         this.snapshot = StoreFileBytes.open(this.path)
       } catch (error) {
-        throw unavailable(this.path, 'read', error as NodeJS.ErrnoException)
+        throw unavailable(this.name, 'read', error as NodeJS.ErrnoException)
       }
     }
     return this.snapshot
@@ -279,12 +338,17 @@ class StoreFile implements Adapter<StoreState | null> {
     try {
       bytes = file.all()
     } catch (error) {
-      throw unavailable(this.path, 'read', error as NodeJS.ErrnoException)
+      throw unavailable(this.name, 'read', error as NodeJS.ErrnoException)
     } finally {
       file.close()
     }
+    this.heartbeat?.()
     // latin1 is exact for ASCII and several times faster than UTF-8 decoding.
-    return parseStoreFile(bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8'), this.path)
+    const text = bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8')
+    this.heartbeat?.()
+    const state = parseStoreFile(text, this.name)
+    this.heartbeat?.()
+    return state
   }
 
   async write(state: StoreState | null): Promise<void> {
@@ -292,9 +356,9 @@ class StoreFile implements Adapter<StoreState | null> {
     try {
       // Loaded here, not at the top: reading commands never write (DESIGN §6 P1).
       const {writeJsonFileAtomically} = await import('./file-write.js')
-      await writeJsonFileAtomically(this.path, state as unknown as Record<string, unknown>, 'objects')
+      await writeJsonFileAtomically(this.path, state as unknown as Record<string, unknown>, 'objects', this.hooks)
     } catch (error) {
-      throw unavailable(this.path, 'write', error as NodeJS.ErrnoException)
+      throw error instanceof StorageError ? error : unavailable(this.name, 'write', error as NodeJS.ErrnoException)
     }
   }
 }
@@ -332,6 +396,9 @@ function unavailable(path: string, action: string, error: NodeJS.ErrnoException)
     ENOSPC: 'the disk is full',
     ENOTDIR: 'a part of the path is not a directory',
     EISDIR: 'it is a directory',
+    ENOENT: 'its directory does not exist',
+    ENXIO: 'it is not a regular file',
+    ELOOP: 'too many levels of symbolic links',
   }
   const reason = reasons[error.code ?? ''] ?? error.message
   return new StorageError(`cannot ${action} ${path}: ${reason}`, {

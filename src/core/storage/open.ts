@@ -33,7 +33,7 @@ export function parseStoreUrl(url: string): StoreAddress {
     throw new UsageError(`unknown store URL scheme in "${redactUrl(text)}"`, {hint: 'Use a .json path, file:PATH, memory: or postgres://...'})
   }
   if (text.toLowerCase().endsWith('.json')) return {kind: 'file', target: resolve(text)}
-  throw new UsageError(`"${text}" is not a store URL`, {
+  throw new UsageError(`"${redactUrl(text)}" is not a store URL`, {
     hint: 'A file store is a path ending in .json (or file:PATH); also memory: and postgres://...',
   })
 }
@@ -68,7 +68,19 @@ export async function openAdapter(url: string, options: OpenOptions): Promise<St
   }
 }
 
-/** A URL fit to print: any password (in the authority or a `password=` parameter) replaced by ***. */
+/**
+ * A URL fit to print, whatever its shape (parseable or not): a password in the authority or in a
+ * `password=` parameter replaced by ***. The authority's password is taken to run from the first
+ * colon after `scheme:` to the last @, since one typed unescaped may hold / ? # or @ itself; a
+ * port before an @ in the query is masked with it (more hidden, never less).
+ */
 export function redactUrl(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/?#@]*:)[^/?#]*@/i, '$1***@').replace(/([?&]password=)[^&#]*/gi, '$1***')
+  let text = url
+  const scheme = /^\s*[a-z][a-z0-9+.-]*:\/*/i.exec(text)
+  if (scheme) {
+    const colon = text.indexOf(':', scheme[0].length)
+    const at = text.lastIndexOf('@')
+    if (colon >= 0 && at > colon) text = `${text.slice(0, colon + 1)}***${text.slice(at)}`
+  }
+  return text.replace(/(^|[?&\s])((?:ssl)?password=)[^&#\s]*/gi, '$1$2***')
 }

@@ -195,6 +195,13 @@ export interface Store extends StoreReader, KeyReader {
    * leave it out.
    */
   warm?(): void
+  /**
+   * After a bulk write of `written` objects (seed, import, migrate): brings the query planner's
+   * statistics up to date when that many changes could have made them wrong, so the next command
+   * runs as it would a minute later. Never fails: the write is done, and statistics only speed
+   * reads. True when it refreshed them. Stores without a planner leave it out.
+   */
+  refreshStatistics?(written: number): Promise<boolean>
   close(): Promise<void>
 }
 

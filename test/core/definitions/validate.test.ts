@@ -145,6 +145,6 @@ describe('values typed on the command line', () => {
 
   it('name an unknown field as invalid data', () => {
     expect(() => parseFieldAssignments(['Nope=1'], baseDefinitions())).toThrow(InvalidDataError)
-    expect(parseFieldAssignments(['Context_City=', 'Context_Zip=69001'], baseDefinitions())).toEqual({Context_City: null, Context_Zip: '69001'})
+    expect(parseFieldAssignments(['Context_City=', 'Context_ZIP=69001'], baseDefinitions())).toEqual({Context_City: null, Context_ZIP: '69001'})
   })
 })

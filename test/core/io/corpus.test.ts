@@ -1,22 +1,15 @@
-// The csv-spectrum acid test (../shared/corpus): every file imports through a mapping onto fields,
+// The csv-spectrum acid test (the `csv-spectrum` npm package, a devDependency): every file imports through a mapping onto fields,
 // every value matches what a correct parser yields, and export → import gives the same objects.
-import {existsSync, readdirSync, readFileSync} from 'node:fs'
-import {join, resolve} from 'node:path'
-import {fileURLToPath} from 'node:url'
+import {readdirSync, readFileSync} from 'node:fs'
+import {createRequire} from 'node:module'
+import {dirname, join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import type {Mapping} from '../../../src/core/io/mapping.js'
 import {allObjects, exportText, importInto, MAPPINGS, memoryStore, type Scratch, scratch} from './helpers.js'
 
-const REPO = fileURLToPath(new URL('../../../', import.meta.url))
-
-/** CTX_CORPUS_DIR, else shared/ beside the repo (CI, /work/main), else beside the worktrees' folder. */
+/** The corpus as the `csv-spectrum` package ships it: csvs/NAME.csv and json/NAME.json. */
 function corpusDir(): string {
-  const candidates = [process.env.CTX_CORPUS_DIR, resolve(REPO, '../shared/corpus'), resolve(REPO, '../../shared/corpus')].filter(
-    (path): path is string => Boolean(path),
-  )
-  const found = candidates.find((path) => existsSync(join(path, 'csv-spectrum', 'csvs')))
-  if (!found) throw new Error(`the csv-spectrum corpus is missing: looked in ${candidates.join(', ')}; set CTX_CORPUS_DIR to the shared/corpus folder`)
-  return join(found, 'csv-spectrum')
+  return dirname(createRequire(import.meta.url).resolve('csv-spectrum/package.json'))
 }
 
 const MAPPING_OF: Record<string, string> = {

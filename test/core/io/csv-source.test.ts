@@ -3,9 +3,10 @@
 // cases; and a reader given up early, or never read, neither hangs nor holds the process open.
 // The worker is the build's dist/csv-worker.cjs (`npm test` builds first).
 import {spawnSync} from 'node:child_process'
-import {existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync} from 'node:fs'
+import {mkdtempSync, readdirSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
-import {join, resolve} from 'node:path'
+import {createRequire} from 'node:module'
+import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {Worker} from 'node:worker_threads'
 import {afterAll, describe, expect, it, vi} from 'vitest'
@@ -44,16 +45,16 @@ async function failureOf(path: string, inWorker: boolean): Promise<{rows: number
   throw new Error(`${path} was read without an error`)
 }
 
-const corpus = [resolve(REPO, '../shared/corpus/csv-spectrum/csvs'), resolve(REPO, '../../shared/corpus/csv-spectrum/csvs')].find(existsSync)
+// The csv-spectrum corpus, from its npm package (a devDependency).
+const corpus = join(dirname(createRequire(import.meta.url).resolve('csv-spectrum/package.json')), 'csvs')
 
 describe('readCsv on its worker thread', () => {
   it('reads every csv-spectrum file as the main thread does', async () => {
-    expect(corpus, 'the csv-spectrum corpus (../shared/corpus)').toBeDefined()
-    const names = readdirSync(corpus!).filter((name) => name.endsWith('.csv'))
+    const names = readdirSync(corpus).filter((name) => name.endsWith('.csv'))
     expect(names.length).toBeGreaterThan(10)
     for (const name of names) {
-      const here = await rowsOf(join(corpus!, name), false)
-      expect(await rowsOf(join(corpus!, name), true), name).toEqual(here)
+      const here = await rowsOf(join(corpus, name), false)
+      expect(await rowsOf(join(corpus, name), true), name).toEqual(here)
     }
   })
 

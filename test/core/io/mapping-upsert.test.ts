@@ -70,7 +70,7 @@ describe('mapping files', () => {
 
   it('refuses a mapping that names a column the file lacks, or maps onto nothing', async () => {
     const file = dir.write('a.csv', 'a\nx\n')
-    await expect(importInto(store, file, {mapping: mapping({type: 'customer', columns: {a: 'Context_City', b: 'Context_Zip'}})}, dir)).rejects.toThrow(/column "b"/)
+    await expect(importInto(store, file, {mapping: mapping({type: 'customer', columns: {a: 'Context_City', b: 'Context_ZIP'}})}, dir)).rejects.toThrow(/column "b"/)
     await expect(importInto(store, file, {mapping: mapping({type: 'customer', columns: {a: 'No_Such_Field'}})}, dir)).rejects.toThrow(/"a" \(mapped to "No_Such_Field"\)/)
     expect(await allObjects(store)).toEqual([])
   })

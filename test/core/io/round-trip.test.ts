@@ -1,12 +1,11 @@
-// JSON Lines and CSV round trips of a store holding every type and every awkward value, JSON Lines
-// damage handling, and Context Service export files.
-import {join} from 'node:path'
+// JSON Lines and CSV round trips of a store holding every type and every awkward value, and JSON
+// Lines damage handling (Context Service exports: context-service.test.ts).
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 import {InvalidDataError} from '../../../src/core/errors.js'
 import {csvColumns} from '../../../src/core/io/export.js'
 import {LINK_ORDER, type ContextObject} from '../../../src/core/model.js'
 import type {Store} from '../../../src/core/storage/store.js'
-import {allObjects, exportText, FIXTURES, importInto, memoryStore, type Scratch, scratch} from './helpers.js'
+import {allObjects, exportText, importInto, memoryStore, type Scratch, scratch} from './helpers.js'
 
 let dir: Scratch
 
@@ -145,42 +144,5 @@ describe('CSV export and import', () => {
     const [ada] = sampleObjects()
     await store.transaction((tx) => tx.insert([{...ada, data: {Context_Title: 'not a customer field'}}]))
     await expect(exportText(store, {format: 'csv', type: 'customer'})).rejects.toBeInstanceOf(InvalidDataError)
-  })
-})
-
-describe('Context Service export JSON', () => {
-  const expectImported = async (store: Store) => {
-    const objects = Object.fromEntries((await allObjects(store)).map((object) => [object.id.slice(0, 8), object]))
-    expect(objects['6f1c1e2a']).toMatchObject({type: 'customer', data: {Context_First_Name: 'Jane', Context_Work_Email: 'jane.doe@example.com'}})
-    expect(objects['7a2d3f4b']).toMatchObject({type: 'request', state: 'closed', closedAt: '2023-06-03T10:00:00.000Z', customerId: objects['6f1c1e2a'].id})
-    expect(objects['8b3e4a5c']).toMatchObject({type: 'activity', mediaType: 'voice', tags: ['billing', 'escalated'], parentId: objects['7a2d3f4b'].id})
-    expect(objects['9c4f5b6d']).toMatchObject({type: 'comment', state: 'closed', data: {Context_Visible: true}})
-    expect(objects['ad506c7e']).toMatchObject({type: 'activity', mediaType: 'chat', customerId: objects['6f1c1e2a'].id})
-    expect(objects['c0728e9a']).toMatchObject({type: 'feedback', data: {Context_Rating: 4, Context_Rating_Scale: 5}})
-    expect(objects['6f1c1e2a']).not.toHaveProperty('contributor')
-  }
-
-  it('imports an array of objects with links, types and typed values kept, rejecting an unknown type', async () => {
-    const store = memoryStore()
-    const summary = await importInto(store, join(FIXTURES, 'context-service.json'), {}, dir)
-    expect(summary).toMatchObject({format: 'cs-json', read: 7, created: 6, rejected: 1})
-    expect(summary.firstRejects[0].reason).toContain('detail.widget')
-    await expectImported(store)
-  })
-
-  it('imports the same objects given one per line', async () => {
-    const {readFileSync} = await import('node:fs')
-    const objects = JSON.parse(readFileSync(join(FIXTURES, 'context-service.json'), 'utf8')) as unknown[]
-    const file = dir.write('cs.json', objects.map((object) => JSON.stringify(object)).join('\n'))
-    const store = memoryStore()
-    expect(await importInto(store, file, {}, dir)).toMatchObject({created: 6, rejected: 1})
-    await expectImported(store)
-  })
-
-  it('stops at an array that is never closed, naming the line', async () => {
-    const file = dir.write('cut.json', '[\n{"type": "customer", "dataElements": []},\n{"type": "customer", "dataEl')
-    const error = await importInto(memoryStore(), file, {}, dir).catch((caught: unknown) => caught)
-    expect(error).toBeInstanceOf(InvalidDataError)
-    expect((error as InvalidDataError).where).toBe(`${file}:3`)
   })
 })

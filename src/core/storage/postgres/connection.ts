@@ -12,6 +12,8 @@ export interface PgAddress {
   schema: string | null
   /** The URL fit to print. */
   location: string
+  /** Whether printing it masked a password: a command naming `location` would not connect. */
+  masked: boolean
   host: string
   port: string
   database: string
@@ -52,11 +54,21 @@ export function pgAddress(url: string): PgAddress {
     connectionString: parsed.toString(),
     schema,
     location,
+    masked: location !== url,
     host: parsed.searchParams.get('host') ?? (parsed.hostname || 'localhost'),
     port: parsed.searchParams.get('port') ?? (parsed.port || '5432'),
     database: decodeURIComponent(parsed.pathname.slice(1)) || user,
     user,
   }
+}
+
+/**
+ * `ctx COMMAND` on this store, to copy: with `--store URL` when the URL holds no password, else
+ * with the URL in CTX_STORE — a masked password in a command would not connect, and the real one
+ * is not printed.
+ */
+export function storeCommand(address: PgAddress, command: string): string {
+  return address.masked ? `\`ctx ${command}\` with the store URL in CTX_STORE (its password is not printed here)` : `\`ctx ${command} --store '${address.location}'\``
 }
 
 /** Small on purpose: a CLI runs one command at a time; a scan and a transaction may overlap. */
@@ -95,9 +107,16 @@ export function pgFailure(error: unknown, address: PgAddress): unknown {
   const code = err.code ?? err.errors?.[0]?.code ?? ''
   const where = `${address.host}:${address.port}`
   const storage = (message: string, hint: string) => new StorageError(message, {hint, where: address.location, cause: error})
+  const tlsFailure = () =>
+    storage(
+      `cannot open a TLS connection to PostgreSQL at ${where}: ${err.message}`,
+      'Check the sslmode of the store URL against the server: a server without TLS needs sslmode=disable (or no sslmode); an untrusted certificate needs its CA (sslrootcert).',
+    )
   switch (code) {
     case 'ECONNREFUSED':
       return storage(`cannot reach PostgreSQL at ${where}: connection refused`, 'Is the server running and listening there? Check the host and port of --store / CTX_STORE.')
+    case 'ENOENT':
+      return storage(`cannot reach PostgreSQL at ${where}: no server socket there`, 'Is the server running, with its socket in that directory? Check the host of --store / CTX_STORE.')
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
       return storage(`cannot reach PostgreSQL: the host "${address.host}" is not known`, 'Check the host name of --store / CTX_STORE.')
@@ -110,7 +129,7 @@ export function pgFailure(error: unknown, address: PgAddress): unknown {
     case '28000':
       return storage(`PostgreSQL at ${where} refused the login: ${err.message}`, 'Check the user of the store URL and that pg_hba.conf lets it connect.')
     case '3D000':
-      return storage(`the database "${address.database}" does not exist on ${where}`, `Create it (createdb ${address.database}), then run \`ctx store init --store '${address.location}'\`.`)
+      return storage(`the database "${address.database}" does not exist on ${where}`, `Create it (createdb ${address.database}), then run ${storeCommand(address, 'store init')}.`)
     case '53300':
       return storage(`PostgreSQL at ${where} has no free connections: ${err.message}`, 'Try again when fewer clients are connected.')
     case '42501':
@@ -126,10 +145,21 @@ export function pgFailure(error: unknown, address: PgAddress): unknown {
         where: address.location,
         cause: error,
       })
+    case 'EPROTO':
+    case 'ERR_SSL_WRONG_VERSION_NUMBER':
+    case 'DEPTH_ZERO_SELF_SIGNED_CERT':
+    case 'SELF_SIGNED_CERT_IN_CHAIN':
+    case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
+    case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
+    case 'CERT_HAS_EXPIRED':
+    case 'ERR_TLS_CERT_ALTNAME_INVALID':
+      return tlsFailure()
     case '40001':
     case '40P01':
       return new ConflictError('other ctx processes kept changing the same objects; this change was not made', {hint: 'Run the command again.', cause: error})
   }
+  // node-postgres reports a server without TLS with no code, only this message.
+  if (/does not support SSL|SSL connection|TLS/i.test(err.message ?? '')) return tlsFailure()
   if (LOST.has(code) || /Connection terminated|connection timeout|terminating connection|not queryable/i.test(err.message ?? '')) {
     return storage(
       `lost the connection to PostgreSQL at ${where}: ${err.message}`,

@@ -63,7 +63,13 @@ function compile(filter: Filter, params: Params, definitions: Definitions | null
     case 'or': {
       const listed = oneColumnAnyOf(filter.children)
       if (listed) return `${listed.column} = ANY(${params.add(listed.values)}::text[])`
-      return `(${filter.children.map((child) => compile(child, params, definitions, unsearchable)).join(' OR ')})`
+      // Single words in named fields (a phone number's spellings, phone.ts): one overlap of the
+      // GIN index rather than a bitmap OR of many probes, which the planner prices above a scan.
+      const single = filter.children.filter(isOneFieldWord)
+      const rest = single.length > 1 ? filter.children.filter((child) => !isOneFieldWord(child)) : filter.children
+      const parts = single.length > 1 ? [`o.terms && ${params.add(single.map((child) => fieldTerm(child.key!, child.words[0])))}::text[]`] : []
+      parts.push(...rest.map((child) => compile(child, params, definitions, unsearchable)))
+      return parts.length === 1 ? parts[0] : `(${parts.join(' OR ')})`
     }
     case 'and':
       return `(${filter.children.map((child) => compile(child, params, definitions, unsearchable)).join(filter.kind === 'and' ? ' AND ' : ' OR ')})`
@@ -153,6 +159,10 @@ function oneColumnAnyOf(children: readonly Filter[]): {column: string; values: s
   return {column, values}
 }
 
+function isOneFieldWord(filter: Filter): filter is Filter & {kind: 'words'; key: string} {
+  return filter.kind === 'words' && filter.key !== null && filter.words.length === 1
+}
+
 /**
  * Words in one field: every word's term through the index, then — for a phrase — the words in
  * order, checked on the field's word sequence.
@@ -173,4 +183,25 @@ function anyField(phrase: string[], params: Params, unsearchable: string[]): str
   if (phrase.length === 1 && unsearchable.length === 0) return indexed
   const skip = unsearchable.length === 0 ? '' : ` AND split_part(p.words, ':', 1) <> ALL(${params.add(unsearchable)}::text[])`
   return `(${indexed} AND EXISTS (SELECT 1 FROM unnest(o.phrases) AS p(words) WHERE strpos(p.words, ${params.add(phraseNeedle(phrase))}) > 0${skip}))`
+}
+
+/**
+ * The customer keys a filter confines its matches to — `customerId:C`, or a list of them, alone or
+ * ANDed with more — or null. Every object linked to customer C has the key customerKeyOf(C), which
+ * is C's lower() as the filter compares it, so on Citus `customer_key = ANY(keys)` sends the query
+ * to the shards of those customers alone.
+ */
+export function customerKeysOf(filter: Filter | null | undefined): string[] | null {
+  if (!filter) return null
+  if (filter.kind === 'equals' && filter.key === 'customerId') return [filter.value]
+  if (filter.kind === 'or') {
+    const listed = oneColumnAnyOf(filter.children)
+    return listed && filter.children[0].kind === 'equals' && filter.children[0].key === 'customerId' ? listed.values : null
+  }
+  if (filter.kind !== 'and') return null
+  for (const child of filter.children) {
+    const keys = customerKeysOf(child)
+    if (keys) return keys
+  }
+  return null
 }

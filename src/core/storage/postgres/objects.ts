@@ -8,7 +8,8 @@ import {checkFilter} from '../../search/evaluate.js'
 import type {Filter} from '../../search/query.js'
 import {type CloseStaleOptions, type CloseStaleResult, DEFAULT_PAGE, type FindOptions, MAX_PAGE, type KeyReader, type Page, type StoredKeyring, type StoreReader, type StoreWriter} from '../store.js'
 import {readDefinitions, writeDefinitions} from './definitions.js'
-import {compileFilter, linkEquality, linkListQuery, namesLinkList, needsDefinitions, Params} from './filter.js'
+import {externalIdClaim, idClaim} from './citus.js'
+import {compileFilter, customerKeysOf, linkEquality, linkListQuery, namesLinkList, needsDefinitions, Params} from './filter.js'
 import {COLUMNS, copyLine, customerKeys, objectRow, type ObjectRow} from './rows.js'
 import type {Queryable} from './schema.js'
 import {closeStaleRequests} from './sweep.js'
@@ -22,6 +23,9 @@ const ROW_TYPES = `customer_key text, id text, type text, customer_id text, pare
   external_id text, created text, last_updated text, created_at timestamptz, updated_at timestamptz, terms text[], phrases text[],
   numbers jsonb, dates jsonb, body text`
 const SELECTED = COLUMNS.replace('body', 'body::json')
+/** The columns an update sets: all but customer_key, which a row never changes in place (Citus refuses it). */
+const UPDATED = COLUMNS.replace('customer_key, ', '')
+const UPDATED_SELECTED = SELECTED.replace('customer_key, ', '')
 
 function wire(rows: readonly ObjectRow[]): string {
   return JSON.stringify(rows.map((row) => ({...row, body: JSON.stringify(row.body)})))
@@ -51,14 +55,22 @@ function* copyChunks(count: number, rowAt: (index: number) => ObjectRow): Genera
   }
 }
 
-/** The customer_key of a data key's row: the customer's id for `customer:ID` (crypto/keyring.ts), else the key's id. */
-const KEY_CUSTOMER = `CASE WHEN starts_with(k.id, 'customer:') THEN substr(k.id, 10) ELSE k.id END`
+/**
+ * The customer_key of a data key's row: the customer's id for `customer:ID` (crypto/keyring.ts),
+ * else the key's id; folded as ctx_objects folds its customer keys (rows.ts), so on Citus a
+ * customer's data key lands in the customer's shard.
+ */
+const KEY_CUSTOMER = `lower(CASE WHEN starts_with(k.id, 'customer:') THEN substr(k.id, 10) ELSE k.id END)`
 
 export class PgReader implements StoreReader, KeyReader {
-  /** `knownDefinitions`: the store's definitions as already read, outside a transaction. */
+  /**
+   * `knownDefinitions`: the store's definitions as already read, outside a transaction.
+   * `distributed`: the store is distributed by customer on Citus (see citus.ts).
+   */
   constructor(
     protected readonly db: Queryable,
     private readonly knownDefinitions?: () => Promise<Definitions>,
+    protected readonly distributed = false,
   ) {}
 
   async get(id: string): Promise<ContextObject | null> {
@@ -79,6 +91,14 @@ export class PgReader implements StoreReader, KeyReader {
 
   async getManyByExternalId(type: ObjectType, externalIds: readonly string[]): Promise<ContextObject[]> {
     if (externalIds.length === 0) return []
+    if (this.distributed) {
+      // On Citus a lateral probe per externalId is a join Citus refuses: one query to every shard.
+      const {rows} = await this.db.query<{body: ContextObject}>('SELECT body FROM ctx_objects WHERE type = $1 AND external_id = ANY($2::text[])', [
+        type,
+        [...new Set(externalIds)],
+      ])
+      return rows.map((row) => row.body)
+    }
     // One probe of the (type, external_id) index per externalId. Written as `external_id = ANY($2)`,
     // the planner, before the table's first ANALYZE (an import into a new store), would rather read
     // every object of the type through the link-order index and filter: 39 ms a batch on average
@@ -98,6 +118,7 @@ export class PgReader implements StoreReader, KeyReader {
       limit: limit === null ? null : limit + 1,
       cursor: options.cursor,
       comments: limit === null && options.comments === true,
+      distributed: this.distributed,
     })
     const {rows} = await this.db.query<{body: ContextObject}>(statement.text, statement.values)
     if (limit === null) return {items: onceEach(rows.map((row) => row.body)).sort(newestFirst), next: null}
@@ -107,7 +128,8 @@ export class PgReader implements StoreReader, KeyReader {
 
   async count(where?: Filter): Promise<number> {
     const params = new Params()
-    const condition = compileFilter(where, params, await this.definitionsFor(where))
+    let condition = compileFilter(where, params, await this.definitionsFor(where))
+    if (this.distributed) condition = onShards(condition, where, params)
     const {rows} = await this.db.query<{count: string}>(`SELECT count(*) AS count FROM ctx_objects o WHERE ${condition}`, params.values)
     return Number(rows[0].count)
   }
@@ -149,20 +171,29 @@ export class PgReader implements StoreReader, KeyReader {
 export function findStatement(
   where: Filter | undefined,
   definitions: Definitions | null,
-  page: {limit: number | null; cursor?: string | null; comments?: boolean},
+  page: {limit: number | null; cursor?: string | null; comments?: boolean; distributed?: boolean},
 ): {text: string; values: unknown[]} {
   const params = new Params()
   const after = page.cursor ? decodeCursor(page.cursor) : null
   const keyset = (condition: string) =>
     after ? `${condition} AND (o.last_updated, o.id) < (${params.add(after.lastUpdated)}, ${params.add(after.id)})` : condition
   // A list of parents or customers (the comments of a thousand activities): the rows each names,
-  // then the rest of the query.
-  const listed = linkListQuery(where, params, definitions)
+  // then the rest of the query. On Citus, a probe per id is a join it refuses: the list is an ANY.
+  const listed = page.distributed ? null : linkListQuery(where, params, definitions)
   const from = listed ? listed.from : 'ctx_objects o'
-  const condition = keyset(listed ? listed.rest : compileFilter(where, params, definitions))
+  let condition = keyset(listed ? listed.rest : compileFilter(where, params, definitions))
+  if (page.distributed) condition = onShards(condition, where, params)
   if (page.limit === null) {
     const matches = `SELECT o.body FROM ${from} WHERE ${condition}`
     if (!page.comments) return {text: matches, values: params.values}
+    if (page.distributed) {
+      // A comment lives under its parent's key: a join on customer_key, co-located on Citus.
+      return {
+        text: `${matches} UNION ALL SELECT c.body FROM ctx_objects o JOIN ctx_objects c ON c.customer_key = o.customer_key AND lower(c.parent_id) = lower(o.id)
+          WHERE ${condition} AND c.type IN ('comment', 'feedback')`,
+        values: params.values,
+      }
+    }
     // The type tested outside the probe (OFFSET 0 keeps it there): inside, the planner ANDs the
     // parent index with the type index, which reads every comment of the table per match.
     const onMatch = `SELECT c.body, c.type FROM ctx_objects c WHERE lower(c.parent_id) = lower(o.id) OFFSET 0`
@@ -189,6 +220,13 @@ export function findStatement(
   return {text: `SELECT o.body FROM ctx_objects o WHERE ${condition} ORDER BY ${order} ${limit}`, values: params.values}
 }
 
+/** On Citus, a search for some customers' objects names their keys, and so only their shards. */
+function onShards(condition: string, where: Filter | undefined, params: Params): string {
+  const keys = customerKeysOf(where)
+  if (!keys) return condition
+  return keys.length === 1 ? `o.customer_key = ${params.add(keys[0])} AND ${condition}` : `o.customer_key = ANY(${params.add([...new Set(keys)])}::text[]) AND ${condition}`
+}
+
 export class PgWriter extends PgReader implements StoreWriter {
   /** True once this transaction has created the store row (the first write to an uninitialised store). */
   created = false
@@ -196,8 +234,9 @@ export class PgWriter extends PgReader implements StoreWriter {
   constructor(
     db: Queryable,
     private readonly createStore: {mode: 'production'; at: string} | null,
+    distributed = false,
   ) {
-    super(db)
+    super(db, undefined, distributed)
   }
 
   async insert(objects: readonly ContextObject[]): Promise<void> {
@@ -205,6 +244,7 @@ export class PgWriter extends PgReader implements StoreWriter {
     await this.ensureStore()
     const keys = await customerKeys(objects, (ids) => this.storedKeys(ids))
     const rowAt = (index: number) => objectRow(objects[index], keys[index])
+    if (this.distributed) return this.insertClaimed(objects.length, rowAt)
     if (objects.length >= COPY_FROM && (await this.copied(objects.length, rowAt))) return
     const rows = objects.map((_, index) => rowAt(index))
     const inserted = await this.insertRows(rows)
@@ -232,8 +272,8 @@ export class PgWriter extends PgReader implements StoreWriter {
   }
 
   async update(object: ContextObject, expectedLastUpdated?: string): Promise<void> {
-    const {rows} = await this.db.query<{last_updated: string; customer_key: string}>(
-      'SELECT last_updated, customer_key FROM ctx_objects WHERE id = $1',
+    const {rows} = await this.db.query<{last_updated: string; customer_key: string; external_id: string | null}>(
+      'SELECT last_updated, customer_key, external_id FROM ctx_objects WHERE id = $1',
       [object.id],
     )
     const stored = rows[0]
@@ -250,12 +290,14 @@ export class PgWriter extends PgReader implements StoreWriter {
       if (holder) throw externalIdTaken(object, holder)
     }
     await this.ensureStore()
+    if (this.distributed && (object.externalId ?? null) !== stored.external_id) await this.reclaimExternalId(object, stored.external_id)
     const [key] = await customerKeys([object], (ids) => this.storedKeys(ids))
     const row = objectRow(object, key)
     if (key === stored.customer_key) {
       await this.db.query(
-        `UPDATE ctx_objects o SET (${COLUMNS}) = (SELECT ${SELECTED} FROM json_to_recordset($1::json) AS r(${ROW_TYPES})) WHERE o.id = $2`,
-        [wire([row]), object.id],
+        `UPDATE ctx_objects o SET (${UPDATED}) = (SELECT ${UPDATED_SELECTED} FROM json_to_recordset($1::json) AS r(${ROW_TYPES}))
+         WHERE o.customer_key = $3 AND o.id = $2`,
+        [wire([row]), object.id, key],
       )
       return
     }
@@ -273,6 +315,15 @@ export class PgWriter extends PgReader implements StoreWriter {
   async remove(ids: readonly string[]): Promise<number> {
     if (ids.length === 0) return 0
     await this.ensureStore()
+    if (this.distributed) {
+      const removed = await this.db.query<{id: string; type: string; external_id: string | null}>(
+        'DELETE FROM ctx_objects WHERE id = ANY($1::text[]) RETURNING id, type, external_id',
+        [[...new Set(ids)]],
+      )
+      const claims = removed.rows.flatMap((row) => [idClaim(row.id), ...(row.external_id === null ? [] : [externalIdClaim(row.type, row.external_id)])])
+      if (claims.length > 0) await this.db.query('DELETE FROM ctx_claims WHERE claim = ANY($1::text[])', [claims])
+      return removed.rowCount ?? 0
+    }
     const result = await this.db.query('DELETE FROM ctx_objects WHERE id = ANY($1::text[])', [[...new Set(ids)]])
     return result.rowCount ?? 0
   }
@@ -304,7 +355,73 @@ export class PgWriter extends PgReader implements StoreWriter {
   }
 
   closeStaleRequests(options: CloseStaleOptions): Promise<CloseStaleResult> {
-    return closeStaleRequests(this.db, options)
+    return closeStaleRequests(this.db, options, this.distributed)
+  }
+
+  /**
+   * On Citus: claims every id and externalId first (ctx_claims, distributed by the claim, keeps
+   * them unique across the whole store), then inserts the rows, which can then meet no conflict.
+   * When a claim is taken — by another object, or by one before it in this call — takes back the
+   * claims this call made and refuses the first object that could not claim, as on one node.
+   */
+  private async insertClaimed(count: number, rowAt: (index: number) => ObjectRow): Promise<void> {
+    const claims: string[] = []
+    const ids: string[] = []
+    const claimRows: number[] = []
+    const claimed = (row: ObjectRow) => [idClaim(row.id), ...(row.external_id === null ? [] : [externalIdClaim(row.type, row.external_id)])]
+    for (let index = 0; index < count; index++) {
+      const row = rowAt(index)
+      for (const claim of claimed(row)) {
+        claims.push(claim)
+        ids.push(row.id)
+        claimRows.push(index)
+      }
+    }
+    const made = new Set<string>()
+    for (let start = 0; start < claims.length; start += INSERT_CHUNK * 2) {
+      const {rows} = await this.db.query<{claim: string}>(
+        'INSERT INTO ctx_claims (claim, id) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING RETURNING claim',
+        [claims.slice(start, start + INSERT_CHUNK * 2), ids.slice(start, start + INSERT_CHUNK * 2)],
+      )
+      for (const row of rows) made.add(row.claim)
+    }
+    if (made.size < claims.length) {
+      // The first object one of whose claims this call did not make, or made for an earlier object.
+      const owner = new Map<string, number>()
+      for (let index = 0; index < claims.length; index++) if (made.has(claims[index]) && !owner.has(claims[index])) owner.set(claims[index], claimRows[index])
+      let refused: ObjectRow | undefined
+      let taken = ''
+      for (let index = 0; index < count && !refused; index++) {
+        const row = rowAt(index)
+        taken = claimed(row).find((claim) => owner.get(claim) !== index) ?? ''
+        if (taken) refused = row
+      }
+      const earlier = owner.get(taken)
+      const holder =
+        earlier === undefined ? (await this.db.query<{id: string}>('SELECT id FROM ctx_claims WHERE claim = $1', [taken])).rows[0]?.id : rowAt(earlier).id
+      await this.db.query('DELETE FROM ctx_claims WHERE claim = ANY($1::text[])', [[...made]])
+      const object = refused!.body
+      if (taken === idClaim(object.id) || holder === undefined) throw new ConflictError(`${object.type} ${object.id} already exists`, {where: object.id})
+      throw externalIdTaken(object, holder)
+    }
+    if (count >= COPY_FROM && this.db.copyFrom) {
+      await this.db.copyFrom(`COPY ctx_objects (${COLUMNS}) FROM STDIN`, copyChunks(count, rowAt))
+      return
+    }
+    await this.insertRows(Array.from({length: count}, (_, index) => rowAt(index)))
+  }
+
+  /** On Citus: moves an object's externalId claim to its new externalId, refusing one another object holds. */
+  private async reclaimExternalId(object: ContextObject, storedExternalId: string | null): Promise<void> {
+    if (storedExternalId !== null) {
+      await this.db.query('DELETE FROM ctx_claims WHERE claim = $1 AND id = $2', [externalIdClaim(object.type, storedExternalId), object.id])
+    }
+    if (object.externalId === undefined) return
+    const claim = externalIdClaim(object.type, object.externalId)
+    const made = await this.db.query('INSERT INTO ctx_claims (claim, id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING claim', [claim, object.id])
+    if (made.rows.length > 0) return
+    const holder = await this.db.query<{id: string}>('SELECT id FROM ctx_claims WHERE claim = $1', [claim])
+    throw externalIdTaken(object, holder.rows[0]?.id ?? '?')
   }
 
   /** Inserts rows a chunk per statement, skipping conflicts; returns the ids that went in. */

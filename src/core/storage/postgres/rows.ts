@@ -175,10 +175,19 @@ export function instant(text: string): string {
 
 
 /**
+ * A link as a customer key: its ASCII letters lower-cased, as PostgreSQL's lower() folds a COLLATE
+ * "C" column. Search compares links through lower(), so `customerId:ABC` finds the objects of the
+ * key customerKeyOf('ABC'), which on Citus names the one shard holding them.
+ */
+export function customerKeyOf(link: string): string {
+  return /[A-Z]/.test(link) ? link.replace(/[A-Z]+/g, (letters) => letters.toLowerCase()) : link
+}
+
+/**
  * The customer each object belongs to, the key that keeps a customer's objects together (and the
  * distribution column on Citus): a customer's own id, else its customerId, else its parent's key
- * (a comment under an activity), else — for an object linked to no customer — its own id.
- * `storedKeys` answers for parents that are not among `objects`.
+ * (a comment under an activity), else — for an object linked to no customer — its own id; each
+ * folded by customerKeyOf. `storedKeys` answers for parents that are not among `objects`.
  */
 export async function customerKeys(
   objects: readonly ContextObject[],
@@ -193,8 +202,8 @@ export async function customerKeys(
   }
   const stored = outside.size > 0 ? await storedKeys([...outside]) : new Map<string, string>()
   const keyOf = (object: ContextObject, depth: number): string => {
-    if (object.type === 'customer') return object.id
-    if (object.customerId !== undefined) return object.customerId
+    if (object.type === 'customer') return customerKeyOf(object.id)
+    if (object.customerId !== undefined) return customerKeyOf(object.customerId)
     const parentId = object.parentId
     if (parentId !== undefined) {
       const parent = inBatch.get(parentId)
@@ -202,7 +211,7 @@ export async function customerKeys(
       const key = stored.get(parentId)
       if (key !== undefined) return key
     }
-    return object.id
+    return customerKeyOf(object.id)
   }
   return objects.map((object) => keyOf(object, 0))
 }

@@ -3,6 +3,7 @@
 import type pg from 'pg'
 import type {Definitions} from '../../definitions/model.js'
 import type {StoreMode} from '../store.js'
+import {DISTRIBUTED} from './citus.js'
 import {DEFINITION_ROWS_JSON, type DefinitionRow, definitionsFrom} from './definitions.js'
 import {MIGRATIONS} from './migrations/index.js'
 
@@ -36,6 +37,8 @@ export interface InstalledSchema {
   mode: StoreMode | null
   /** The definitions, when they could be read along (a schema as this ctx knows it). */
   definitions: Definitions | null
+  /** Whether the store is distributed by customer on Citus (see citus.ts). */
+  distributed: boolean
 }
 
 /**
@@ -45,13 +48,13 @@ export interface InstalledSchema {
  */
 export async function installedSchema(db: Queryable): Promise<InstalledSchema> {
   try {
-    const {rows} = await db.query<{version: number | null; mode: StoreMode | null; definitions: DefinitionRow[]}>(
-      `SELECT (SELECT max(version) FROM ctx_migrations) AS version, (SELECT mode FROM ctx_store) AS mode, ${DEFINITION_ROWS_JSON} AS definitions`,
+    const {rows} = await db.query<{version: number | null; mode: StoreMode | null; definitions: DefinitionRow[]; distributed: boolean}>(
+      `SELECT (SELECT max(version) FROM ctx_migrations) AS version, (SELECT mode FROM ctx_store) AS mode, ${DEFINITION_ROWS_JSON} AS definitions, ${DISTRIBUTED} AS distributed`,
     )
-    return {version: rows[0].version ?? 0, mode: rows[0].mode, definitions: definitionsFrom(rows[0].definitions)}
+    return {version: rows[0].version ?? 0, mode: rows[0].mode, definitions: definitionsFrom(rows[0].definitions), distributed: rows[0].distributed}
   } catch (error) {
     if (!SCHEMA_MISMATCH.has((error as {code?: string}).code ?? '')) throw error
-    return {version: await installedVersion(db), mode: null, definitions: null}
+    return {version: await installedVersion(db), mode: null, definitions: null, distributed: false}
   }
 }
 

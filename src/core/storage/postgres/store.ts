@@ -11,11 +11,13 @@ import {type ContextObject, LINK_ORDER, type ObjectType} from '../../model.js'
 import type {Filter} from '../../search/query.js'
 import {refuseFlush} from '../memory.js'
 import {emptyCounts, type FindOptions, type ScanOptions, type Store, type StoreCapabilities, type StoreInfo, type StoreMode, type StoreWriter} from '../store.js'
-import {createPool, isRetryable, type PgAddress, pgAddress, pgFailure} from './connection.js'
+import {DISTRIBUTED, distributeOnCitus} from './citus.js'
+import {createPool, isRetryable, type PgAddress, pgAddress, pgFailure, storeCommand} from './connection.js'
 import {readDefinitions, writeDefinitions} from './definitions.js'
 import {MIGRATIONS} from './migrations/index.js'
 import {PgReader, PgWriter, UNIQUE_VIOLATION} from './objects.js'
 import {type InstalledSchema, installedSchema, installedVersion, migrate, type Migration, type Queryable} from './schema.js'
+import {refreshStatistics} from './statistics.js'
 
 export interface PostgresStoreOptions {
   now: () => string
@@ -25,11 +27,15 @@ export interface PostgresStoreOptions {
   migrations?: readonly Migration[]
 }
 
+const LOCK_TIMEOUT_MS = 20_000
+
 /** How often a transaction that lost a serialization race runs again before giving up (exit 4). */
 const MAX_ATTEMPTS = 8
 
 interface Readiness {
   mode: StoreMode | null
+  /** Distributed by customer on Citus (citus.ts): the few statements Citus would refuse are written its way. */
+  distributed: boolean
 }
 
 export class PostgresStore implements Store {
@@ -53,7 +59,7 @@ export class PostgresStore implements Store {
     this.address = pgAddress(url)
     this.location = this.address.location
     this.migrations = options.migrations ?? MIGRATIONS
-    this.pool = createPool(this.address, options.lockTimeoutMs ?? 20_000)
+    this.pool = createPool(this.address, options.lockTimeoutMs ?? LOCK_TIMEOUT_MS)
   }
 
   private get version(): number {
@@ -108,9 +114,14 @@ export class PostgresStore implements Store {
     this.forgetDefinitions()
     for (let attempt = 1; ; attempt++) {
       const connection = await this.checkout()
-      const writer = new PgWriter(connection.db, readiness.mode === null ? {mode: 'production', at: this.options.now()} : null)
+      const writer = new PgWriter(connection.db, readiness.mode === null ? {mode: 'production', at: this.options.now()} : null, readiness.distributed)
       try {
         await connection.db.query('BEGIN ISOLATION LEVEL SERIALIZABLE')
+        if (readiness.distributed) {
+          // The lock timeout holds on the workers too: Citus passes on a transaction's SET LOCAL when asked.
+          await connection.db.query(`SET LOCAL citus.propagate_set_commands = 'local'`)
+          await connection.db.query(`SET LOCAL lock_timeout = ${Math.trunc(this.options.lockTimeoutMs ?? LOCK_TIMEOUT_MS)}`)
+        }
         const result = await work(writer)
         await connection.db.query('COMMIT')
         this.forgetDefinitions()
@@ -181,9 +192,11 @@ export class PostgresStore implements Store {
       if (meta.rows[0]) Object.assign(info, {initialized: true, mode: meta.rows[0].mode, created: meta.rows[0].created})
       const counts = await this.pool.query<{type: ObjectType; count: string}>('SELECT type, count(*) AS count FROM ctx_objects GROUP BY type')
       for (const row of counts.rows) info.counts[row.type] = Number(row.count)
+      const distributed = (await this.pool.query<{distributed: boolean}>(`SELECT ${DISTRIBUTED} AS distributed`)).rows[0].distributed
+      // On Citus the coordinator's tables are empty shells: their shards' sizes, on every node.
       const size = await this.pool.query<{bytes: string}>(
-        `SELECT sum(pg_total_relation_size(to_regclass(name))) AS bytes FROM unnest($1::text[]) AS t(name)`,
-        [['ctx_objects', 'ctx_definitions', 'ctx_store', 'ctx_migrations', 'ctx_keyring', 'ctx_keys']],
+        `SELECT sum(${distributed ? 'citus_total_relation_size' : 'pg_total_relation_size'}(to_regclass(name))) AS bytes FROM unnest($1::text[]) AS t(name)`,
+        [['ctx_objects', 'ctx_definitions', 'ctx_store', 'ctx_migrations', 'ctx_keyring', 'ctx_keys', ...(distributed ? ['ctx_claims'] : [])]],
       )
       info.bytes = Number(size.rows[0].bytes)
       return info
@@ -193,7 +206,7 @@ export class PostgresStore implements Store {
   /** Installs or upgrades the schema, then records the mode; a store keeps the mode it was created with. */
   async init(mode: StoreMode): Promise<StoreInfo> {
     await this.administer(async (client) => {
-      await migrate(client, {schema: this.address.schema, migrations: this.migrations})
+      await this.migrate(client)
       const {rows} = await client.query<{mode: StoreMode}>('SELECT mode FROM ctx_store FOR UPDATE')
       if (rows[0] && rows[0].mode !== mode) {
         throw new ConflictError(`${this.location} is already a ${rows[0].mode} store`, {hint: 'A store keeps the mode it was initialised with.'})
@@ -208,14 +221,34 @@ export class PostgresStore implements Store {
     await this.administer(async (client) => {
       const {rows} = await client.query<{mode: StoreMode}>('SELECT mode FROM ctx_store FOR UPDATE')
       if (rows[0]?.mode !== 'lab') throw refuseFlush(this.location, rows[0]?.mode ?? null)
-      await client.query('TRUNCATE ctx_objects, ctx_keys, ctx_keyring')
+      const {distributed} = (await client.query<{distributed: boolean}>(`SELECT ${DISTRIBUTED} AS distributed`)).rows[0]
+      await client.query(distributed ? 'TRUNCATE ctx_objects, ctx_keys, ctx_keyring, ctx_claims' : 'TRUNCATE ctx_objects, ctx_keys, ctx_keyring')
       await writeDefinitions(client, baseDefinitions())
     })
   }
 
   /** Runs the migrations this ctx has and the database lacks; from an empty database, installs the schema. */
   async upgrade(): Promise<{from: number | null; to: number}> {
-    return this.administer((client) => migrate(client, {schema: this.address.schema, migrations: this.migrations}))
+    const result = await this.administer((client) => this.migrate(client))
+    // A migration may rewrite rows or add an index on an expression, which has no statistics yet.
+    if (result.from !== null && result.to > result.from) await this.refreshStatistics(Number.POSITIVE_INFINITY)
+    return result
+  }
+
+  /** ANALYZE when the write made the statistics stale by autovacuum's rule (see statistics.ts). */
+  async refreshStatistics(written: number): Promise<boolean> {
+    if (this.closed) return false
+    return refreshStatistics(this.pool, written).catch(() => false)
+  }
+
+  /**
+   * The migrations, then, on a Citus coordinator, the distributed layout for a store of version 3
+   * or later that does not have it yet (one that came from a single server at that version).
+   */
+  private async migrate(client: Queryable): Promise<{from: number | null; to: number}> {
+    const versions = await migrate(client, {schema: this.address.schema, migrations: this.migrations})
+    if (versions.to >= 3) await distributeOnCitus(client)
+    return versions
   }
 
   /**
@@ -237,8 +270,8 @@ export class PostgresStore implements Store {
 
   private read<T>(work: (reader: PgReader) => Promise<T>): Promise<T> {
     return this.guard(async () => {
-      await this.ready()
-      return work(new PgReader(this.pool, () => this.definitions()))
+      const {distributed} = await this.ready()
+      return work(new PgReader(this.pool, () => this.definitions(), distributed))
     })
   }
 
@@ -318,17 +351,16 @@ export class PostgresStore implements Store {
   private async checkSchema(): Promise<Readiness> {
     const prefetched = this.prefetched
     this.prefetched = undefined
-    const {version, mode, definitions} = await (prefetched ?? installedSchema(this.pool))
-    const store = `--store '${this.location}'`
+    const {version, mode, definitions, distributed} = await (prefetched ?? installedSchema(this.pool))
     if (version === null) {
       throw new StorageError(`${this.location} holds no ctx store: the database has no ctx schema`, {
-        hint: `Create the store first: \`ctx store init ${store}\` (add --mode lab for a throwaway store).`,
+        hint: `Create the store first: ${storeCommand(this.address, 'store init')}; add --mode lab for a throwaway store.`,
         where: this.location,
       })
     }
     if (version < this.version) {
       throw new StorageError(`${this.location} has ctx schema version ${version}, older than this ctx (${this.version})`, {
-        hint: `Run \`ctx store upgrade ${store}\` first.`,
+        hint: `Run ${storeCommand(this.address, 'store upgrade')} first.`,
         where: this.location,
       })
     }
@@ -339,7 +371,7 @@ export class PostgresStore implements Store {
       })
     }
     this.definitionsAlong = definitions ?? undefined
-    return {mode}
+    return {mode, distributed}
   }
 
   /** Runs `work`, turning connection and server failures into errors with exit codes. */

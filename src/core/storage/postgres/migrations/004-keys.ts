@@ -2,6 +2,7 @@
 // the key-encryption key the data keys are wrapped under) and the wrapped data keys, one row each,
 // keyed like the objects by customer_key first, so a customer's key lives beside the customer on
 // Citus and is deleted with it. The values themselves stay in ctx_objects.body, sealed.
+import {DISTRIBUTED, distributeKeys} from '../citus.js'
 import type {Migration} from '../schema.js'
 
 export const keysSchema: Migration = {
@@ -23,4 +24,9 @@ CREATE TABLE ctx_keys (
   PRIMARY KEY (customer_key, id)
 );
 `,
+  // On a store distributed on Citus (version 3): the key tables join the distributed layout.
+  after: async (client) => {
+    const {rows} = await client.query<{distributed: boolean}>(`SELECT ${DISTRIBUTED} AS distributed`)
+    if (rows[0].distributed) await distributeKeys(client)
+  },
 }
