@@ -11,6 +11,8 @@ import {openAdapter} from '../../src/core/storage/open.js'
 import {fixture} from '../contract/store-contract.js'
 import {BIN, expectRun, type Sandbox, sandbox} from '../helpers/cli.js'
 
+const CS_EXPORT = join(import.meta.dirname, '..', 'fixtures', 'context-service', 'export-compact')
+
 let box: Sandbox
 
 beforeEach(() => {
@@ -214,6 +216,24 @@ describe('files ctx writes with customer data', () => {
     const recent = join(box.dir, 'config', 'ctx', 'recent.json')
     for (const file of [out, rejects, recent, ...keyFiles(), box.storePath]) expect(statSync(file).mode & 0o777, file).toBe(0o600)
     expect(readFileSync(out, 'utf8')).toContain('Lovelace')
+  })
+
+  it('creates inferred and exported definitions files and Context Service export files 0600, also over older files', async () => {
+    await createAda()
+    const inferred = join(box.dir, 'inferred.json')
+    const exported = join(box.dir, 'exported.json')
+    for (const file of [inferred, exported]) writeFileSync(file, '{}\n', {mode: 0o644})
+    await expectRun(box, ['fields', 'infer', CS_EXPORT, '-o', inferred])
+    expect(JSON.parse(readFileSync(inferred, 'utf8')).fields.length).toBeGreaterThan(0)
+    await expectRun(box, ['fields', 'apply', '-f', inferred])
+    await expectRun(box, ['fields', 'export', '-o', exported])
+    expect(JSON.parse(readFileSync(exported, 'utf8')).fields.length).toBeGreaterThan(0)
+    const dir = join(box.dir, 'cs-out')
+    await expectRun(box, ['export', '--format', 'cs-json', '-o', dir, '--json'])
+    const files = readdirSync(dir).map((name) => join(dir, name))
+    expect(files.length).toBeGreaterThan(0)
+    for (const file of [inferred, exported, ...files]) expect(statSync(file).mode & 0o777, file).toBe(0o600)
+    expect(readFileSync(join(dir, 'customer.json'), 'utf8')).toContain('Lovelace')
   })
 })
 
