@@ -18,11 +18,12 @@ const STORE_SPECIFIC = [
 ]
 
 // What runs a further time on a Citus coordinator, the store distributed by customer: the storage
-// contract and the search tables, and the end-to-end suites of what users do on PostgreSQL. Lean on
+// contract, the search tables, data at rest, and the end-to-end suites of what users do on PostgreSQL. Lean on
 // purpose (every store is created distributed, which takes about a second on a 3-node cluster).
 const ON_CITUS = [
   'test/contract/postgres.test.ts',
   'test/core/postgres-search.test.ts',
+  'test/core/crypto/postgres-at-rest.test.ts',
   'test/e2e/postgres.test.ts',
   'test/e2e/customers.test.ts',
   'test/e2e/activities.test.ts',

@@ -15,6 +15,7 @@ import type {Queryable} from '../../src/core/storage/postgres/schema.js'
 import {MIGRATIONS} from '../../src/core/storage/postgres/migrations/index.js'
 import {PostgresStore} from '../../src/core/storage/postgres/store.js'
 import {openStore} from '../../src/core/storage/open.js'
+import {STORE_FORMAT_VERSION} from '../../src/core/storage/state.js'
 import type {Store} from '../../src/core/storage/store.js'
 import {admin, describePostgres, testSchema} from '../helpers/postgres.js'
 
@@ -46,22 +47,26 @@ async function expectUpgraded(store: Store): Promise<void> {
   expect(await found('90210')).toEqual([JOHN.id])
 }
 
-describe('file store format 1 → 2', () => {
+describe('file store format 1 → 2, and on to the latest', () => {
   let dir: string
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'ctx-upgrade-'))
   })
   afterEach(() => rmSync(dir, {recursive: true, force: true}))
 
-  it('refuses the old store until upgraded, then has every Context_Zip value under Context_ZIP', async () => {
+  it('refuses the old store until upgraded, then has every Context_Zip value under Context_ZIP, sealed at rest', async () => {
     const path = join(dir, 'store.json')
     copyFileSync(FIXTURE, path)
-    const store = await openStore(path, {clock: systemClock})
+    // One key for every opening: the upgrade seals the PII values (format 3), and the reads open them.
+    const keys = {configDir: join(dir, 'config')}
+    const store = await openStore(path, {clock: systemClock, keys})
     await expect(store.count()).rejects.toBeInstanceOf(StorageError)
-    expect(await store.upgrade()).toEqual({from: 1, to: 2})
-    expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({format: 'ctx-store', version: 2})
-    await expectUpgraded(await openStore(path, {clock: systemClock}))
-    expect(await store.upgrade()).toEqual({from: 2, to: 2})
+    expect(await store.upgrade()).toEqual({from: 1, to: STORE_FORMAT_VERSION})
+    const text = readFileSync(path, 'utf8')
+    expect(JSON.parse(text)).toMatchObject({format: 'ctx-store', version: STORE_FORMAT_VERSION})
+    for (const value of [JOHN.data.Context_Zip, ANN.data.Context_Zip]) expect(text).not.toContain(String(value))
+    await expectUpgraded(await openStore(path, {clock: systemClock, keys}))
+    expect(await store.upgrade()).toEqual({from: STORE_FORMAT_VERSION, to: STORE_FORMAT_VERSION})
   })
 })
 
