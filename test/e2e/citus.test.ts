@@ -41,7 +41,16 @@ await describeCitus('ctx on a Citus coordinator', () => {
         )
       ).map((row) => [row.name, row.column ? `${row.method} ${row.column}` : row.method]),
     )
-  const distributed = {ctx_objects: 'h customer_key', ctx_claims: 'h claim', ctx_definitions: 'n', ctx_store: 'n', ctx_migrations: 'n'}
+  const distributed = {
+    ctx_objects: 'h customer_key',
+    ctx_claims: 'h claim',
+    ctx_definitions: 'n',
+    ctx_store: 'n',
+    ctx_migrations: 'n',
+    // The keys of data at rest (migration 4): the keyring's one row everywhere, the data keys beside their customers.
+    ctx_keyring: 'n',
+    ctx_keys: 'h customer_key',
+  }
 
   beforeEach(async () => {
     box = sandbox()
@@ -59,6 +68,22 @@ await describeCitus('ctx on a Citus coordinator', () => {
     expect(await layout()).toEqual(distributed)
     const info = (await run(['store', 'info', '--json'])).json
     expect(info.bytes).toBeGreaterThan(0)
+  })
+
+  it('keeps a customer’s data key in the customer’s shard group, and destroys it with the customer', async () => {
+    await run(['store', 'init'])
+    const ada = (await run(['customers', 'create', '--first-name', 'Ada', '--json'])).json
+    const colocation = await sql<{name: string; colocation: number}>(
+      `SELECT logicalrelid::regclass::text AS name, colocationid AS colocation FROM pg_dist_partition WHERE logicalrelid::regclass::text IN ('ctx_objects', 'ctx_keys')`,
+    )
+    expect(new Set(colocation.map((row) => row.colocation)).size).toBe(1)
+    const object = await sql<{customer_key: string}>(`SELECT customer_key FROM ctx_objects WHERE id = $1`, [ada.id])
+    const key = await sql<{customer_key: string}>(`SELECT customer_key FROM ctx_keys WHERE id = 'customer:' || $1`, [ada.id])
+    expect(key).toHaveLength(1)
+    expect(key).toEqual(object)
+    expect((await run(['customers', 'show', ada.id, '--json'])).json.data.Context_First_Name).toBe('Ada')
+    await run(['customers', 'delete', ada.id, '--force'])
+    expect(await sql(`SELECT id FROM ctx_keys WHERE id = 'customer:' || $1`, [ada.id])).toEqual([])
   })
 
   it('takes a single-node store to the distributed layout with `store upgrade`, keeping its objects and their uniqueness', async () => {
