@@ -28,7 +28,8 @@ async function readRecent(path: string): Promise<RecentFile> {
 }
 
 export async function listRecent(path: string, location: string): Promise<RecentEntry[]> {
-  return (await readRecent(path)).stores[location] ?? []
+  const {stores} = await readRecent(path)
+  return Object.hasOwn(stores, location) && Array.isArray(stores[location]) ? stores[location] : []
 }
 
 export async function touchRecent(path: string, location: string, entry: RecentEntry): Promise<void> {
@@ -42,7 +43,7 @@ export async function forgetRecent(path: string, location: string, ids: readonly
 async function changeRecent(path: string, location: string, change: (entries: RecentEntry[]) => RecentEntry[]): Promise<void> {
   try {
     const file = await readRecent(path)
-    file.stores[location] = change(file.stores[location] ?? [])
+    file.stores[location] = change(Object.hasOwn(file.stores, location) && Array.isArray(file.stores[location]) ? file.stores[location] : [])
     await mkdir(dirname(path), {recursive: true, mode: 0o700})
     // Atomic, so never torn, but not synced: losing the last entry to a power cut costs nothing.
     await writeFileAtomic(path, `${JSON.stringify(file, null, 2)}\n`, {mode: 0o600, fsync: false})

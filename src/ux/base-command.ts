@@ -3,10 +3,11 @@
 import {Command, Errors, Flags, type Interfaces} from '@oclif/core'
 import {join} from 'node:path'
 import {clockFromEnv, type Clock} from '../core/clock.js'
-import {ExitCode, isCtxError, UsageError} from '../core/errors.js'
+import {ExitCode, UsageError} from '../core/errors.js'
 import type {Session} from '../core/objects.js'
 import type {Store} from '../core/storage/store.js'
 import {userInfo} from 'node:os'
+import {describeError, exitCodeOf, formatError} from './outcome.js'
 
 export type CtxFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof CtxCommand)['baseFlags'] & T['flags']>
 export type CtxArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>
@@ -136,30 +137,4 @@ export function operatorName(): string {
   } catch {
     return 'unknown'
   }
-}
-
-function exitCodeOf(error: Error & {oclif?: {exit?: number}}): number {
-  if (isCtxError(error)) return error.exitCode
-  const oclifExit = error.oclif?.exit
-  if (typeof oclifExit === 'number') return oclifExit === 127 ? ExitCode.usage : oclifExit
-  return ExitCode.bug
-}
-
-function describeError(error: unknown): Record<string, unknown> {
-  if (isCtxError(error)) return error.toJSON()
-  const err = error as Error & {oclif?: {exit?: number}}
-  const exitCode = exitCodeOf(err)
-  return {code: exitCode === ExitCode.usage ? 'USAGE' : 'UNEXPECTED', exitCode, message: err.message}
-}
-
-function formatError(error: Error, exitCode: number): string {
-  const debug = Boolean(process.env.DEBUG)
-  if (exitCode === ExitCode.bug) {
-    const detail = debug ? `\n${error.stack}` : '\n(This is a bug in ctx. Run again with DEBUG=1 to see the stack trace, and report it.)'
-    return `Error: unexpected failure: ${error.message}${detail}`
-  }
-  const lines = [`Error: ${error.message}`]
-  if (isCtxError(error) && error.hint) lines.push(`Hint: ${error.hint}`)
-  if (debug && error.stack) lines.push(error.stack)
-  return lines.join('\n')
 }

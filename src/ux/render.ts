@@ -2,7 +2,7 @@
 // and terminal hyperlinks where the terminal shows them. Nothing here runs under --json.
 import {Chalk, type ChalkInstance} from 'chalk'
 import Table from 'cli-table3'
-import {fieldLabel, type Definitions} from '../core/definitions/model.js'
+import {type Definitions, fieldLabel, fieldOf} from '../core/definitions/model.js'
 import {type ContextObject, displayName} from '../core/model.js'
 
 export function colorEnabled(stream: NodeJS.WriteStream = process.stdout, env: NodeJS.ProcessEnv = process.env): boolean {
@@ -58,7 +58,7 @@ export function objectTable(object: ContextObject, definitions: Definitions): st
   add('Media', object.mediaType)
   add('Tags', object.tags?.length ? object.tags : undefined)
   add('External id', object.externalId)
-  for (const [key, value] of Object.entries(object.data)) add(fieldLabel(definitions.fields[key], key), enumLabelled(definitions, key, value))
+  for (const [key, value] of Object.entries(object.data)) add(fieldLabel(fieldOf(definitions, key), key), enumLabelled(definitions, key, value))
   add('Fieldsets', object.fieldsets)
   add('Created', object.created)
   add('Last updated', object.lastUpdated)
@@ -68,7 +68,7 @@ export function objectTable(object: ContextObject, definitions: Definitions): st
 
 /** An enum value with its label when it has one: "French (fr_FR)". */
 function enumLabelled(definitions: Definitions, fieldId: string, value: unknown): unknown {
-  const item = definitions.fields[fieldId]?.enum?.find((entry) => entry.value === value)
+  const item = fieldOf(definitions, fieldId)?.enum?.find((entry) => entry.value === value)
   const label = item ? fieldLabel(item, item.value) : undefined
   return label && label !== value ? `${label} (${item!.value})` : value
 }

@@ -66,6 +66,19 @@ export function indexDefinitions(file: DefinitionsFile): Definitions {
   return out
 }
 
+/**
+ * The field named `id`, or undefined. Ids come from users (flags, files, queries), so a lookup is of
+ * the record's own keys only: `constructor` or `__proto__` is not a field because every object has one.
+ */
+export function fieldOf(definitions: Readonly<Definitions>, id: string): FieldDefinition | undefined {
+  return Object.hasOwn(definitions.fields, id) ? definitions.fields[id] : undefined
+}
+
+/** The fieldset named `id`, or undefined; own keys only, as fieldOf. */
+export function fieldsetOf(definitions: Readonly<Definitions>, id: string): FieldsetDefinition | undefined {
+  return Object.hasOwn(definitions.fieldsets, id) ? definitions.fieldsets[id] : undefined
+}
+
 /** Whether `id` is a field shipped with ctx (in schemas/base-definitions.json). */
 export function isBaseField(id: string): boolean {
   return Object.hasOwn(baseShipped().fields, id)

@@ -12,7 +12,7 @@ import {BASE_FIELDSET, canonical, type ContextObject, type FieldValue, type Obje
 import {applyChanges, checkObject, type DataChanges, nextTimestamp, type Session} from '../objects.js'
 import {type Cell, type CsvLayout, type CsvRow, readCsv, sniffCsv} from './csv-source.js'
 import {importFormatOf, type ImportFormat} from './formats.js'
-import {readJsonLines, readJsonValues} from './json-source.js'
+import {parseRecordJson, readJsonLines, readJsonValues} from './json-source.js'
 import {loadMapping, planColumns, recordFromCells} from './mapping.js'
 import {PendingWrites} from './pending.js'
 import {type ImportRecord, recordFromContextServiceJson, recordFromObjectJson} from './records.js'
@@ -344,18 +344,10 @@ async function openSource(format: ImportFormat, options: ImportOptions, definiti
   async function* items(): AsyncGenerator<SourceItem[]> {
     const texts = format === 'jsonl' ? readJsonLines(options.file, onBytes) : readJsonValues(options.file, onBytes)
     for await (const {line, text} of texts) {
-      yield [{line, original: text, record: () => toRecord(parseJson(text))}]
+      yield [{line, original: text, record: () => toRecord(parseRecordJson(text))}]
     }
   }
   return {items, rejects: {kind: 'jsonl'}, type: options.type ?? null}
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text)
-  } catch (error) {
-    throw new InvalidDataError(`not JSON: ${(error as Error).message}`)
-  }
 }
 
 /** Reads the header and plans the columns before anything is written: a bad header refuses the file. */

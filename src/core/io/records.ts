@@ -1,7 +1,7 @@
 // What one row or line of an import says about an object, whatever the format it came in, and the
 // JSON shapes (ctx's own JSON Lines, Context Service export objects) turned into it.
 import {coerceFieldValue} from '../definitions/coerce.js'
-import type {Definitions} from '../definitions/model.js'
+import {type Definitions, fieldOf} from '../definitions/model.js'
 import {InvalidDataError} from '../errors.js'
 import type {ContextObject, FieldValue, ObjectType} from '../model.js'
 import type {DataChanges} from '../objects.js'
@@ -102,7 +102,9 @@ function dataFromElements(elements: unknown, definitions: Definitions): Record<s
     }
     const {key, value} = element
     if (value === null || value === undefined) continue
-    const field = definitions.fields[key]
+    // Every object has a __proto__; as a key of data it would be dropped without a word.
+    if (key === '__proto__') throw new InvalidDataError('unknown field "__proto__"', {where: key})
+    const field = fieldOf(definitions, key)
     if (typeof value === 'string' && field && field.dataType !== 'string' && field.dataType !== 'date') {
       data[key] = coerceFieldValue(field, value)
     } else if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {

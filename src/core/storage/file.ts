@@ -10,6 +10,7 @@ import {ConflictError, LockTimeoutError, StorageError} from '../errors.js'
 import type {ContextObject, ObjectType} from '../model.js'
 import type {Filter} from '../search/query.js'
 import {StoreFileBytes, StoreFilePeek} from './file-peek.js'
+import {storeDamage} from './shape.js'
 import {refuseFlush} from './memory.js'
 import {countByType, newState, scanState, stateOfDocument, STORE_FORMAT, STORE_FORMAT_VERSION, StateTransaction, type StoreDocument, type StoreState} from './state.js'
 import type {FindOptions, ScanOptions, Store, StoreCapabilities, StoreInfo, StoreMode, StoreWriter} from './store.js'
@@ -293,6 +294,8 @@ export function parseStoreFile(text: string, path: string): StoreState {
   if (typeof state.objects !== 'object' || state.objects === null || typeof state.definitions !== 'object' || state.definitions === null) {
     throw new StorageError(`${path} is a damaged ctx store: "objects" or "definitions" is missing`, {hint: untouched, where: path})
   }
+  const damage = storeDamage(state as Record<string, unknown>)
+  if (damage) throw new StorageError(`${path} is a damaged ctx store: ${damage}`, {hint: untouched, where: path})
   return stateOfDocument(state as StoreDocument)
 }
 
