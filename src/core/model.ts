@@ -114,6 +114,25 @@ function sortedData(data: Record<string, FieldValue>): Record<string, FieldValue
   return out
 }
 
+/**
+ * The longest externalId, in characters (as JSON Schema counts them; schemas/context-object.schema.json
+ * says the same): a PostgreSQL index entry holds at most ~2.7 KB, and one limit holds on every store.
+ */
+export const MAX_EXTERNAL_ID = 256
+
+/** The limits every object keeps on every store and every path (create, update, import, migrate). */
+export function assertWithinLimits(object: ContextObject): void {
+  const externalId = object.externalId
+  if (externalId !== undefined && externalId.length > MAX_EXTERNAL_ID && [...externalId].length > MAX_EXTERNAL_ID) {
+    throw new InvalidDataError(`${object.type} ${object.id} has an externalId of ${[...externalId].length} characters; the most is ${MAX_EXTERNAL_ID}`, {
+      where: object.id,
+      hint: 'Use a shorter key: an externalId names the object in the system it came from.',
+      details: {length: [...externalId].length, limit: MAX_EXTERNAL_ID},
+    })
+  }
+  assertWithinSizeLimit(object)
+}
+
 export function assertWithinSizeLimit(object: ContextObject): void {
   if (sizeBound(object) <= MAX_OBJECT_BYTES) return
   const bytes = Buffer.byteLength(JSON.stringify(object), 'utf8')

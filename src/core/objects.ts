@@ -4,7 +4,7 @@ import type {Clock} from './clock.js'
 import {parseFieldAssignments} from './definitions/coerce.js'
 import type {Definitions} from './definitions/model.js'
 import {NotFoundError} from './errors.js'
-import {assertWithinSizeLimit, type ContextObject, type FieldValue, type ObjectType} from './model.js'
+import {assertWithinLimits, type ContextObject, type FieldValue, type ObjectType} from './model.js'
 import type {Filter} from './search/query.js'
 import type {Store, StoreReader} from './storage/store.js'
 
@@ -62,7 +62,7 @@ export async function checkObject(object: ContextObject, definitions: Definition
   // suspension of this function (DESIGN §6 P3).
   validation ??= await import('./definitions/validate.js')
   validation.validateObjectData(object, definitions, previous)
-  assertWithinSizeLimit(object)
+  assertWithinLimits(object)
 }
 
 export async function requireObject(reader: StoreReader, id: string, type?: ObjectType): Promise<ContextObject> {
