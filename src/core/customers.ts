@@ -5,6 +5,7 @@ import {newId} from './ids.js'
 import {BASE_FIELDSET, type ContextObject, type ObjectType} from './model.js'
 import {applyChanges, checkObject, type DataChanges, findEvery, nextTimestamp, requireObject, type Session} from './objects.js'
 import {allOf, equals} from './search/query.js'
+import {findCustomer} from './journey.js'
 import {searchObjects} from './search/search.js'
 import type {Page} from './storage/store.js'
 
@@ -41,8 +42,9 @@ export async function createCustomer(session: Session, input: CustomerInput): Pr
   })
 }
 
-export async function showCustomer(session: Session, id: string): Promise<ContextObject> {
-  return requireObject(session.store, id, 'customer')
+/** A customer by id, or by an email or phone number exactly one customer has (as `journey` finds one). */
+export async function showCustomer(session: Session, ref: string): Promise<ContextObject> {
+  return findCustomer(session.store, ref)
 }
 
 export interface CustomerUpdate extends CustomerInput {

@@ -3,7 +3,7 @@
 import {Command, Errors, Flags, type Interfaces} from '@oclif/core'
 import {join} from 'node:path'
 import {clockFromEnv, type Clock} from '../core/clock.js'
-import {ExitCode, UsageError} from '../core/errors.js'
+import {ExitCode, isCtxError, UsageError} from '../core/errors.js'
 import type {Session} from '../core/objects.js'
 import type {Store} from '../core/storage/store.js'
 import {userInfo} from 'node:os'
@@ -71,12 +71,26 @@ export abstract class CtxCommand<T extends typeof Command = typeof Command> exte
     return Boolean(process.stdin.isTTY && process.stdout.isTTY) && !this.jsonEnabled()
   }
 
-  /** A required value: given, asked for on a terminal, or a usage error. */
-  protected async required(value: string | undefined, what: string, flag: string): Promise<string> {
+  /**
+   * A required value: given, asked for on a terminal, or a usage error. `check` (which throws a
+   * ctx error for a value it cannot take) runs at the prompt, so a bad answer is refused there,
+   * before it is accepted, and can be typed again.
+   */
+  protected async required(value: string | undefined, what: string, flag: string, check?: (text: string) => unknown): Promise<string> {
     if (value !== undefined && value !== '') return value
     if (!this.interactive) throw new UsageError(`${what} is required`, {hint: `Give ${flag}.`})
     const {input} = await import('@inquirer/prompts')
-    return input({message: `${what}:`, required: true})
+    const validate = async (text: string): Promise<string | true> => {
+      if (text.trim() === '') return `${what} is required.`
+      try {
+        await check?.(text)
+        return true
+      } catch (error) {
+        if (isCtxError(error)) return error.message
+        throw error
+      }
+    }
+    return input({message: `${what}:`, validate})
   }
 
   /** Destructive work: confirmed on a terminal, --force elsewhere. */

@@ -29,7 +29,7 @@ export default class CustomersUpdate extends CtxCommand<typeof CustomersUpdate> 
   }
 
   async run(): Promise<CustomersUpdateResult> {
-    const id = parseId(await this.required(this.args.id, 'Customer id', 'the customer id as an argument'), 'customer id')
+    const id = parseId(await this.required(this.args.id, 'Customer id', 'the customer id as an argument', (text) => parseId(text, 'customer id')), 'customer id')
     const session = await this.session()
     const definitions = await session.store.definitions()
     const customer = await updateCustomer(session, id, {

@@ -1,0 +1,74 @@
+// ctx in a real terminal (tmux): what a person sees and what the exit code is when they press
+// Ctrl-C at a prompt, decline a confirmation, or give a prompt a value it cannot take.
+import {afterEach, beforeEach, describe, expect, it} from 'vitest'
+import {expectRun, type Sandbox, sandbox} from '../helpers/cli.js'
+import {readStore} from '../helpers/store.js'
+import {openTerminal, type Terminal, tmuxMissing} from '../helpers/terminal.js'
+
+const missing = tmuxMissing()
+if (missing) console.warn(missing)
+
+let box: Sandbox
+let terminal: Terminal | undefined
+
+beforeEach(() => {
+  box = sandbox()
+})
+
+afterEach(async () => {
+  terminal?.close()
+  terminal = undefined
+  await box.cleanup()
+})
+
+function open(args: readonly string[], width?: number): Terminal {
+  terminal = openTerminal(args, {...box.env, CTX_STORE: box.storePath}, width)
+  return terminal
+}
+
+describe.skipIf(missing)('a prompt in a terminal', () => {
+  it('ends with exit 130 and one quiet line when Ctrl-C is pressed at a prompt', async () => {
+    const term = open(['search'])
+    await term.waitFor('Search query')
+    term.keys('C-c')
+    expect(await term.exitCode()).toBe(130)
+    const screen = term.screen()
+    expect(screen).toContain('Cancelled; nothing was changed.')
+    expect(screen).not.toMatch(/unexpected failure|bug in ctx|SIGINT/)
+  })
+
+  it('deletes nothing when Ctrl-C is pressed at a confirmation', async () => {
+    const created = await expectRun(box, ['customers', 'create', '--first-name', 'Ada', '--json'])
+    const term = open(['customers', 'delete', created.json.id])
+    await term.waitFor('Delete Ada')
+    term.keys('C-c')
+    expect(await term.exitCode()).toBe(130)
+    expect(term.screen()).toContain('Cancelled; nothing was changed.')
+    expect(await readStore(box.storePath)).toHaveLength(1)
+  })
+
+  it('says nothing was changed when a confirmation is declined, and keeps the customer', async () => {
+    const created = await expectRun(box, ['customers', 'create', '--first-name', 'Ada', '--json'])
+    const term = open(['customers', 'delete', created.json.id])
+    await term.waitFor('Delete Ada')
+    term.keys('Enter')
+    expect(await term.exitCode()).toBe(2)
+    expect(term.screen()).toContain('nothing was changed')
+    expect(await readStore(box.storePath)).toHaveLength(1)
+  })
+
+  it('refuses a value that is not an id at the prompt, before accepting it', async () => {
+    const created = await expectRun(box, ['customers', 'create', '--first-name', 'Ada', '--json'])
+    const term = open(['customers', 'show'])
+    await term.waitFor('Customer')
+    term.type('notauuid')
+    term.keys('Enter')
+    await term.waitFor(/not a customer id|no customer|matches no/i)
+    expect(term.screen()).not.toContain('✔')
+    term.keys('C-u')
+    term.type(created.json.id)
+    term.keys('Enter')
+    expect(await term.exitCode()).toBe(0)
+    expect(term.screen()).toContain('Ada')
+  })
+})
