@@ -130,6 +130,16 @@ export function assertWithinLimits(object: ContextObject): void {
       details: {length: [...externalId].length, limit: MAX_EXTERNAL_ID},
     })
   }
+  for (const key in object.data) {
+    const value = object.data[key]
+    if (typeof value === 'string' && value.includes('\u0000')) {
+      // PostgreSQL's text cannot hold it; refused on every store, so a file store holds nothing another cannot.
+      throw new InvalidDataError(`${object.type} ${object.id}: ${key} holds a NUL character (\\u0000)`, {
+        where: key,
+        hint: 'Remove the NUL characters from the value; no store of ctx keeps them.',
+      })
+    }
+  }
   assertWithinSizeLimit(object)
 }
 
