@@ -1,6 +1,6 @@
 // Customers: create, show, update, delete (with everything that belongs to them) and find.
 import {requireChangeable} from './changes.js'
-import {ConflictError} from './errors.js'
+import {ConflictError, UsageError} from './errors.js'
 import {newId} from './ids.js'
 import {BASE_FIELDSET, type ContextObject, type ObjectType} from './model.js'
 import {applyChanges, checkObject, type DataChanges, findEvery, nextTimestamp, requireObject, type Session} from './objects.js'
@@ -23,7 +23,17 @@ export interface CustomerInput {
   externalId?: string
 }
 
+/** Whether changes set at least one field: a customer of nothing is an empty "Unknown Customer". */
+export function setsAnyField(changes: DataChanges): boolean {
+  return Object.values(changes).some((value) => value !== null && value !== undefined && value !== '')
+}
+
 export async function createCustomer(session: Session, input: CustomerInput): Promise<ContextObject> {
+  if (!setsAnyField(input.changes) && input.externalId === undefined) {
+    throw new UsageError('nothing to store: give the customer at least one field or an externalId', {
+      hint: 'For example: ctx customers create --first-name Ada --email ada@example.com (or --field ID=VALUE).',
+    })
+  }
   return session.store.transaction(async (tx) => {
     const definitions = await tx.definitions()
     const now = nextTimestamp(session.clock)

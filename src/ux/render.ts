@@ -28,6 +28,11 @@ export function supportsHyperlinks(stream: NodeJS.WriteStream = process.stdout, 
 
 const URL_LIKE = /^https?:\/\/\S+$/i
 
+/** "1 object", "20,000 objects": a count and its noun, the number grouped as everywhere in ctx. */
+export function counted(count: number, singular: string, plural = `${singular}s`): string {
+  return `${count.toLocaleString('en-US')} ${count === 1 ? singular : plural}`
+}
+
 export function formatValue(value: unknown): string {
   if (typeof value === 'string' && URL_LIKE.test(value)) return hyperlink(value)
   if (Array.isArray(value)) return value.join(', ')

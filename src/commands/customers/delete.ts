@@ -5,6 +5,7 @@ import {displayName} from '../../core/model.js'
 import {forgetRecent} from '../../core/recent.js'
 import {CtxCommand} from '../../ux/base-command.js'
 import {forceFlag} from '../../ux/flags.js'
+import {counted} from '../../ux/render.js'
 
 export type CustomersDeleteResult = DeletedCustomer
 
@@ -28,7 +29,7 @@ export default class CustomersDelete extends CtxCommand<typeof CustomersDelete> 
     const result = await deleteCustomer(session, id)
     await forgetRecent(this.recentFile, session.store.location, [id])
     const {customer: _self, ...rest} = result.deleted
-    const extras = Object.entries(rest).filter(([, count]) => count > 0).map(([type, count]) => `${count} ${type}${count === 1 ? '' : 's'}`)
+    const extras = Object.entries(rest).filter(([, count]) => count > 0).map(([type, count]) => counted(count, type, type === 'activity' ? 'activities' : `${type}s`))
     this.log(`Deleted customer ${id}${extras.length > 0 ? ` with ${extras.join(', ')}` : ''}.`)
     return result
   }

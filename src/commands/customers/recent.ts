@@ -5,8 +5,10 @@ import {CtxCommand} from '../../ux/base-command.js'
 import {color} from '../../ux/render.js'
 import Table from 'cli-table3'
 
+/** A list, as every list prints it: `next` is always null (up to 10 customers, one page). */
 export interface CustomersRecentResult {
   items: RecentCustomer[]
+  next: null
 }
 
 export default class CustomersRecent extends CtxCommand<typeof CustomersRecent> {
@@ -28,6 +30,6 @@ export default class CustomersRecent extends CtxCommand<typeof CustomersRecent> 
       }
       this.log(table.toString())
     }
-    return {items}
+    return {items, next: null}
   }
 }
