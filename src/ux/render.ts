@@ -4,6 +4,7 @@ import {Chalk, type ChalkInstance} from 'chalk'
 import Table from 'cli-table3'
 import {type Definitions, fieldLabel, fieldOf} from '../core/definitions/model.js'
 import {type ContextObject, displayName} from '../core/model.js'
+import {formatList, type ListOptions, stdoutShape} from './list.js'
 
 export function colorEnabled(stream: NodeJS.WriteStream = process.stdout, env: NodeJS.ProcessEnv = process.env): boolean {
   if ('NO_COLOR' in env && env.NO_COLOR !== '') return false
@@ -86,12 +87,11 @@ export function objectTitle(object: ContextObject): string {
   return title.length > 60 ? `${title.slice(0, 59)}…` : title
 }
 
-export function objectListTable(objects: readonly ContextObject[]): string {
-  const rows = table(['Id', 'Type', 'Name / title', 'State', 'Last updated'])
-  for (const object of objects) {
-    rows.push([object.id, object.type, objectTitle(object), object.state ?? object.mediaType ?? '', object.lastUpdated])
-  }
-  return rows.toString()
+/** Objects of any type as a list: a request's state and an activity's media type each in their own column. */
+export function objectListTable(objects: readonly ContextObject[], options: ListOptions = {}): string {
+  const head = ['Id', 'Type', 'Name / title', 'State', 'Media', 'Last updated']
+  const rows = objects.map((object) => [object.id, object.type, objectTitle(object), object.state ?? '', object.mediaType ?? '', object.lastUpdated])
+  return formatList(head, rows, options, stdoutShape())
 }
 
 /** The line under a page that has a following one. */

@@ -40,3 +40,36 @@ describe('the conventions of a careful CLI', () => {
     expect(result.stdout).toContain('Copied 1 object from')
   })
 })
+
+describe('lists and searches', () => {
+  async function seedTwo(): Promise<void> {
+    const ada = (await expectRun(box, ['customers', 'create', '--first-name', 'Ada', '--json'])).json
+    await expectRun(box, ['customers', 'create', '--first-name', 'Charles', '--json'])
+    await expectRun(box, ['activities', 'add', '--media', 'chat', '--customer', ada.id, '--notes', 'Hello'])
+  }
+
+  it('prints plain rows in a pipe: no borders, one line per object, a header first', async () => {
+    await seedTwo()
+    const result = await expectRun(box, ['search', 'type:customer'])
+    expect(result.stdout).not.toMatch(/[│┌└─]/)
+    const lines = result.stdout.trim().split('\n')
+    expect(lines[0]).toMatch(/^Id\s+Type\s+Name \/ title\s+State\s+Media\s+Last updated$/)
+    expect(lines).toHaveLength(3)
+  })
+
+  it('takes --columns, --csv and --sort, and shows an activity’s media type under Media, not State', async () => {
+    await seedTwo()
+    const csv = await expectRun(box, ['search', 'type:activity OR type:customer', '--csv', '--columns', 'type,state,media', '--sort', 'type'])
+    expect(csv.stdout.trim().split('\n')).toEqual(['Type,State,Media', 'activity,,chat', 'customer,,', 'customer,,'])
+    const sorted = await expectRun(box, ['customers', 'search', 'type:customer', '--csv', '--columns', 'name', '--sort', '-name'])
+    expect(sorted.stdout.trim().split('\n')).toEqual(['Name / title', 'Charles', 'Ada'])
+    const recent = await expectRun(box, ['customers', 'recent', '--csv', '--columns', 'name,last'])
+    expect(recent.stdout.trim().split('\n')[0]).toBe('Name,Last')
+  })
+
+  it('refuses a column it does not have with a usage error naming the columns (exit 2)', async () => {
+    await seedTwo()
+    const result = await expectRun(box, ['search', 'type:customer', '--columns', 'nope'], 2)
+    expect(result.stderr).toContain('The columns are: Id, Type')
+  })
+})

@@ -71,4 +71,22 @@ describe.skipIf(missing)('a prompt in a terminal', () => {
     expect(await term.exitCode()).toBe(0)
     expect(term.screen()).toContain('Ada')
   })
+
+  it('fits search, customers recent, activities list and requests list into an 80-column terminal, borders whole', async () => {
+    const customer = (await expectRun(box, ['customers', 'create', '--first-name', 'Ada', '--last-name', 'Lovelace', '--email', 'ada@example.com', '--json'])).json
+    const notes = 'The router at the branch office drops every connection each night at two, and a reset only helps until the next night'
+    await expectRun(box, ['activities', 'add', '--media', 'voice', '--customer', customer.id, '--notes', notes, '--tag', 'network,escalated'])
+    await expectRun(box, ['requests', 'open', '--customer', customer.id, '--title', notes])
+    for (const args of [['search', 'lovelace OR router'], ['customers', 'recent'], ['activities', 'list', '--customer', customer.id], ['requests', 'list']]) {
+      const term = open(args, 80)
+      expect(await term.exitCode()).toBe(0)
+      const lines = term.screen().split('\n').filter((line) => /[│┌└├]/.test(line))
+      expect(lines.length).toBeGreaterThan(2)
+      for (const line of lines) {
+        expect(line.trimEnd().length).toBeLessThanOrEqual(80)
+        expect(line.trimEnd()).toMatch(/[│┐┘┤]$/)
+      }
+      term.close()
+    }
+  })
 })

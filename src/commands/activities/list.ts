@@ -4,6 +4,7 @@ import {parseId} from '../../core/ids.js'
 import type {ContextObject} from '../../core/model.js'
 import type {Page} from '../../core/storage/store.js'
 import {activityListTable} from '../../ux/activities.js'
+import {listFlags} from '../../ux/list.js'
 import {CtxCommand} from '../../ux/base-command.js'
 import {mediaListFlag, pageFlags, queryFlag, tagFlag} from '../../ux/flags.js'
 
@@ -24,6 +25,7 @@ export default class ActivitiesList extends CtxCommand<typeof ActivitiesList> {
     tag: tagFlag('Only activities with this tag (repeatable: all of them).'),
     query: queryFlag,
     ...pageFlags,
+    ...listFlags,
   }
 
   async run(): Promise<ActivitiesListResult> {
@@ -38,7 +40,7 @@ export default class ActivitiesList extends CtxCommand<typeof ActivitiesList> {
       cursor: this.flags.cursor,
     })
     if (!this.jsonEnabled()) {
-      this.log(page.items.length === 0 ? 'No activities match.' : activityListTable(page.items, session.clock()))
+      this.log(page.items.length === 0 ? 'No activities match.' : activityListTable(page.items, session.clock(), this.flags))
       if (page.next) this.log(`More: --cursor ${page.next}`)
     }
     return page

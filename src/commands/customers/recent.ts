@@ -2,8 +2,8 @@ import {type RecentCustomer, resolveRecent} from '../../core/customers.js'
 import {displayName} from '../../core/model.js'
 import {forgetRecent, listRecent} from '../../core/recent.js'
 import {CtxCommand} from '../../ux/base-command.js'
+import {formatList, listFlags, stdoutShape} from '../../ux/list.js'
 import {color} from '../../ux/render.js'
-import Table from 'cli-table3'
 
 /** A list, as every list prints it: `next` is always null (up to 10 customers, one page). */
 export interface CustomersRecentResult {
@@ -15,6 +15,8 @@ export default class CustomersRecent extends CtxCommand<typeof CustomersRecent> 
   static override summary = 'The last 10 customers you created, viewed or changed, and which have active requests.'
   static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --json']
 
+  static override flags = listFlags
+
   async run(): Promise<CustomersRecentResult> {
     const session = await this.session()
     const entries = await listRecent(this.recentFile, session.store.location)
@@ -23,12 +25,11 @@ export default class CustomersRecent extends CtxCommand<typeof CustomersRecent> 
     if (items.length === 0) {
       this.log('No recent customers yet: create, show or update one.')
     } else {
-      const table = new Table({head: ['Name', 'Id', 'Active requests', 'Last', 'When'].map((title) => color.bold(title)), style: {head: [], border: []}})
-      for (const item of items) {
+      const rows = items.map((item) => {
         const active = item.activeRequests > 0 ? color.green(String(item.activeRequests)) : color.dim('0')
-        table.push([displayName(item.customer), item.customer.id, active, item.action, item.lastTouched])
-      }
-      this.log(table.toString())
+        return [displayName(item.customer), item.customer.id, active, item.action, item.lastTouched]
+      })
+      this.log(formatList(['Name', 'Id', 'Active requests', 'Last', 'When'], rows, this.flags, stdoutShape()))
     }
     return {items, next: null}
   }
