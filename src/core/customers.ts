@@ -112,6 +112,11 @@ export async function deleteCustomer(session: Session, id: string): Promise<Dele
 }
 
 /** `customers search`: the search language with `type:customer` added. */
+/** Every customer, a page at a time, newest lastUpdated first (the `next` cursor continues). */
+export async function listCustomers(session: Session, page: {limit?: number; cursor?: string | null}): Promise<Page<ContextObject>> {
+  return session.store.find({where: equals('type', 'customer'), limit: page.limit, cursor: page.cursor})
+}
+
 export async function searchCustomers(session: Session, query: string, page: {limit?: number; cursor?: string | null}): Promise<Page<ContextObject>> {
   return searchObjects(session.store, query, {scope: equals('type', 'customer'), ...page})
 }

@@ -29,6 +29,9 @@ export abstract class CtxCommand<T extends typeof Command = typeof Command> exte
 
   override async init(): Promise<void> {
     await super.init()
+    // Settings of `ctx config` fill the environment variables left unset, before flags are read.
+    const {applyConfig, readConfig} = await import('../core/config.js')
+    applyConfig(await readConfig(this.configFile), process.env)
     const {args, flags} = await this.parse({
       flags: this.ctor.flags,
       baseFlags: (this.ctor as typeof CtxCommand).baseFlags,
@@ -61,6 +64,11 @@ export abstract class CtxCommand<T extends typeof Command = typeof Command> exte
     return {store: await this.openStore(), clock: this.clock, actor: operatorName()}
   }
 
+  /** The settings of `ctx config`, in oclif's config directory. */
+  protected get configFile(): string {
+    return join(this.config.configDir, 'config.json')
+  }
+
   /** The per-operator recent-customers file in oclif's config directory. */
   protected get recentFile(): string {
     return join(this.config.configDir, 'recent.json')
@@ -91,6 +99,14 @@ export abstract class CtxCommand<T extends typeof Command = typeof Command> exte
       }
     }
     return input({message: `${what}:`, validate})
+  }
+
+  /** A required value of a fixed set (a media type, an enum): given, picked from a list on a terminal, or a usage error. */
+  protected async chosen(value: string | undefined, what: string, flag: string, choices: readonly string[]): Promise<string> {
+    if (value !== undefined && value !== '') return value
+    if (!this.interactive) throw new UsageError(`${what} is required`, {hint: `Give ${flag} (one of ${choices.join(', ')}).`})
+    const {select} = await import('@inquirer/prompts')
+    return select({message: `${what}:`, choices: choices.map((choice) => ({value: choice, name: choice}))})
   }
 
   /** Destructive work: confirmed on a terminal, --force elsewhere. */

@@ -73,3 +73,17 @@ describe('lists and searches', () => {
     expect(result.stderr).toContain('The columns are: Id, Type')
   })
 })
+
+describe('customers list', () => {
+  it('pages through every customer with --limit and the next cursor, each once', async () => {
+    for (const name of ['A', 'B', 'C', 'D', 'E']) await expectRun(box, ['customers', 'create', '--first-name', name])
+    const seen: string[] = []
+    let cursor: string | null = null
+    do {
+      const page: {json: {items: {data: {Context_First_Name: string}}[]; next: string | null}} = await expectRun(box, ['customers', 'list', '--limit', '2', '--json', ...(cursor ? ['--cursor', cursor] : [])])
+      seen.push(...page.json.items.map((item) => item.data.Context_First_Name))
+      cursor = page.json.next
+    } while (cursor)
+    expect(seen.sort()).toEqual(['A', 'B', 'C', 'D', 'E'])
+  })
+})

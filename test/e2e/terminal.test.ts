@@ -1,5 +1,7 @@
 // ctx in a real terminal (tmux): what a person sees and what the exit code is when they press
 // Ctrl-C at a prompt, decline a confirmation, or give a prompt a value it cannot take.
+import {writeFileSync} from 'node:fs'
+import {join} from 'node:path'
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 import {expectRun, type Sandbox, sandbox} from '../helpers/cli.js'
 import {readStore} from '../helpers/store.js'
@@ -88,5 +90,30 @@ describe.skipIf(missing)('a prompt in a terminal', () => {
       }
       term.close()
     }
+  })
+
+  it('says what an import had read when Ctrl-C stops it (exit 130), and a re-run with --upsert finishes it once', async () => {
+    const rows = Array.from({length: 150_000}, (_, index) => `ext-${index},Name${index}`)
+    const file = join(box.dir, 'many.csv')
+    writeFileSync(file, `externalId,Context_First_Name\n${rows.join('\n')}\n`)
+    const term = open(['import', file, '--type', 'customer'])
+    await term.waitFor(/Importing .*rows/)
+    term.keys('C-c')
+    expect(await term.exitCode()).toBe(130)
+    expect(term.screen()).toMatch(/Interrupted after [\d,]+ rows? read\. .*--upsert/s)
+    const finished = await expectRun(box, ['import', file, '--type', 'customer', '--upsert', '--json'])
+    expect(finished.json.rejected).toBe(0)
+    expect(await readStore(box.storePath)).toHaveLength(150_000)
+  })
+
+  it('offers the media types as a list when --media is missing on a terminal', async () => {
+    const customer = (await expectRun(box, ['customers', 'create', '--first-name', 'Ada', '--json'])).json
+    const term = open(['activities', 'add', '--customer', customer.id, '--notes', 'Hi'])
+    await term.waitFor('Media type')
+    expect(term.screen()).toContain('chat')
+    term.keys('Down')
+    term.keys('Enter')
+    expect(await term.exitCode()).toBe(0)
+    expect((await readStore(box.storePath)).find((object) => object.type === 'activity')?.mediaType).toBe('email')
   })
 })

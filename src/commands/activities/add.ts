@@ -33,7 +33,7 @@ export default class ActivitiesAdd extends CtxCommand<typeof ActivitiesAdd> {
   }
 
   async run(): Promise<ActivitiesAddResult> {
-    const mediaType = await this.required(this.flags.media, `Media type (${MEDIA_TYPES.join(', ')})`, '--media')
+    const mediaType = await this.chosen(this.flags.media, 'Media type', '--media', MEDIA_TYPES)
     const session = await this.session()
     const definitions = await session.store.definitions()
     const added = await addActivity(session, {

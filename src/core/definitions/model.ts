@@ -157,7 +157,7 @@ export function fieldLabel(field: {translations?: Record<string, string>} | unde
 }
 
 export function userLocale(env: NodeJS.ProcessEnv = process.env): string {
-  const raw = env.LC_ALL || env.LC_MESSAGES || env.LANG || 'en_US'
+  const raw = env.CTX_LOCALE || env.LC_ALL || env.LC_MESSAGES || env.LANG || 'en_US'
   const match = /^([a-z]{2,3})(?:[_-]([A-Za-z]{2}))?/.exec(raw)
   if (!match || match[1] === 'c') return 'en_US'
   return match[2] ? `${match[1]}_${match[2].toUpperCase()}` : match[1]
