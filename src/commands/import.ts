@@ -72,12 +72,13 @@ Every row is checked like any other write; refused rows go to a rejects file (de
   }
 
   private report(summary: ImportSummary): void {
-    const counts = `${summary.created} created, ${summary.updated} updated, ${summary.unchanged} unchanged`
-    const skipped = summary.skipped > 0 ? `, ${summary.skipped} skipped (not ${summary.type})` : ''
+    const n = (count: number) => count.toLocaleString('en-US')
+    const counts = `${n(summary.created)} created, ${n(summary.updated)} updated, ${n(summary.unchanged)} unchanged`
+    const skipped = summary.skipped > 0 ? `, ${n(summary.skipped)} skipped (not ${summary.type})` : ''
     const prefix = summary.dryRun ? 'Dry run, nothing written: would have' : 'Read'
-    this.log(`${prefix} ${summary.read} rows: ${counts}${skipped}, ${summary.rejected} rejected, in ${summary.seconds} s.`)
+    this.log(`${prefix} ${counted(summary.read, 'row')}: ${counts}${skipped}, ${n(summary.rejected)} rejected, in ${summary.seconds} s.`)
     for (const {line, reason} of summary.firstRejects) this.logToStderr(`  line ${line}: ${reason}`)
-    if (summary.rejected > summary.firstRejects.length) this.logToStderr(`  … and ${summary.rejected - summary.firstRejects.length} more`)
+    if (summary.rejected > summary.firstRejects.length) this.logToStderr(`  … and ${(summary.rejected - summary.firstRejects.length).toLocaleString('en-US')} more`)
     if (summary.rejectsFile) this.logToStderr(`Rejected rows, with line and reason: ${summary.rejectsFile}`)
   }
 }

@@ -18,6 +18,9 @@ export abstract class CtxCommand<T extends typeof Command = typeof Command> exte
   static override baseFlags = {
     store: Flags.string({
       summary: 'Store to use: a .json path, file:PATH, memory: or postgres://… (default: store.json in the data directory).',
+      // Shown by every command's --help (FLAG DESCRIPTIONS): where a user looks for what the environment can set.
+      description:
+        'Environment variables: CTX_STORE (this flag), CTX_OPERATOR (who you are, as comments and moves record it), CTX_NOW (an ISO instant to use as the clock, for tests and replays), CTX_LOCK_TIMEOUT_MS (how long to wait for a busy store), CTX_LOCALE (the language of field labels), DEBUG (stack traces). A flag beats the environment, which beats `ctx config`.',
       env: 'CTX_STORE',
       helpGroup: 'GLOBAL',
     }),

@@ -51,3 +51,10 @@ describe('ctx config', () => {
     expect(timeout.json.error.code).toBe('USAGE')
   })
 })
+
+describe('--help', () => {
+  it('lists the environment variables ctx reads', async () => {
+    const help = await run(['search', '--help'])
+    for (const name of ['CTX_STORE', 'CTX_NOW', 'CTX_OPERATOR', 'CTX_LOCK_TIMEOUT_MS', 'DEBUG']) expect(help.stdout).toContain(name)
+  })
+})

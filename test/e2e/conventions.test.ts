@@ -87,3 +87,14 @@ describe('customers list', () => {
     expect(seen.sort()).toEqual(['A', 'B', 'C', 'D', 'E'])
   })
 })
+
+describe('numbers', () => {
+  it('groups thousands in the import summary as everywhere else ("1,200 rows")', async () => {
+    const rows = Array.from({length: 1200}, (_, index) => `Name${index}`)
+    const path = `${box.dir}/many.csv`
+    const {writeFileSync} = await import('node:fs')
+    writeFileSync(path, `Context_First_Name\n${rows.join('\n')}\n`)
+    const result = await expectRun(box, ['import', path, '--type', 'customer'])
+    expect(result.stdout).toContain('Read 1,200 rows: 1,200 created')
+  })
+})

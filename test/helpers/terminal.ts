@@ -37,8 +37,9 @@ export function openTerminal(args: readonly string[], env: NodeJS.ProcessEnv, wi
     .filter(([, value]) => value !== undefined)
     .map(([key, value]) => `${key}=${quote(value!)}`)
     .join(' ')
-  // The exit code is printed after the command, on a line of its own, for exitCode() to read.
-  const command = `env -i ${exports} TERM=xterm-256color ${quote(process.execPath)} ${quote(BIN)} ${args.map(quote).join(' ')}; echo "[exit $?]"; sleep 600`
+  // The exit code is printed after the command, on a line of its own, for exitCode() to read. The
+  // shell traps Ctrl-C (a handler, which ctx does not inherit) so it outlives the command to print it.
+  const command = `trap true INT; env -i ${exports} TERM=xterm-256color ${quote(process.execPath)} ${quote(BIN)} ${args.map(quote).join(' ')}; echo "[exit $?]"; sleep 600`
   execFileSync('tmux', ['new-session', '-d', '-s', session, '-x', String(width), '-y', '24', 'sh', '-c', command])
   const screen = () => execFileSync('tmux', ['capture-pane', '-p', '-J', '-t', session], {encoding: 'utf8'})
   const waitFor = async (expected: string | RegExp) => {
