@@ -64,7 +64,15 @@ export abstract class CtxCommand<T extends typeof Command = typeof Command> exte
   }
 
   protected async session(): Promise<Session> {
-    return {store: await this.openStore(), clock: this.clock, actor: operatorName()}
+    return {store: this.openedStore ?? (await this.openStore()), clock: this.clock, actor: operatorName()}
+  }
+
+  /** A user-given id: whole, or a unique prefix of 8 characters or more (resolveId), from the command's store. */
+  protected async idOf(value: string, what: string): Promise<string> {
+    const {isIdPrefix, resolveId} = await import('../core/objects.js')
+    // A whole id (or no id at all) is settled without the store: only a prefix needs to look.
+    if (!isIdPrefix(value.trim().toLowerCase())) return (await import('../core/ids.js')).parseId(value, what)
+    return resolveId(this.openedStore ?? (await this.openStore()), value, what)
   }
 
   /** The settings of `ctx config`, in oclif's config directory. */

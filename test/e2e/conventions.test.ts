@@ -98,3 +98,26 @@ describe('numbers', () => {
     expect(result.stdout).toContain('Read 1,200 rows: 1,200 created')
   })
 })
+
+describe('ids people can type', () => {
+  it('takes a unique prefix of 8 characters or more wherever an id is taken, and lists the matches of an ambiguous one (exit 2)', async () => {
+    const customer = (await expectRun(box, ['customers', 'create', '--first-name', 'Ada', '--json'])).json
+    const request = (await expectRun(box, ['requests', 'open', '--customer', customer.id.slice(0, 8), '--title', 'Help', '--json'])).json
+    expect(request.customerId).toBe(customer.id)
+    expect((await expectRun(box, ['requests', 'show', request.id.slice(0, 10), '--json'])).json.id).toBe(request.id)
+    await expectRun(box, ['requests', 'show', request.id.slice(0, 7)], 2)
+    const missing = await expectRun(box, ['requests', 'show', 'ffffffff-ff', '--json'], 3)
+    expect(missing.json.error.code).toBe('NOT_FOUND')
+  })
+
+  it('refuses a prefix two ids share, listing both (exit 2), and changes nothing', async () => {
+    const ids = ['0b6f3e2a-8c1d-4f5e-9a7b-1c2d3e4f5a6b', '0b6f3e2a-9c1d-4f5e-9a7b-1c2d3e4f5a6b']
+    const lines = ids.map((id) => JSON.stringify({id, type: 'customer', data: {Context_First_Name: 'Twin'}}))
+    const {writeFileSync} = await import('node:fs')
+    writeFileSync(`${box.dir}/twins.jsonl`, `${lines.join('\n')}\n`)
+    await expectRun(box, ['import', `${box.dir}/twins.jsonl`])
+    const ambiguous = await expectRun(box, ['customers', 'delete', '0b6f3e2a', '--force', '--json'], 2)
+    expect(ambiguous.json.error.details.ids).toEqual(ids)
+    expect((await expectRun(box, ['customers', 'delete', '0b6f3e2a-9', '--force', '--json'])).json.id).toBe(ids[1])
+  })
+})

@@ -1,6 +1,5 @@
 import {Flags} from '@oclif/core'
 import {listActivities} from '../../core/activities.js'
-import {parseId} from '../../core/ids.js'
 import type {ContextObject} from '../../core/model.js'
 import type {Page} from '../../core/storage/store.js'
 import {activityListTable} from '../../ux/activities.js'
@@ -31,8 +30,8 @@ export default class ActivitiesList extends CtxCommand<typeof ActivitiesList> {
   async run(): Promise<ActivitiesListResult> {
     const session = await this.session()
     const page = await listActivities(session, {
-      customerId: this.flags.customer === undefined ? undefined : parseId(this.flags.customer, 'customer id'),
-      requestId: this.flags.request === undefined ? undefined : parseId(this.flags.request, 'request id'),
+      customerId: this.flags.customer === undefined ? undefined : (await this.idOf(this.flags.customer, 'customer id')),
+      requestId: this.flags.request === undefined ? undefined : (await this.idOf(this.flags.request, 'request id')),
       media: this.flags.media,
       tags: this.flags.tag,
       query: this.flags.query,

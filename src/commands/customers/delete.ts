@@ -1,6 +1,5 @@
 import {Args} from '@oclif/core'
 import {type DeletedCustomer, deleteCustomer, showCustomer} from '../../core/customers.js'
-import {parseId} from '../../core/ids.js'
 import {displayName} from '../../core/model.js'
 import {forgetRecent} from '../../core/recent.js'
 import {CtxCommand} from '../../ux/base-command.js'
@@ -22,7 +21,7 @@ export default class CustomersDelete extends CtxCommand<typeof CustomersDelete> 
   static override flags = {force: forceFlag}
 
   async run(): Promise<CustomersDeleteResult> {
-    const id = parseId(await this.required(this.args.id, 'Customer id', 'the customer id as an argument', (text) => parseId(text, 'customer id')), 'customer id')
+    const id = await this.idOf(await this.required(this.args.id, 'Customer id', 'the customer id as an argument', (text) => this.idOf(text, 'customer id')), 'customer id')
     const session = await this.session()
     const customer = await showCustomer(session, id)
     await this.confirm(this.flags.force, `Delete ${displayName(customer)} (${id}) and everything that belongs to them?`)

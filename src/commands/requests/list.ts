@@ -1,5 +1,4 @@
 import {Flags} from '@oclif/core'
-import {parseId} from '../../core/ids.js'
 import type {ContextObject} from '../../core/model.js'
 import {listRequests, REQUEST_STATES} from '../../core/requests.js'
 import type {Page} from '../../core/storage/store.js'
@@ -26,7 +25,7 @@ export default class RequestsList extends CtxCommand<typeof RequestsList> {
   }
 
   async run(): Promise<RequestsListResult> {
-    const customerId = this.flags.customer === undefined ? undefined : parseId(this.flags.customer, 'customer id')
+    const customerId = this.flags.customer === undefined ? undefined : (await this.idOf(this.flags.customer, 'customer id'))
     const session = await this.session()
     const page = await listRequests(session, {
       customerId,

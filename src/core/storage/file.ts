@@ -47,6 +47,10 @@ export class FileStore implements Store {
     return peeked !== undefined ? peeked : (await this.reader()).get(id)
   }
 
+  idsWithPrefix(prefix: string, limit: number) {
+    return this.reader().then((reader) => reader.idsWithPrefix(prefix, limit))
+  }
+
   getByExternalId(type: ObjectType, externalId: string) {
     return this.reader().then((reader) => reader.getByExternalId(type, externalId))
   }
