@@ -4,6 +4,7 @@
 // last); anything else answers `undefined`, and the caller parses the whole file, which reports
 // what is wrong.
 import {closeSync, constants, fstatSync, openSync, readSync} from 'node:fs'
+import {definitionsDamage, objectDamage} from './shape.js'
 import {STORE_FORMAT, STORE_FORMAT_VERSION} from './state.js'
 import type {Definitions} from '../definitions/model.js'
 import type {ContextObject} from '../model.js'
@@ -158,8 +159,10 @@ export class StoreFilePeek {
     return new StoreFilePeek(file, [start, end], end + OBJECTS_KEY.length - 1)
   }
 
+  /** The definitions, or undefined when unsure (the whole parse then finds and reports any damage). */
   definitions(): Definitions | undefined {
-    return this.parse(...this.definitionsAt) as Definitions | undefined
+    const definitions = this.parse(...this.definitionsAt)
+    return definitionsDamage(definitions) === undefined ? (definitions as Definitions) : undefined
   }
 
   /** The object stored under `id`, null when the objects map has no such key, undefined when unsure. */
@@ -172,7 +175,8 @@ export class StoreFilePeek {
     const start = key + id.length + 3
     if (!this.file.matches(start, Buffer.from(`{"id":"${id}"`))) return undefined
     const end = valueEnd(this.file, start)
-    return end < 0 ? undefined : (this.parse(start, end) as ContextObject | undefined)
+    const object = end < 0 ? undefined : this.parse(start, end)
+    return objectDamage(object, id) === undefined ? (object as ContextObject) : undefined
   }
 
   private parse(start: number, end: number): unknown {
