@@ -2,7 +2,7 @@
 // Entry point. Everything ctx runs is bundled into dist/ctx.cjs (scripts/bundle.js), loaded with a
 // V8 code cache (bin/load.js); oclif finds commands through oclif.manifest.json and the bundle's
 // COMMANDS, so a start initialises only the command it runs. An unknown command is a usage error:
-// exit 2 (DESIGN §5), not oclif's 127. CommonJS (bin/package.json): an ES-module entry costs more.
+// exit 2 with a suggestion (src/ux/outcome.ts), not oclif's 127. CommonJS (bin/package.json): an ES-module entry costs more.
 const {join} = require('node:path')
 const {loadBundle} = require('./load.js')
 
@@ -10,20 +10,25 @@ const {loadBundle} = require('./load.js')
 // of a start (DESIGN §6 P1). package.json already asks for Node 20 (npm warns on install).
 process.env.OCLIF_DISABLE_ENGINE_WARNING ??= 'true'
 const root = join(__dirname, '..')
-const {closeEarlyStore, connectEarly, flush, handle, hideSecrets, run} = loadBundle(join(root, 'dist', 'ctx.cjs')).module.exports
+const {closeEarlyStore, connectEarly, fail, flush, hideSecrets, run, versionJson} = loadBundle(join(root, 'dist', 'ctx.cjs')).module.exports
 const argv = process.argv.slice(2)
 
-// A postgres:// store starts connecting now, while oclif finds and loads the command (DESIGN §6 P6).
-connectEarly(argv)
-// oclif prints process.argv and each command's argv under DEBUG: it gets them with passwords masked,
-// and a command takes the real values back (src/ux/secret-argv.ts).
-const shown = hideSecrets(argv)
-process.argv = [...process.argv.slice(0, 2), ...shown]
-// The package root, not this file: oclif takes the nearest package.json, which here is bin/'s own.
-run(shown, root)
-  .then(() => flush())
-  .then(() => closeEarlyStore())
-  .catch((error) => {
-    if (error?.oclif?.exit === 127) error.oclif.exit = 2
-    return handle(error)
-  })
+// `ctx --version --json`: oclif answers --version itself, in text only.
+const {name, version} = argv.includes('--json') ? require('../package.json') : {}
+const versionText = version && versionJson(argv, `${name}/${version} ${process.platform}-${process.arch} node-${process.version}`, version)
+if (versionText) {
+  process.stdout.write(versionText)
+} else {
+  // A postgres:// store starts connecting now, while oclif finds and loads the command.
+  connectEarly(argv)
+  // oclif prints process.argv and each command's argv under DEBUG: it gets them with passwords masked,
+  // and a command takes the real values back (src/ux/secret-argv.ts).
+  const shown = hideSecrets(argv)
+  process.argv = [...process.argv.slice(0, 2), ...shown]
+  // The package root, not this file: oclif takes the nearest package.json, which here is bin/'s own.
+  // Any error, and any exit a command chose, ends in src/ux/outcome.ts once stdout is written out.
+  run(shown, root)
+    .then(() => flush())
+    .then(() => closeEarlyStore())
+    .catch((error) => fail(error, shown))
+}

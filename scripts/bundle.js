@@ -38,8 +38,12 @@ function command(id, load) {
 ${entries.join('\n')}
 // bin/run.js starts a postgres:// store connecting before oclif loads the command.
 const earlyStore = () => require('./ux/early-store.js')
+// Errors from before any command runs, and every exit, go through src/ux/outcome.js.
+const outcome = () => require('./ux/outcome.js')
 module.exports = {
   COMMANDS, flush, handle, run,
+  fail: (error, argv) => outcome().fail(error, argv, Object.keys(COMMANDS)),
+  versionJson: (argv, userAgent, version) => outcome().versionJson(argv, userAgent, version),
   connectEarly: (argv) => earlyStore().connectEarly(argv),
   hideSecrets: (argv) => require('./ux/secret-argv.js').hideSecrets(argv),
   closeEarlyStore: () => earlyStore().closeEarlyStore(),

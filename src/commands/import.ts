@@ -2,6 +2,8 @@ import {Args, Flags} from '@oclif/core'
 import {IMPORT_FORMATS, type ImportFormat} from '../core/io/formats.js'
 import type {ImportSummary} from '../core/io/import.js'
 import {OBJECT_TYPES, type ObjectType} from '../core/model.js'
+import {CANCELLED_EXIT} from '../ux/outcome.js'
+import {counted} from '../ux/render.js'
 import {CtxCommand} from '../ux/base-command.js'
 import {progressBar} from '../ux/progress.js'
 
@@ -39,6 +41,16 @@ Every row is checked like any other write; refused rows go to a rejects file (de
     const session = await this.session()
     const {importFile} = await import('../core/io/import.js')
     const progress = progressBar('Importing', !this.jsonEnabled())
+    let read = 0
+    // Ctrl-C: say how far the import got and how to finish it, then end as a shell expects (130).
+    const interrupted = () => {
+      progress.stop()
+      process.stderr.write(
+        `\nInterrupted after ${counted(read, 'row')} read. What was committed stays in the store; run the same import again with --upsert to finish it without duplicates.\n`,
+      )
+      process.exit(CANCELLED_EXIT)
+    }
+    process.once('SIGINT', interrupted)
     let summary: ImportSummary
     try {
       summary = await importFile(session, {
@@ -50,9 +62,13 @@ Every row is checked like any other write; refused rows go to a rejects file (de
         dryRun: this.flags['dry-run'],
         rejects: this.flags.rejects,
         definitions: this.flags.definitions,
-        onProgress: (p) => progress.update(p.read, p.totalBytes > 0 ? p.bytes / p.totalBytes : null, p.rejected > 0 ? `${p.rejected} rejected` : undefined),
+        onProgress: (p) => {
+          read = p.read
+          progress.update(p.read, p.totalBytes > 0 ? p.bytes / p.totalBytes : null, p.rejected > 0 ? `${p.rejected.toLocaleString('en-US')} rejected` : undefined)
+        },
       })
     } finally {
+      process.off('SIGINT', interrupted)
       progress.stop()
     }
     if (!this.jsonEnabled()) this.report(summary)
@@ -61,16 +77,17 @@ Every row is checked like any other write; refused rows go to a rejects file (de
   }
 
   private report(summary: ImportSummary): void {
-    const counts = `${summary.created} created, ${summary.updated} updated, ${summary.unchanged} unchanged`
-    const skipped = summary.skipped > 0 ? `, ${summary.skipped} skipped (not ${summary.type})` : ''
+    const n = (count: number) => count.toLocaleString('en-US')
+    const counts = `${n(summary.created)} created, ${n(summary.updated)} updated, ${n(summary.unchanged)} unchanged`
+    const skipped = summary.skipped > 0 ? `, ${n(summary.skipped)} skipped (not ${summary.type})` : ''
     const prefix = summary.dryRun ? 'Dry run, nothing written: would have' : 'Read'
-    this.log(`${prefix} ${summary.read} rows: ${counts}${skipped}, ${summary.rejected} rejected, in ${summary.seconds} s.`)
+    this.log(`${prefix} ${counted(summary.read, 'row')}: ${counts}${skipped}, ${n(summary.rejected)} rejected, in ${summary.seconds} s.`)
     if (summary.definitions) this.log(`Definitions carried by the file: ${summary.definitions.created.length} created, ${summary.definitions.updated.length} updated.`)
     for (const file of summary.files ?? []) {
-      this.log(`  ${file.file}: ${file.read} read, ${file.created} created, ${file.updated} updated, ${file.unchanged} unchanged, ${file.rejected} rejected`)
+      this.log(`  ${file.file}: ${n(file.read)} read, ${n(file.created)} created, ${n(file.updated)} updated, ${n(file.unchanged)} unchanged, ${n(file.rejected)} rejected`)
     }
     for (const {line, file, reason} of summary.firstRejects) this.logToStderr(file === undefined ? `  line ${line}: ${reason}` : `  ${file} element ${line}: ${reason}`)
-    if (summary.rejected > summary.firstRejects.length) this.logToStderr(`  … and ${summary.rejected - summary.firstRejects.length} more`)
+    if (summary.rejected > summary.firstRejects.length) this.logToStderr(`  … and ${n(summary.rejected - summary.firstRejects.length)} more`)
     if (summary.rejectsFile) this.logToStderr(`Rejected rows, with line and reason: ${summary.rejectsFile}`)
   }
 }

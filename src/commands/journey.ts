@@ -1,7 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 import {nowIso} from '../core/clock.js'
 import {customerJourney, JOURNEY_PAGE, type Journey} from '../core/journey.js'
-import {parseId} from '../core/ids.js'
 import {touchRecent} from '../core/recent.js'
 import {CtxCommand} from '../ux/base-command.js'
 import {mediaListFlag} from '../ux/flags.js'
@@ -38,7 +37,7 @@ export default class JourneyCommand extends CtxCommand<typeof JourneyCommand> {
     const journey = await customerJourney(session, customer, {
       media: this.flags.media,
       since: this.flags.since,
-      requestId: this.flags.request === undefined ? undefined : parseId(this.flags.request, 'request id'),
+      requestId: this.flags.request === undefined ? undefined : (await this.idOf(this.flags.request, 'request id')),
     }, {limit: this.flags.limit, cursor: this.flags.cursor, all: this.flags.all})
     await touchRecent(this.recentFile, session.store.location, {id: journey.customer.id, at: nowIso(session.clock), action: 'viewed'})
     if (!this.jsonEnabled()) {

@@ -5,7 +5,7 @@ import {OBJECT_TYPES} from '../core/model.js'
 import {CtxCommand} from '../ux/base-command.js'
 import {keySettings} from '../ux/early-store.js'
 import {progressBar} from '../ux/progress.js'
-import {color} from '../ux/render.js'
+import {color, counted} from '../ux/render.js'
 
 export type MigrateCommandResult = MigrateResult
 
@@ -59,6 +59,6 @@ function summary(result: MigrateResult): string {
     const {source, target} = result.counts[type]
     table.push([type, source.toLocaleString('en-US'), target.toLocaleString('en-US'), `${result.checksums[type].source.slice(0, 16)}…`])
   }
-  const line = `Copied ${result.copied.toLocaleString('en-US')} objects from ${result.from} to ${result.to} in ${result.seconds} s; verified: counts and checksums match.`
+  const line = `Copied ${counted(result.copied, 'object')} from ${result.from} to ${result.to} in ${result.seconds} s; verified: counts and checksums match.`
   return `${table.toString()}\n${color.green(line)}`
 }

@@ -4,6 +4,7 @@ import {emptyResultHint, searchObjects} from '../core/search/search.js'
 import type {Page} from '../core/storage/store.js'
 import {CtxCommand} from '../ux/base-command.js'
 import {pageFlags} from '../ux/flags.js'
+import {listFlags} from '../ux/list.js'
 import {nextPageHint, objectListTable} from '../ux/render.js'
 
 export type SearchResult = Page<ContextObject>
@@ -28,14 +29,14 @@ Results are newest lastUpdated first, --limit per page; pass the printed --curso
     query: Args.string({description: 'Search query (quote it for the shell when it holds spaces, parentheses or quotes).'}),
   }
 
-  static override flags = pageFlags
+  static override flags = {...pageFlags, ...listFlags}
 
   async run(): Promise<SearchResult> {
     const query = await this.required(this.args.query, 'Search query', 'a query as an argument')
     const session = await this.session()
     const page = await searchObjects(session.store, query, {limit: this.flags.limit, cursor: this.flags.cursor})
     if (!this.jsonEnabled()) {
-      this.log(page.items.length === 0 ? ['Nothing matches.', emptyResultHint(query)].filter(Boolean).join(' ') : objectListTable(page.items))
+      this.log(page.items.length === 0 ? ['Nothing matches.', emptyResultHint(query)].filter(Boolean).join(' ') : objectListTable(page.items, this.flags))
       if (page.next) this.log(nextPageHint(page.next))
     }
     return page

@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 import {nowIso, parseInstant} from '../core/clock.js'
 import {type SeedSummary, seedStore} from '../core/seed.js'
+import {UsageError} from '../core/errors.js'
 import {CtxCommand} from '../ux/base-command.js'
 import {progressBar} from '../ux/progress.js'
 
@@ -17,7 +18,7 @@ export default class Seed extends CtxCommand<typeof Seed> {
   ]
 
   static override flags = {
-    customers: Flags.integer({summary: 'How many customers.', required: true, min: 0}),
+    customers: Flags.integer({summary: 'How many customers (required).', min: 0}),
     'requests-per-customer': Flags.integer({summary: 'Requests per customer.', default: 2, min: 0}),
     'activities-per-request': Flags.integer({summary: 'Activities per request (about 30% get a comment).', default: 3, min: 0}),
     seed: Flags.string({summary: 'Seed of the generator: same seed, same data.', default: '1'}),
@@ -25,10 +26,13 @@ export default class Seed extends CtxCommand<typeof Seed> {
   }
 
   async run(): Promise<SeedResult> {
+    if (this.flags.customers === undefined) {
+      throw new UsageError('--customers is required: how many customers to make', {hint: 'For example: ctx seed --customers 100 --store /tmp/lab.json'})
+    }
     const now = this.flags.now === undefined ? nowIso(this.clock) : parseInstant(this.flags.now, '--now').toISOString()
     const store = await this.openStore()
     const started = performance.now()
-    const customers = this.flags.customers
+    const customers = this.flags.customers!
     const progress = progressBar('Seeding', !this.jsonEnabled(), process.stderr, 'customers')
     let summary: SeedSummary
     try {

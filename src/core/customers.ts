@@ -1,10 +1,11 @@
 // Customers: create, show, update, delete (with everything that belongs to them) and find.
 import {requireChangeable} from './changes.js'
-import {ConflictError} from './errors.js'
+import {ConflictError, UsageError} from './errors.js'
 import {newId} from './ids.js'
 import {BASE_FIELDSET, type ContextObject, type ObjectType} from './model.js'
 import {applyChanges, checkObject, type DataChanges, nextTimestamp, requireObject, type Session} from './objects.js'
 import {allOf, equals} from './search/query.js'
+import {findCustomer} from './journey.js'
 import {searchObjects} from './search/search.js'
 import type {Page} from './storage/store.js'
 
@@ -22,7 +23,17 @@ export interface CustomerInput {
   externalId?: string
 }
 
+/** Whether changes set at least one field: a customer of nothing is an empty "Unknown Customer". */
+export function setsAnyField(changes: DataChanges): boolean {
+  return Object.values(changes).some((value) => value !== null && value !== undefined && value !== '')
+}
+
 export async function createCustomer(session: Session, input: CustomerInput): Promise<ContextObject> {
+  if (!setsAnyField(input.changes) && input.externalId === undefined) {
+    throw new UsageError('nothing to store: give the customer at least one field or an externalId', {
+      hint: 'For example: ctx customers create --first-name Ada --email ada@example.com (or --field ID=VALUE).',
+    })
+  }
   return session.store.transaction(async (tx) => {
     const definitions = await tx.definitions()
     const now = nextTimestamp(session.clock)
@@ -41,8 +52,9 @@ export async function createCustomer(session: Session, input: CustomerInput): Pr
   })
 }
 
-export async function showCustomer(session: Session, id: string): Promise<ContextObject> {
-  return requireObject(session.store, id, 'customer')
+/** A customer by id, or by an email or phone number exactly one customer has (as `journey` finds one). */
+export async function showCustomer(session: Session, ref: string): Promise<ContextObject> {
+  return findCustomer(session.store, ref)
 }
 
 export interface CustomerUpdate extends CustomerInput {
@@ -99,6 +111,11 @@ export async function deleteCustomer(session: Session, id: string): Promise<Dele
 }
 
 /** `customers search`: the search language with `type:customer` added. */
+/** Every customer, a page at a time, newest lastUpdated first (the `next` cursor continues). */
+export async function listCustomers(session: Session, page: {limit?: number; cursor?: string | null}): Promise<Page<ContextObject>> {
+  return session.store.find({where: equals('type', 'customer'), limit: page.limit, cursor: page.cursor})
+}
+
 export async function searchCustomers(session: Session, query: string, page: {limit?: number; cursor?: string | null}): Promise<Page<ContextObject>> {
   return searchObjects(session.store, query, {scope: equals('type', 'customer'), ...page})
 }

@@ -6,7 +6,7 @@ import {createHash} from 'node:crypto'
 import type {Clock} from './clock.js'
 import type {Definitions} from './definitions/model.js'
 import {ConflictError, NotFoundError, StorageError, UsageError} from './errors.js'
-import {canonical, type ContextObject, OBJECT_TYPES, type ObjectType} from './model.js'
+import {assertWithinLimits, canonical, type ContextObject, OBJECT_TYPES, type ObjectType} from './model.js'
 import {openStore, parseStoreUrl} from './storage/open.js'
 import type {Store, StoreWriter} from './storage/store.js'
 import type {KeySettings} from './crypto/sealed-store.js'
@@ -85,6 +85,9 @@ async function copyStore(source: Store, target: Store, options: MigrateOptions, 
   const copiedIds = options.upsert ? new Set<string>() : null
   let copied = 0
   const copy = async (tx: StoreWriter, batch: readonly ContextObject[]) => {
+    // A store written by an older ctx may hold what this one refuses (an externalId too long for
+    // PostgreSQL's index): named here, exit 5, rather than failing inside the target.
+    for (const object of batch) assertWithinLimits(object)
     await (options.upsert ? upsertBatch(tx, batch) : tx.insert(batch))
     for (const object of batch) {
       sourceTally.add(object)

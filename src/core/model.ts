@@ -114,6 +114,35 @@ function sortedData(data: Record<string, FieldValue>): Record<string, FieldValue
   return out
 }
 
+/**
+ * The longest externalId, in characters (as JSON Schema counts them; schemas/context-object.schema.json
+ * says the same): a PostgreSQL index entry holds at most ~2.7 KB, and one limit holds on every store.
+ */
+export const MAX_EXTERNAL_ID = 256
+
+/** The limits every object keeps on every store and every path (create, update, import, migrate). */
+export function assertWithinLimits(object: ContextObject): void {
+  const externalId = object.externalId
+  if (externalId !== undefined && externalId.length > MAX_EXTERNAL_ID && [...externalId].length > MAX_EXTERNAL_ID) {
+    throw new InvalidDataError(`${object.type} ${object.id} has an externalId of ${[...externalId].length} characters; the most is ${MAX_EXTERNAL_ID}`, {
+      where: object.id,
+      hint: 'Use a shorter key: an externalId names the object in the system it came from.',
+      details: {length: [...externalId].length, limit: MAX_EXTERNAL_ID},
+    })
+  }
+  for (const key in object.data) {
+    const value = object.data[key]
+    if (typeof value === 'string' && value.includes('\u0000')) {
+      // PostgreSQL's text cannot hold it; refused on every store, so a file store holds nothing another cannot.
+      throw new InvalidDataError(`${object.type} ${object.id}: ${key} holds a NUL character (\\u0000)`, {
+        where: key,
+        hint: 'Remove the NUL characters from the value; no store of ctx keeps them.',
+      })
+    }
+  }
+  assertWithinSizeLimit(object)
+}
+
 export function assertWithinSizeLimit(object: ContextObject): void {
   if (sizeBound(object) <= MAX_OBJECT_BYTES) return
   const bytes = Buffer.byteLength(JSON.stringify(object), 'utf8')

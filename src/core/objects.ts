@@ -3,8 +3,9 @@
 import type {Clock} from './clock.js'
 import {parseFieldAssignments} from './definitions/coerce.js'
 import type {Definitions} from './definitions/model.js'
-import {NotFoundError} from './errors.js'
-import {assertWithinSizeLimit, type ContextObject, type FieldValue, type ObjectType} from './model.js'
+import {NotFoundError, UsageError} from './errors.js'
+import {isUuid, parseId} from './ids.js'
+import {assertWithinLimits, type ContextObject, type FieldValue, type ObjectType} from './model.js'
 import type {Filter} from './search/query.js'
 import type {Store, StoreReader} from './storage/store.js'
 
@@ -62,7 +63,32 @@ export async function checkObject(object: ContextObject, definitions: Definition
   // suspension of this function (DESIGN §6 P3).
   validation ??= await import('./definitions/validate.js')
   validation.validateObjectData(object, definitions, previous)
-  assertWithinSizeLimit(object)
+  assertWithinLimits(object)
+}
+
+/** The shortest id prefix taken, as git takes a commit's: long enough to be unique in practice. */
+export const MIN_ID_PREFIX = 8
+
+/** Whether `text` (trimmed, lower-case) is the start of an id rather than a whole one or no id at all. */
+export function isIdPrefix(text: string): boolean {
+  return !isUuid(text) && text.length >= MIN_ID_PREFIX && text.length < 36 && /^[0-9a-f][0-9a-f-]*$/.test(text)
+}
+
+/**
+ * A user-given id: a whole UUID, or a unique prefix of at least 8 characters of a stored one. A
+ * prefix that matches several is a usage error listing them; one that matches none is not found.
+ */
+export async function resolveId(reader: StoreReader, value: string, what = 'id'): Promise<string> {
+  const text = value.trim().toLowerCase()
+  if (!isIdPrefix(text)) return parseId(value, what)
+  const ids = await reader.idsWithPrefix(text, 10)
+  if (ids.length === 1) return ids[0]
+  if (ids.length === 0) throw new NotFoundError(`no ${what} starts with ${text}`, {where: text, hint: 'Give more of the id, or search for the object: ctx search WORDS'})
+  throw new UsageError(`${text} is the start of ${ids.length === 10 ? '10 or more' : ids.length} ids; give more of it`, {
+    where: text,
+    hint: ids.join('\n'),
+    details: {ids},
+  })
 }
 
 export async function requireObject(reader: StoreReader, id: string, type?: ObjectType): Promise<ContextObject> {

@@ -43,14 +43,19 @@ export async function forgetRecent(path: string, location: string, ids: readonly
 
 /** The list kept in `path` for the store at `location` (empty when there is none). */
 export async function readStoreList<T>(path: string, location: string): Promise<T[]> {
-  return (await readLists<T>(path)).stores[location] ?? []
+  return storeListOf((await readLists<T>(path)).stores, location)
+}
+
+/** The list of one store; a location is a user's string, so only an own array counts (never `constructor`). */
+function storeListOf<T>(stores: Record<string, T[]>, location: string): T[] {
+  return Object.hasOwn(stores, location) && Array.isArray(stores[location]) ? stores[location] : []
 }
 
 /** Rewrites the list of one store in `path` (0600, atomic); best effort, never failing the caller. */
 export async function changeStoreList<T>(path: string, location: string, change: (entries: T[]) => T[]): Promise<void> {
   try {
     const file = await readLists<T>(path)
-    file.stores[location] = change(file.stores[location] ?? [])
+    file.stores[location] = change(storeListOf(file.stores, location))
     await mkdir(dirname(path), {recursive: true, mode: 0o700})
     // Atomic, so never torn, but not synced: losing the last entry to a power cut costs nothing.
     await writeFileAtomic(path, `${JSON.stringify(file, null, 2)}\n`, {mode: 0o600, fsync: false})

@@ -3,15 +3,17 @@
 import type {ActivityCustomer, AddedActivity, MovedActivity, Placement} from '../core/activities.js'
 import type {ContextObject} from '../core/model.js'
 import {mediaLabel} from './journey.js'
-import {color, objectTitle, table} from './render.js'
+import {formatList, type ListOptions, stdoutShape} from './list.js'
+import {color, objectTitle} from './render.js'
 import {relativeTime} from './time.js'
 
 export function requestState(request: ContextObject): string {
   return request.state === 'closed' ? color.dim(`closed${request.closeReason ? ` (${request.closeReason})` : ''}`) : color.green('active')
 }
 
-export function requestListTable(requests: readonly ContextObject[], now: Date, withCustomer: boolean): string {
-  const rows = table(['Id', 'Title', 'State', ...(withCustomer ? ['Customer'] : []), 'Opened', 'Last updated'])
+export function requestListTable(requests: readonly ContextObject[], now: Date, withCustomer: boolean, options: ListOptions = {}): string {
+  const head = ['Id', 'Title', 'State', ...(withCustomer ? ['Customer'] : []), 'Opened', 'Last updated']
+  const rows: string[][] = []
   for (const request of requests) {
     rows.push([
       request.id,
@@ -22,15 +24,13 @@ export function requestListTable(requests: readonly ContextObject[], now: Date, 
       relativeTime(request.lastUpdated, now),
     ])
   }
-  return rows.toString()
+  return formatList(head, rows, options, stdoutShape())
 }
 
-export function activityListTable(activities: readonly ContextObject[], now: Date): string {
-  const rows = table(['Id', 'Media', 'When', 'Tags', 'Notes'])
-  for (const activity of activities) {
-    rows.push([activity.id, mediaLabel(activity.mediaType), relativeTime(activity.created, now), (activity.tags ?? []).join(', '), objectTitle(activity)])
-  }
-  return rows.toString()
+export function activityListTable(activities: readonly ContextObject[], now: Date, options: ListOptions = {}): string {
+  const head = ['Id', 'Media', 'When', 'Tags', 'Notes']
+  const rows = activities.map((activity) => [activity.id, mediaLabel(activity.mediaType), relativeTime(activity.created, now), (activity.tags ?? []).join(', '), objectTitle(activity)])
+  return formatList(head, rows, options, stdoutShape())
 }
 
 /** How the customer of a new activity was found, in words. */

@@ -9,6 +9,7 @@ import type {Store} from '../core/storage/store.js'
 import {userInfo} from 'node:os'
 import {takeRepeatedFlags} from './repeated-flags.js'
 import {revealSecrets} from './secret-argv.js'
+import {describeError, exitCodeOf, formatError} from './outcome.js'
 
 export type CtxFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof CtxCommand)['baseFlags'] & T['flags']>
 export type CtxArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>
@@ -19,6 +20,9 @@ export abstract class CtxCommand<T extends typeof Command = typeof Command> exte
   static override baseFlags = {
     store: Flags.string({
       summary: 'Store to use: a .json path, file:PATH, memory: or postgres://… (default: store.json in the data directory).',
+      // Shown by every command's --help (FLAG DESCRIPTIONS): where a user looks for what the environment can set.
+      description:
+        'Environment variables: CTX_STORE (this flag), CTX_OPERATOR (who you are, as comments and moves record it), CTX_NOW (an ISO instant to use as the clock, for tests and replays), CTX_LOCK_TIMEOUT_MS (how long to wait for a busy store), CTX_LOCALE (the language of field labels), DEBUG (stack traces). A flag beats the environment, which beats `ctx config`.',
       env: 'CTX_STORE',
       helpGroup: 'GLOBAL',
     }),
@@ -39,6 +43,9 @@ export abstract class CtxCommand<T extends typeof Command = typeof Command> exte
   override async init(): Promise<void> {
     // After oclif has logged this.argv (DEBUG): it logs passwords masked, the flags get the real ones.
     await super.init()
+    // Settings of `ctx config` fill the environment variables left unset, before flags are read.
+    const {applyConfig, readConfig} = await import('../core/config.js')
+    applyConfig(await readConfig(this.configFile), process.env)
     this.argv = revealSecrets(this.argv)
     const allFlags = {
       ...(this.ctor.enableJsonFlag ? {json: {type: 'boolean'}} : {}),
@@ -101,7 +108,20 @@ export abstract class CtxCommand<T extends typeof Command = typeof Command> exte
   }
 
   protected async session(): Promise<Session> {
-    return {store: await this.openStore(), clock: this.clock, actor: operatorName()}
+    return {store: this.openedStore ?? (await this.openStore()), clock: this.clock, actor: operatorName()}
+  }
+
+  /** A user-given id: whole, or a unique prefix of 8 characters or more (resolveId), from the command's store. */
+  protected async idOf(value: string, what: string): Promise<string> {
+    const {isIdPrefix, resolveId} = await import('../core/objects.js')
+    // A whole id (or no id at all) is settled without the store: only a prefix needs to look.
+    if (!isIdPrefix(value.trim().toLowerCase())) return (await import('../core/ids.js')).parseId(value, what)
+    return resolveId(this.openedStore ?? (await this.openStore()), value, what)
+  }
+
+  /** The settings of `ctx config`, in oclif's config directory. */
+  protected get configFile(): string {
+    return join(this.config.configDir, 'config.json')
   }
 
   /** The per-operator recent-customers file in oclif's config directory. */
@@ -114,12 +134,34 @@ export abstract class CtxCommand<T extends typeof Command = typeof Command> exte
     return Boolean(process.stdin.isTTY && process.stdout.isTTY) && !this.jsonEnabled()
   }
 
-  /** A required value: given, asked for on a terminal, or a usage error. */
-  protected async required(value: string | undefined, what: string, flag: string): Promise<string> {
+  /**
+   * A required value: given, asked for on a terminal, or a usage error. `check` (which throws a
+   * ctx error for a value it cannot take) runs at the prompt, so a bad answer is refused there,
+   * before it is accepted, and can be typed again.
+   */
+  protected async required(value: string | undefined, what: string, flag: string, check?: (text: string) => unknown): Promise<string> {
     if (value !== undefined && value !== '') return value
     if (!this.interactive) throw new UsageError(`${what} is required`, {hint: `Give ${flag}.`})
     const {input} = await import('@inquirer/prompts')
-    return input({message: `${what}:`, required: true})
+    const validate = async (text: string): Promise<string | true> => {
+      if (text.trim() === '') return `${what} is required.`
+      try {
+        await check?.(text)
+        return true
+      } catch (error) {
+        if (isCtxError(error)) return error.message
+        throw error
+      }
+    }
+    return input({message: `${what}:`, validate})
+  }
+
+  /** A required value of a fixed set (a media type, an enum): given, picked from a list on a terminal, or a usage error. */
+  protected async chosen(value: string | undefined, what: string, flag: string, choices: readonly string[]): Promise<string> {
+    if (value !== undefined && value !== '') return value
+    if (!this.interactive) throw new UsageError(`${what} is required`, {hint: `Give ${flag} (one of ${choices.join(', ')}).`})
+    const {select} = await import('@inquirer/prompts')
+    return select({message: `${what}:`, choices: choices.map((choice) => ({value: choice, name: choice}))})
   }
 
   /** Destructive work: confirmed on a terminal, --force elsewhere. */
@@ -185,30 +227,4 @@ export function operatorName(): string {
   } catch {
     return 'unknown'
   }
-}
-
-function exitCodeOf(error: Error & {oclif?: {exit?: number}}): number {
-  if (isCtxError(error)) return error.exitCode
-  const oclifExit = error.oclif?.exit
-  if (typeof oclifExit === 'number') return oclifExit === 127 ? ExitCode.usage : oclifExit
-  return ExitCode.bug
-}
-
-function describeError(error: unknown): Record<string, unknown> {
-  if (isCtxError(error)) return error.toJSON()
-  const err = error as Error & {oclif?: {exit?: number}}
-  const exitCode = exitCodeOf(err)
-  return {code: exitCode === ExitCode.usage ? 'USAGE' : 'UNEXPECTED', exitCode, message: err.message}
-}
-
-function formatError(error: Error, exitCode: number): string {
-  const debug = Boolean(process.env.DEBUG)
-  if (exitCode === ExitCode.bug) {
-    const detail = debug ? `\n${error.stack}` : '\n(This is a bug in ctx. Run again with DEBUG=1 to see the stack trace, and report it.)'
-    return `Error: unexpected failure: ${error.message}${detail}`
-  }
-  const lines = [`Error: ${error.message}`]
-  if (isCtxError(error) && error.hint) lines.push(`Hint: ${error.hint}`)
-  if (debug && error.stack) lines.push(error.stack)
-  return lines.join('\n')
 }

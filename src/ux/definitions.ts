@@ -1,5 +1,5 @@
 // Human output for field definitions: lists, one field or fieldset, and the plan of `fields apply`.
-import {fieldLabel, type Definitions, type FieldDefinition, type FieldsetDefinition} from '../core/definitions/model.js'
+import {type Definitions, type FieldDefinition, fieldLabel, fieldOf, type FieldsetDefinition} from '../core/definitions/model.js'
 import type {DefinitionsPlan, FieldListing, FieldsetListing, FieldsetUsage} from '../core/definitions/manage.js'
 import {color, table} from './render.js'
 
@@ -59,7 +59,7 @@ export function fieldsetTable(fieldset: FieldsetDefinition, definitions: Definit
   const named = (ids: readonly string[]) =>
     ids
       .map((id) => {
-        const label = fieldLabel(definitions.fields[id], id)
+        const label = fieldLabel(fieldOf(definitions, id), id)
         return label === id ? id : `${label} (${id})`
       })
       .join('\n')

@@ -2,8 +2,9 @@
 // and terminal hyperlinks where the terminal shows them. Nothing here runs under --json.
 import {Chalk, type ChalkInstance} from 'chalk'
 import Table from 'cli-table3'
-import {fieldLabel, type Definitions} from '../core/definitions/model.js'
+import {type Definitions, fieldLabel, fieldOf} from '../core/definitions/model.js'
 import {type ContextObject, displayName} from '../core/model.js'
+import {formatList, type ListOptions, stdoutShape} from './list.js'
 
 export function colorEnabled(stream: NodeJS.WriteStream = process.stdout, env: NodeJS.ProcessEnv = process.env): boolean {
   if ('NO_COLOR' in env && env.NO_COLOR !== '') return false
@@ -27,6 +28,11 @@ export function supportsHyperlinks(stream: NodeJS.WriteStream = process.stdout, 
 }
 
 const URL_LIKE = /^https?:\/\/\S+$/i
+
+/** "1 object", "20,000 objects": a count and its noun, the number grouped as everywhere in ctx. */
+export function counted(count: number, singular: string, plural = `${singular}s`): string {
+  return `${count.toLocaleString('en-US')} ${count === 1 ? singular : plural}`
+}
 
 export function formatValue(value: unknown): string {
   if (typeof value === 'string' && URL_LIKE.test(value)) return hyperlink(value)
@@ -58,7 +64,7 @@ export function objectTable(object: ContextObject, definitions: Definitions): st
   add('Media', object.mediaType)
   add('Tags', object.tags?.length ? object.tags : undefined)
   add('External id', object.externalId)
-  for (const [key, value] of Object.entries(object.data)) add(fieldLabel(definitions.fields[key], key), enumLabelled(definitions, key, value))
+  for (const [key, value] of Object.entries(object.data)) add(fieldLabel(fieldOf(definitions, key), key), enumLabelled(definitions, key, value))
   add('Fieldsets', object.fieldsets)
   add('Created', object.created)
   add('Last updated', object.lastUpdated)
@@ -68,7 +74,7 @@ export function objectTable(object: ContextObject, definitions: Definitions): st
 
 /** An enum value with its label when it has one: "French (fr_FR)". */
 function enumLabelled(definitions: Definitions, fieldId: string, value: unknown): unknown {
-  const item = definitions.fields[fieldId]?.enum?.find((entry) => entry.value === value)
+  const item = fieldOf(definitions, fieldId)?.enum?.find((entry) => entry.value === value)
   const label = item ? fieldLabel(item, item.value) : undefined
   return label && label !== value ? `${label} (${item!.value})` : value
 }
@@ -81,12 +87,11 @@ export function objectTitle(object: ContextObject): string {
   return title.length > 60 ? `${title.slice(0, 59)}…` : title
 }
 
-export function objectListTable(objects: readonly ContextObject[]): string {
-  const rows = table(['Id', 'Type', 'Name / title', 'State', 'Last updated'])
-  for (const object of objects) {
-    rows.push([object.id, object.type, objectTitle(object), object.state ?? object.mediaType ?? '', object.lastUpdated])
-  }
-  return rows.toString()
+/** Objects of any type as a list: a request's state and an activity's media type each in their own column. */
+export function objectListTable(objects: readonly ContextObject[], options: ListOptions = {}): string {
+  const head = ['Id', 'Type', 'Name / title', 'State', 'Media', 'Last updated']
+  const rows = objects.map((object) => [object.id, object.type, objectTitle(object), object.state ?? '', object.mediaType ?? '', object.lastUpdated])
+  return formatList(head, rows, options, stdoutShape())
 }
 
 /** The line under a page that has a following one. */

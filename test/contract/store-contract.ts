@@ -90,6 +90,19 @@ export function storeContract(name: string, factory: StoreFactory): void {
       await expect(insert({...customer})).rejects.toBeInstanceOf(ConflictError)
     })
 
+    it('lists the ids that start with a prefix, ascending, up to a limit, in and out of a transaction', async () => {
+      const ids = ['0b6f3e2a-8c1d-4f5e-9a7b-1c2d3e4f5a6b', '0b6f3e2a-9c1d-4f5e-9a7b-1c2d3e4f5a6b', '1b6f3e2a-8c1d-4f5e-9a7b-1c2d3e4f5a6b']
+      await insert(...ids.map((id) => fixture('customer', {id})))
+      expect(await store.idsWithPrefix('0b6f3e2a', 10)).toEqual(ids.slice(0, 2))
+      expect(await store.idsWithPrefix('0b6f3e2a-8', 10)).toEqual([ids[0]])
+      expect(await store.idsWithPrefix('0b6f3e2a', 1)).toEqual([ids[0]])
+      expect(await store.idsWithPrefix('ffffffff', 10)).toEqual([])
+      await store.transaction(async (tx) => {
+        await tx.remove([ids[0]])
+        expect(await tx.idsWithPrefix('0b6f3e2a', 10)).toEqual([ids[1]])
+      })
+    })
+
     it('keeps externalId unique per type, and finds objects by it', async () => {
       const customer = fixture('customer', {externalId: 'ext-1'})
       const request = fixture('request', {customerId: customer.id, externalId: 'ext-1'})

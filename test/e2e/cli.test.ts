@@ -52,7 +52,7 @@ describe('the ctx command', () => {
   })
 
   it('prints no stack trace unless DEBUG is set', async () => {
-    const result = await expectRun(box, ['customers', 'show', 'nope'], 2)
+    const result = await expectRun(box, ['requests', 'show', 'nope'], 2)
     expect(result.stderr).not.toMatch(/\n\s+at /)
   })
 })

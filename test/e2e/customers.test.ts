@@ -68,15 +68,30 @@ describe('customers show', () => {
     expect(shown.json).toEqual(customer)
   })
 
-  it('answers exit 3 for an id it does not hold, and exit 2 for something that is not an id', async () => {
+  it('answers exit 3 for an id, email or phone no customer has', async () => {
     const missing = await expectRun(box, ['customers', 'show', '0b6f3e2a-8c1d-4f5e-9a7b-1c2d3e4f5a6b', '--json'], 3)
     expect(missing.json.error.code).toBe('NOT_FOUND')
-    await expectRun(box, ['customers', 'show', 'not-an-id'], 2)
+    await expectRun(box, ['customers', 'show', 'not-an-id'], 3)
+  })
+
+  it('shows a customer by an email or phone only they have, as journey finds one', async () => {
+    const customer = await create('--first-name', 'Ada', '--email', 'ada@example.com', '--phone', '+15550100')
+    expect((await expectRun(box, ['customers', 'show', 'ada@example.com', '--json'])).json.id).toBe(customer.id)
+    expect((await expectRun(box, ['customers', 'show', '+15550100', '--json'])).json.id).toBe(customer.id)
+    await create('--first-name', 'Twin', '--email', 'ada@example.com')
+    const ambiguous = await expectRun(box, ['customers', 'show', 'ada@example.com', '--json'], 2)
+    expect(ambiguous.json.error.details.ids).toHaveLength(2)
   })
 
   it('treats a missing id as a usage error when no one is at a terminal', async () => {
     const result = await expectRun(box, ['customers', 'show'], 2)
-    expect(result.stderr).toContain('Customer id is required')
+    expect(result.stderr).toContain('Customer id, email or phone is required')
+  })
+
+  it('refuses to create a customer of nothing off a terminal (exit 2), storing nothing', async () => {
+    const result = await expectRun(box, ['customers', 'create', '--json'], 2)
+    expect(result.json.error.code).toBe('USAGE')
+    expect(await readStore(box.storePath)).toEqual([])
   })
 
   it('does not show a request as a customer', async () => {

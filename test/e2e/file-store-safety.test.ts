@@ -5,6 +5,7 @@ import {existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, s
 import {createServer} from 'node:net'
 import {join} from 'node:path'
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
+import {baseDefinitions} from '../../src/core/definitions/model.js'
 import {fixture} from '../contract/store-contract.js'
 import {BIN, expectRun, type Sandbox, sandbox} from '../helpers/cli.js'
 import {readStore, seedStore} from '../helpers/store.js'
@@ -36,6 +37,7 @@ describe('a file that is not a ctx store', () => {
     'foreign JSON': '{"users": [{"name": "someone else’s data"}]}\n',
     'an empty file': '',
     'a newer format': JSON.stringify({format: 'ctx-store', version: 99, mode: 'production', created: '2026-01-01T00:00:00.000Z', definitions: {}, objects: {}}),
+    ...damagedInside(),
   }
 
   for (const [name, content] of Object.entries(cases)) {
@@ -50,6 +52,22 @@ describe('a file that is not a ctx store', () => {
     })
   }
 })
+
+/** Stamped store files of this ctx's format, damaged inside: each as a read or a write would meet it. */
+function damagedInside(): Record<string, string> {
+  const created = '2026-01-01T00:00:00.000Z'
+  const customer = {id: '0f8e7c4a-1b2c-4d3e-8f90-a1b2c3d4e5f6', type: 'customer', fieldsets: ['cisco.base.customer'], data: {Context_First_Name: 'Ada'}, created, lastUpdated: created}
+  const base = {format: 'ctx-store', version: 1, mode: 'production', created, definitions: baseDefinitions(), objects: {[customer.id]: customer}}
+  const variant = (change: Record<string, unknown>) => `${JSON.stringify({...base, ...change})}\n`
+  return {
+    'a store whose objects are an array': variant({objects: [customer]}),
+    'a store holding a null object': variant({objects: {[customer.id]: customer, '1f8e7c4a-1b2c-4d3e-8f90-a1b2c3d4e5f6': null}}),
+    'a store whose object is filed under another id': variant({objects: {'1f8e7c4a-1b2c-4d3e-8f90-a1b2c3d4e5f6': customer}}),
+    'a store whose definitions are an array': variant({definitions: []}),
+    'a store whose fieldset lists no fields': variant({definitions: {...baseDefinitions(), fieldsets: {x: {id: 'x', fields: 'Context_City'}}}}),
+    'a store of a bogus mode': variant({mode: 'bogus'}),
+  }
+}
 
 /** Makes `dir` unwritable even for root (chattr +i), or says why it cannot. */
 function freeze(dir: string): (() => void) | string {

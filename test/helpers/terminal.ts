@@ -45,15 +45,16 @@ export interface Terminal {
   close(): void
 }
 
-/** Starts `ctx ARGS` in a new 80x24 tmux session (its name carries `label`) with exactly `env`. */
-export function openTerminal(label: string, args: readonly string[], env: NodeJS.ProcessEnv, dir: string): Terminal {
+/** Starts `ctx ARGS` in a new `width`x24 tmux session (its name carries `label`) with exactly `env`. */
+export function openTerminal(label: string, args: readonly string[], env: NodeJS.ProcessEnv, dir: string, width = 80): Terminal {
   const name = `ctx-${label}-${process.pid}-${++sessions}`
   const rcFile = join(dir, `${name}.rc`)
   const vars = Object.entries({TERM: 'screen', ...env})
     .filter(([, value]) => value !== undefined)
     .map(([key, value]) => quote(`${key}=${value}`))
-  const command = `env -i ${vars.join(' ')} ${quote(process.execPath)} ${quote(BIN)} ${args.map(quote).join(' ')}; echo $? > ${quote(rcFile)}; sleep 600`
-  tmux('new-session', '-d', '-s', name, '-x', '80', '-y', '24', command)
+  // The shell traps Ctrl-C (a handler, which ctx does not inherit) so it outlives the command to record its exit code.
+  const command = `trap true INT; env -i ${vars.join(' ')} ${quote(process.execPath)} ${quote(BIN)} ${args.map(quote).join(' ')}; echo $? > ${quote(rcFile)}; sleep 600`
+  tmux('new-session', '-d', '-s', name, '-x', String(width), '-y', '24', command)
   const target = `${name}:0.0`
 
   const screen = () =>

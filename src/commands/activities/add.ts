@@ -1,6 +1,5 @@
 import {Flags} from '@oclif/core'
 import {ACTIVITY_FLAG_FIELDS, type AddedActivity, addActivity} from '../../core/activities.js'
-import {parseId} from '../../core/ids.js'
 import {MEDIA_TYPES} from '../../core/model.js'
 import {collectChanges} from '../../core/objects.js'
 import {touchRecent} from '../../core/recent.js'
@@ -33,13 +32,13 @@ export default class ActivitiesAdd extends CtxCommand<typeof ActivitiesAdd> {
   }
 
   async run(): Promise<ActivitiesAddResult> {
-    const mediaType = await this.required(this.flags.media, `Media type (${MEDIA_TYPES.join(', ')})`, '--media')
+    const mediaType = await this.chosen(this.flags.media, 'Media type', '--media', MEDIA_TYPES)
     const session = await this.session()
     const definitions = await session.store.definitions()
     const added = await addActivity(session, {
       mediaType,
-      customerId: this.flags.customer === undefined ? undefined : parseId(this.flags.customer, 'customer id'),
-      requestId: this.flags.request === undefined ? undefined : parseId(this.flags.request, 'request id'),
+      customerId: this.flags.customer === undefined ? undefined : (await this.idOf(this.flags.customer, 'customer id')),
+      requestId: this.flags.request === undefined ? undefined : (await this.idOf(this.flags.request, 'request id')),
       tags: this.flags.tag,
       changes: collectChanges({[ACTIVITY_FLAG_FIELDS.notes]: await valueOrStdin(this.flags.notes)}, this.flags.field, definitions),
       fieldsets: this.flags.fieldset,

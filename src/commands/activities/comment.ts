@@ -1,6 +1,5 @@
 import {Args, Flags} from '@oclif/core'
 import {addComment} from '../../core/comments.js'
-import {parseId} from '../../core/ids.js'
 import type {ContextObject} from '../../core/model.js'
 import {CtxCommand} from '../../ux/base-command.js'
 import {valueOrStdin} from '../../ux/input.js'
@@ -25,7 +24,7 @@ export default class ActivitiesComment extends CtxCommand<typeof ActivitiesComme
   }
 
   async run(): Promise<ActivitiesCommentResult> {
-    const id = parseId(await this.required(this.args.id, 'Activity or request id', 'the id as an argument'), 'id')
+    const id = await this.idOf(await this.required(this.args.id, 'Activity or request id', 'the id as an argument'), 'id')
     const text = await this.required(await valueOrStdin(this.flags.text), 'Comment', '--text')
     const session = await this.session()
     const comment = await addComment(session, id, text)

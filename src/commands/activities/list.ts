@@ -1,9 +1,9 @@
 import {Flags} from '@oclif/core'
 import {listActivities} from '../../core/activities.js'
-import {parseId} from '../../core/ids.js'
 import type {ContextObject} from '../../core/model.js'
 import type {Page} from '../../core/storage/store.js'
 import {activityListTable} from '../../ux/activities.js'
+import {listFlags} from '../../ux/list.js'
 import {CtxCommand} from '../../ux/base-command.js'
 import {mediaListFlag, pageFlags, queryFlag, tagFlag} from '../../ux/flags.js'
 
@@ -24,13 +24,14 @@ export default class ActivitiesList extends CtxCommand<typeof ActivitiesList> {
     tag: tagFlag('Only activities with this tag (repeatable: all of them).'),
     query: queryFlag,
     ...pageFlags,
+    ...listFlags,
   }
 
   async run(): Promise<ActivitiesListResult> {
     const session = await this.session()
     const page = await listActivities(session, {
-      customerId: this.flags.customer === undefined ? undefined : parseId(this.flags.customer, 'customer id'),
-      requestId: this.flags.request === undefined ? undefined : parseId(this.flags.request, 'request id'),
+      customerId: this.flags.customer === undefined ? undefined : (await this.idOf(this.flags.customer, 'customer id')),
+      requestId: this.flags.request === undefined ? undefined : (await this.idOf(this.flags.request, 'request id')),
       media: this.flags.media,
       tags: this.flags.tag,
       query: this.flags.query,
@@ -38,7 +39,7 @@ export default class ActivitiesList extends CtxCommand<typeof ActivitiesList> {
       cursor: this.flags.cursor,
     })
     if (!this.jsonEnabled()) {
-      this.log(page.items.length === 0 ? 'No activities match.' : activityListTable(page.items, session.clock()))
+      this.log(page.items.length === 0 ? 'No activities match.' : activityListTable(page.items, session.clock(), this.flags))
       if (page.next) this.log(`More: --cursor ${page.next}`)
     }
     return page

@@ -1,6 +1,5 @@
 import {Args, Flags} from '@oclif/core'
 import {type MovedActivity, moveActivity} from '../../core/activities.js'
-import {parseId} from '../../core/ids.js'
 import {touchRecent} from '../../core/recent.js'
 import {movedSentence} from '../../ux/activities.js'
 import {CtxCommand} from '../../ux/base-command.js'
@@ -28,13 +27,13 @@ export default class ActivitiesMove extends CtxCommand<typeof ActivitiesMove> {
   }
 
   async run(): Promise<ActivitiesMoveResult> {
-    const id = parseId(await this.required(this.args.id, 'Activity id', 'the activity id as an argument'), 'activity id')
-    const toCustomerId = parseId(await this.required(this.flags['to-customer'], 'Customer to move it to (id)', '--to-customer'), 'customer id')
+    const id = await this.idOf(await this.required(this.args.id, 'Activity id', 'the activity id as an argument'), 'activity id')
+    const toCustomerId = await this.idOf(await this.required(this.flags['to-customer'], 'Customer to move it to (id)', '--to-customer'), 'customer id')
     const toRequest = this.flags['to-request']
     const session = await this.session()
     const moved = await moveActivity(session, id, {
       toCustomerId,
-      toRequestId: toRequest === undefined ? undefined : parseId(toRequest, 'request id'),
+      toRequestId: toRequest === undefined ? undefined : (await this.idOf(toRequest, 'request id')),
       ifLastUpdated: this.flags['if-last-updated'],
     })
     if (moved.moved) await touchRecent(this.recentFile, session.store.location, {id: toCustomerId, at: moved.activity.lastUpdated, action: 'updated'})

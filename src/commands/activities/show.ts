@@ -1,6 +1,5 @@
 import {Args} from '@oclif/core'
 import {showActivity} from '../../core/activities.js'
-import {parseId} from '../../core/ids.js'
 import type {ContextObject} from '../../core/model.js'
 import {CtxCommand} from '../../ux/base-command.js'
 import {commentLines, terminalWidth} from '../../ux/journey.js'
@@ -18,7 +17,7 @@ export default class ActivitiesShow extends CtxCommand<typeof ActivitiesShow> {
   }
 
   async run(): Promise<ActivitiesShowResult> {
-    const id = parseId(await this.required(this.args.id, 'Activity id', 'the activity id as an argument'), 'activity id')
+    const id = await this.idOf(await this.required(this.args.id, 'Activity id', 'the activity id as an argument'), 'activity id')
     const session = await this.session()
     const {activity, comments} = await showActivity(session, id)
     if (!this.jsonEnabled()) {

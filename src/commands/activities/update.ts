@@ -1,6 +1,5 @@
 import {Args, Flags} from '@oclif/core'
 import {ACTIVITY_FLAG_FIELDS, updateActivity} from '../../core/activities.js'
-import {parseId} from '../../core/ids.js'
 import type {ContextObject} from '../../core/model.js'
 import {collectChanges} from '../../core/objects.js'
 import {CtxCommand} from '../../ux/base-command.js'
@@ -32,7 +31,7 @@ export default class ActivitiesUpdate extends CtxCommand<typeof ActivitiesUpdate
   }
 
   async run(): Promise<ActivitiesUpdateResult> {
-    const id = parseId(await this.required(this.args.id, 'Activity id', 'the activity id as an argument'), 'activity id')
+    const id = await this.idOf(await this.required(this.args.id, 'Activity id', 'the activity id as an argument'), 'activity id')
     const session = await this.session()
     const definitions = await session.store.definitions()
     const activity = await updateActivity(session, id, {

@@ -1,5 +1,5 @@
 import {collectChanges} from '../../core/objects.js'
-import {createCustomer, customerFlagChanges} from '../../core/customers.js'
+import {createCustomer, customerFlagChanges, setsAnyField} from '../../core/customers.js'
 import type {ContextObject} from '../../core/model.js'
 import {touchRecent} from '../../core/recent.js'
 import {CtxCommand} from '../../ux/base-command.js'
@@ -21,8 +21,11 @@ export default class CustomersCreate extends CtxCommand<typeof CustomersCreate> 
   async run(): Promise<CustomersCreateResult> {
     const session = await this.session()
     const definitions = await session.store.definitions()
+    let changes = collectChanges(customerFlagChanges(this.flags), this.flags.field, definitions)
+    // Nothing given, and someone at the terminal: ask for the common fields rather than refuse.
+    if (!setsAnyField(changes) && this.flags['external-id'] === undefined && this.interactive) changes = collectChanges(customerFlagChanges(await askCustomerFields()), [], definitions)
     const customer = await createCustomer(session, {
-      changes: collectChanges(customerFlagChanges(this.flags), this.flags.field, definitions),
+      changes,
       fieldsets: this.flags.fieldset,
       externalId: this.flags['external-id'],
     })
@@ -30,4 +33,11 @@ export default class CustomersCreate extends CtxCommand<typeof CustomersCreate> 
     if (!this.jsonEnabled()) this.log(objectTable(customer, definitions))
     return customer
   }
+}
+
+/** The named fields, asked one by one; an empty answer leaves a field out. */
+async function askCustomerFields(): Promise<Record<'first-name' | 'last-name' | 'email' | 'phone', string | undefined>> {
+  const {input} = await import('@inquirer/prompts')
+  const ask = async (message: string) => (await input({message})).trim() || undefined
+  return {'first-name': await ask('First name:'), 'last-name': await ask('Last name:'), email: await ask('Email:'), phone: await ask('Phone:')}
 }

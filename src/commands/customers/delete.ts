@@ -1,10 +1,10 @@
 import {Args} from '@oclif/core'
 import {type DeletedCustomer, deleteCustomer, showCustomer} from '../../core/customers.js'
-import {parseId} from '../../core/ids.js'
 import {displayName} from '../../core/model.js'
 import {forgetRecent} from '../../core/recent.js'
 import {CtxCommand} from '../../ux/base-command.js'
 import {forceFlag} from '../../ux/flags.js'
+import {counted} from '../../ux/render.js'
 
 export type CustomersDeleteResult = DeletedCustomer
 
@@ -21,14 +21,14 @@ export default class CustomersDelete extends CtxCommand<typeof CustomersDelete> 
   static override flags = {force: forceFlag}
 
   async run(): Promise<CustomersDeleteResult> {
-    const id = parseId(await this.required(this.args.id, 'Customer id', 'the customer id as an argument'), 'customer id')
+    const id = await this.idOf(await this.required(this.args.id, 'Customer id', 'the customer id as an argument', (text) => this.idOf(text, 'customer id')), 'customer id')
     const session = await this.session()
     const customer = await showCustomer(session, id)
     await this.confirm(this.flags.force, `Delete ${displayName(customer)} (${id}) and everything that belongs to them?`)
     const result = await deleteCustomer(session, id)
     await forgetRecent(this.recentFile, session.store.location, [id])
     const {customer: _self, ...rest} = result.deleted
-    const extras = Object.entries(rest).filter(([, count]) => count > 0).map(([type, count]) => `${count} ${type}${count === 1 ? '' : 's'}`)
+    const extras = Object.entries(rest).filter(([, count]) => count > 0).map(([type, count]) => counted(count, type, type === 'activity' ? 'activities' : `${type}s`))
     this.log(`Deleted customer ${id}${extras.length > 0 ? ` with ${extras.join(', ')}` : ''}.`)
     return result
   }

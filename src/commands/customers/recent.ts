@@ -2,16 +2,20 @@ import {type RecentCustomer, resolveRecent} from '../../core/customers.js'
 import {displayName} from '../../core/model.js'
 import {forgetRecent, listRecent} from '../../core/recent.js'
 import {CtxCommand} from '../../ux/base-command.js'
+import {formatList, listFlags, stdoutShape} from '../../ux/list.js'
 import {color} from '../../ux/render.js'
-import Table from 'cli-table3'
 
+/** A list, as every list prints it: `next` is always null (up to 10 customers, one page). */
 export interface CustomersRecentResult {
   items: RecentCustomer[]
+  next: null
 }
 
 export default class CustomersRecent extends CtxCommand<typeof CustomersRecent> {
   static override summary = 'The last 10 customers you created, viewed or changed, and which have active requests.'
   static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --json']
+
+  static override flags = listFlags
 
   async run(): Promise<CustomersRecentResult> {
     const session = await this.session()
@@ -21,13 +25,12 @@ export default class CustomersRecent extends CtxCommand<typeof CustomersRecent> 
     if (items.length === 0) {
       this.log('No recent customers yet: create, show or update one.')
     } else {
-      const table = new Table({head: ['Name', 'Id', 'Active requests', 'Last', 'When'].map((title) => color.bold(title)), style: {head: [], border: []}})
-      for (const item of items) {
+      const rows = items.map((item) => {
         const active = item.activeRequests > 0 ? color.green(String(item.activeRequests)) : color.dim('0')
-        table.push([displayName(item.customer), item.customer.id, active, item.action, item.lastTouched])
-      }
-      this.log(table.toString())
+        return [displayName(item.customer), item.customer.id, active, item.action, item.lastTouched]
+      })
+      this.log(formatList(['Name', 'Id', 'Active requests', 'Last', 'When'], rows, this.flags, stdoutShape()))
     }
-    return {items}
+    return {items, next: null}
   }
 }

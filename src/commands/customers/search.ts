@@ -3,6 +3,7 @@ import {searchCustomers} from '../../core/customers.js'
 import {emptyResultHint} from '../../core/search/search.js'
 import type {ContextObject} from '../../core/model.js'
 import type {Page} from '../../core/storage/store.js'
+import {listFlags} from '../../ux/list.js'
 import {CtxCommand} from '../../ux/base-command.js'
 import {pageFlags} from '../../ux/flags.js'
 import {nextPageHint, objectListTable} from '../../ux/render.js'
@@ -24,14 +25,14 @@ export default class CustomersSearch extends CtxCommand<typeof CustomersSearch> 
     query: Args.string({description: 'Search query.'}),
   }
 
-  static override flags = pageFlags
+  static override flags = {...pageFlags, ...listFlags}
 
   async run(): Promise<CustomersSearchResult> {
     const query = await this.required(this.args.query, 'Search query', 'a query as an argument')
     const session = await this.session()
     const page = await searchCustomers(session, query, {limit: this.flags.limit, cursor: this.flags.cursor})
     if (!this.jsonEnabled()) {
-      this.log(page.items.length === 0 ? ['No customers match.', emptyResultHint(query)].filter(Boolean).join(' ') : objectListTable(page.items))
+      this.log(page.items.length === 0 ? ['No customers match.', emptyResultHint(query)].filter(Boolean).join(' ') : objectListTable(page.items, this.flags))
       if (page.next) this.log(nextPageHint(page.next))
     }
     return page

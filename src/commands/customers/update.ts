@@ -1,6 +1,5 @@
 import {Args, Flags} from '@oclif/core'
 import {customerFlagChanges, updateCustomer} from '../../core/customers.js'
-import {parseId} from '../../core/ids.js'
 import type {ContextObject} from '../../core/model.js'
 import {collectChanges} from '../../core/objects.js'
 import {touchRecent} from '../../core/recent.js'
@@ -29,7 +28,7 @@ export default class CustomersUpdate extends CtxCommand<typeof CustomersUpdate> 
   }
 
   async run(): Promise<CustomersUpdateResult> {
-    const id = parseId(await this.required(this.args.id, 'Customer id', 'the customer id as an argument'), 'customer id')
+    const id = await this.idOf(await this.required(this.args.id, 'Customer id', 'the customer id as an argument', (text) => this.idOf(text, 'customer id')), 'customer id')
     const session = await this.session()
     const definitions = await session.store.definitions()
     const customer = await updateCustomer(session, id, {

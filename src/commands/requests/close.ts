@@ -1,5 +1,4 @@
 import {Args} from '@oclif/core'
-import {parseId} from '../../core/ids.js'
 import type {ContextObject} from '../../core/model.js'
 import {closeRequest} from '../../core/requests.js'
 import {CtxCommand} from '../../ux/base-command.js'
@@ -21,7 +20,7 @@ export default class RequestsClose extends CtxCommand<typeof RequestsClose> {
   static override flags = {'if-last-updated': ifLastUpdatedFlag}
 
   async run(): Promise<RequestsCloseResult> {
-    const id = parseId(await this.required(this.args.id, 'Request id', 'the request id as an argument'), 'request id')
+    const id = await this.idOf(await this.required(this.args.id, 'Request id', 'the request id as an argument'), 'request id')
     const session = await this.session()
     const request = await closeRequest(session, id, {ifLastUpdated: this.flags['if-last-updated']})
     this.log(`Closed request ${request.id} "${objectTitle(request)}" at ${request.closedAt}.`)

@@ -1,9 +1,9 @@
 import {Flags} from '@oclif/core'
-import {parseId} from '../../core/ids.js'
 import type {ContextObject} from '../../core/model.js'
 import {listRequests, REQUEST_STATES} from '../../core/requests.js'
 import type {Page} from '../../core/storage/store.js'
 import {requestListTable} from '../../ux/activities.js'
+import {listFlags} from '../../ux/list.js'
 import {CtxCommand} from '../../ux/base-command.js'
 import {pageFlags, queryFlag} from '../../ux/flags.js'
 
@@ -21,10 +21,11 @@ export default class RequestsList extends CtxCommand<typeof RequestsList> {
     state: Flags.string({summary: 'Only active or only closed requests.', options: [...REQUEST_STATES]}),
     query: queryFlag,
     ...pageFlags,
+    ...listFlags,
   }
 
   async run(): Promise<RequestsListResult> {
-    const customerId = this.flags.customer === undefined ? undefined : parseId(this.flags.customer, 'customer id')
+    const customerId = this.flags.customer === undefined ? undefined : (await this.idOf(this.flags.customer, 'customer id'))
     const session = await this.session()
     const page = await listRequests(session, {
       customerId,
@@ -34,7 +35,7 @@ export default class RequestsList extends CtxCommand<typeof RequestsList> {
       cursor: this.flags.cursor,
     })
     if (!this.jsonEnabled()) {
-      this.log(page.items.length === 0 ? 'No requests match.' : requestListTable(page.items, session.clock(), customerId === undefined))
+      this.log(page.items.length === 0 ? 'No requests match.' : requestListTable(page.items, session.clock(), customerId === undefined, this.flags))
       if (page.next) this.log(`More: --cursor ${page.next}`)
     }
     return page

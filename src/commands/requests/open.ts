@@ -1,5 +1,4 @@
 import {Flags} from '@oclif/core'
-import {parseId} from '../../core/ids.js'
 import type {ContextObject} from '../../core/model.js'
 import {collectChanges} from '../../core/objects.js'
 import {touchRecent} from '../../core/recent.js'
@@ -30,7 +29,7 @@ export default class RequestsOpen extends CtxCommand<typeof RequestsOpen> {
   }
 
   async run(): Promise<RequestsOpenResult> {
-    const customerId = parseId(await this.required(this.flags.customer, 'Customer id', '--customer'), 'customer id')
+    const customerId = await this.idOf(await this.required(this.flags.customer, 'Customer id', '--customer'), 'customer id')
     const titleInField = (this.flags.field ?? []).some((assignment) => assignment.startsWith(`${REQUEST_FLAG_FIELDS.title}=`))
     const title = this.flags.title || titleInField ? this.flags.title : await this.required(this.flags.title, 'Title', '--title')
     const session = await this.session()

@@ -1,5 +1,4 @@
 import {Args} from '@oclif/core'
-import {parseId} from '../../core/ids.js'
 import type {ContextObject} from '../../core/model.js'
 import {showRequest} from '../../core/requests.js'
 import {CtxCommand} from '../../ux/base-command.js'
@@ -18,7 +17,7 @@ export default class RequestsShow extends CtxCommand<typeof RequestsShow> {
   }
 
   async run(): Promise<RequestsShowResult> {
-    const id = parseId(await this.required(this.args.id, 'Request id', 'the request id as an argument'), 'request id')
+    const id = await this.idOf(await this.required(this.args.id, 'Request id', 'the request id as an argument'), 'request id')
     const session = await this.session()
     const {request, timeline} = await showRequest(session, id)
     if (!this.jsonEnabled()) {

@@ -71,6 +71,11 @@ export class SealedStore implements Store {
     return this.openOne(await this.inner.getByExternalId(type, externalId), this.inner)
   }
 
+  /** Ids are never sealed: passed through. */
+  idsWithPrefix(prefix: string, limit: number): Promise<string[]> {
+    return this.inner.idsWithPrefix(prefix, limit)
+  }
+
   async find(options: FindOptions = {}): Promise<Page<ContextObject>> {
     const where = await this.searchFilter(options.where, this.inner)
     const page = await this.inner.find({...options, where})
@@ -287,6 +292,10 @@ class SealingWriter implements StoreWriter {
 
   async getByExternalId(type: ObjectType, externalId: string): Promise<ContextObject | null> {
     return this.store.openOne(await this.tx.getByExternalId(type, externalId), this.tx)
+  }
+
+  idsWithPrefix(prefix: string, limit: number): Promise<string[]> {
+    return this.tx.idsWithPrefix(prefix, limit)
   }
 
   async getMany(ids: readonly string[]): Promise<ContextObject[]> {

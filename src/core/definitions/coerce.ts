@@ -2,7 +2,7 @@
 // field's type or refuses them, naming the field and what it expects.
 import {InvalidDataError} from '../errors.js'
 import type {FieldValue} from '../model.js'
-import {type Definitions, type FieldDefinition, INT32} from './model.js'
+import {type Definitions, type FieldDefinition, fieldOf, INT32} from './model.js'
 
 const INTEGER = /^[+-]?\d+$/
 const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/
@@ -68,7 +68,7 @@ export function parseFieldAssignments(assignments: readonly string[], definition
     }
     const id = assignment.slice(0, equals).trim()
     const text = assignment.slice(equals + 1)
-    const field = definitions.fields[id]
+    const field = fieldOf(definitions, id)
     if (!field) {
       throw new InvalidDataError(`unknown field "${id}"`, {where: id, hint: 'Run `ctx fields list` to see the fields this store knows.'})
     }

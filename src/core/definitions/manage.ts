@@ -6,18 +6,7 @@ import {ConflictError, NotFoundError, UsageError} from '../errors.js'
 import {equals} from '../search/query.js'
 import type {Store, StoreReader} from '../storage/store.js'
 import {type FieldPatch, type FieldsetPatch, isEmptyPatch, patchField, patchFieldset} from './edit.js'
-import {
-  baseShipped,
-  canonicalField,
-  canonicalFieldset,
-  type DefinitionKind,
-  type Definitions,
-  fieldLabel,
-  type FieldDefinition,
-  type FieldsetDefinition,
-  isBaseField,
-  isBaseFieldset,
-} from './model.js'
+import {baseShipped, canonicalField, canonicalFieldset, type DefinitionKind, type Definitions, type FieldDefinition, fieldLabel, fieldOf, type FieldsetDefinition, fieldsetOf, isBaseField, isBaseFieldset} from './model.js'
 import {assertCrossChecked, checkDefinitionsFile, checkFieldDefinition, checkFieldsetDefinition} from './schema-check.js'
 
 /** How many objects use a fieldset, and the ids of a few of them. */
@@ -58,7 +47,7 @@ export async function listFieldsets(store: Store): Promise<FieldsetListing[]> {
   const definitions = await store.definitions()
   const ids = Object.keys(definitions.fieldsets)
   const counts = await countByFieldset(store, ids)
-  return ids.map((id) => ({...canonicalFieldset(definitions.fieldsets[id]), objects: counts.get(id.toLowerCase()) ?? 0}))
+  return ids.map((id) => ({...canonicalFieldset(fieldsetOf(definitions, id)!), objects: counts.get(id.toLowerCase()) ?? 0}))
 }
 
 /**
@@ -100,7 +89,7 @@ export async function createField(store: Store, input: unknown, source?: string)
     const field = canonicalField(checkFieldDefinition(input, source))
     refuseExisting(before, 'field', field.id)
     return withDefinition(before, 'field', field)
-  }).then((after) => after.fields[(input as FieldDefinition).id])
+  }).then((after) => fieldOf(after, (input as FieldDefinition).id)!)
 }
 
 export async function updateField(store: Store, id: string, change: DefinitionChange<FieldPatch>, source?: string): Promise<FieldDefinition> {
@@ -112,7 +101,7 @@ export async function updateField(store: Store, id: string, change: DefinitionCh
     refuseRename('field', id, field.id)
     return withDefinition(before, 'field', field)
   })
-  return after.fields[id]
+  return fieldOf(after, id)!
 }
 
 export async function createFieldset(store: Store, input: unknown, source?: string): Promise<FieldsetDefinition> {
@@ -120,7 +109,7 @@ export async function createFieldset(store: Store, input: unknown, source?: stri
     const fieldset = canonicalFieldset(checkFieldsetDefinition(input, source))
     refuseExisting(before, 'fieldset', fieldset.id)
     return withDefinition(before, 'fieldset', fieldset)
-  }).then((after) => after.fieldsets[(input as FieldsetDefinition).id])
+  }).then((after) => fieldsetOf(after, (input as FieldsetDefinition).id)!)
 }
 
 export async function updateFieldset(
@@ -137,7 +126,7 @@ export async function updateFieldset(
     refuseRename('fieldset', id, fieldset.id)
     return withDefinition(before, 'fieldset', fieldset)
   })
-  return after.fieldsets[id]
+  return fieldsetOf(after, id)!
 }
 
 export interface DeletedDefinition {
@@ -183,7 +172,7 @@ export function planDefinitions(before: Definitions, file: {fields?: FieldDefini
   const plan: Omit<DefinitionsPlan, 'dryRun'> = {created: [], updated: [], unchanged: []}
   let after = before
   const consider = (kind: DefinitionKind, wanted: FieldDefinition | FieldsetDefinition) => {
-    const stored = kind === 'field' ? before.fields[wanted.id] : before.fieldsets[wanted.id]
+    const stored = kind === 'field' ? fieldOf(before, wanted.id) : fieldsetOf(before, wanted.id)
     const canonical = kind === 'field' ? canonicalField(wanted as FieldDefinition) : canonicalFieldset(wanted as FieldsetDefinition)
     if (!stored) {
       plan.created.push({kind, id: wanted.id})
@@ -247,7 +236,7 @@ interface Refusal {
 async function refuseUnsafe(reader: StoreReader, before: Definitions, after: Definitions): Promise<void> {
   const refusals: Refusal[] = []
   for (const [id, old] of Object.entries(before.fields)) {
-    const now = after.fields[id]
+    const now = fieldOf(after, id)
     const holders = [...new Set([...fieldsetsHolding(before, id), ...fieldsetsHolding(after, id)])]
     const definition = `field ${id}`
     if (!now) {
@@ -277,7 +266,7 @@ async function refuseUnsafe(reader: StoreReader, before: Definitions, after: Def
     }
   }
   for (const [id, old] of Object.entries(before.fieldsets)) {
-    const now = after.fieldsets[id]
+    const now = fieldsetOf(after, id)
     const definition = `fieldset ${id}`
     if (!now) {
       if (isBaseFieldset(id)) {
@@ -300,7 +289,7 @@ async function refuseUnsafe(reader: StoreReader, before: Definitions, after: Def
         })
       }
     }
-    const shipped = baseShipped().fieldsets[id]
+    const shipped = fieldsetOf(baseShipped(), id)
     const deactivated = shipped?.fields.filter((field) => !now.fields.includes(field)) ?? []
     if (deactivated.length > 0) {
       refusals.push({definition, message: `ships with ctx and keeps its base fields active: ${deactivated.join(', ')}`})
@@ -342,7 +331,7 @@ function requireDefinition(definitions: Definitions, kind: 'field', id: string):
 function requireDefinition(definitions: Definitions, kind: 'fieldset', id: string): FieldsetDefinition
 function requireDefinition(definitions: Definitions, kind: DefinitionKind, id: string): FieldDefinition | FieldsetDefinition
 function requireDefinition(definitions: Definitions, kind: DefinitionKind, id: string): FieldDefinition | FieldsetDefinition {
-  const found = kind === 'field' ? definitions.fields[id] : definitions.fieldsets[id]
+  const found = kind === 'field' ? fieldOf(definitions, id) : fieldsetOf(definitions, id)
   if (!found) {
     throw new NotFoundError(`no ${kind} ${id}`, {where: id, hint: `Run \`ctx ${kind}s list\` to see the ${kind}s this store knows.`})
   }

@@ -66,6 +66,19 @@ export function indexDefinitions(file: DefinitionsFile): Definitions {
   return out
 }
 
+/**
+ * The field named `id`, or undefined. Ids come from users (flags, files, queries), so a lookup is of
+ * the record's own keys only: `constructor` or `__proto__` is not a field because every object has one.
+ */
+export function fieldOf(definitions: Readonly<Definitions>, id: string): FieldDefinition | undefined {
+  return Object.hasOwn(definitions.fields, id) ? definitions.fields[id] : undefined
+}
+
+/** The fieldset named `id`, or undefined; own keys only, as fieldOf. */
+export function fieldsetOf(definitions: Readonly<Definitions>, id: string): FieldsetDefinition | undefined {
+  return Object.hasOwn(definitions.fieldsets, id) ? definitions.fieldsets[id] : undefined
+}
+
 /** Whether `id` is a field shipped with ctx (in schemas/base-definitions.json). */
 export function isBaseField(id: string): boolean {
   return Object.hasOwn(baseShipped().fields, id)
@@ -144,7 +157,7 @@ export function fieldLabel(field: {translations?: Record<string, string>} | unde
 }
 
 export function userLocale(env: NodeJS.ProcessEnv = process.env): string {
-  const raw = env.LC_ALL || env.LC_MESSAGES || env.LANG || 'en_US'
+  const raw = env.CTX_LOCALE || env.LC_ALL || env.LC_MESSAGES || env.LANG || 'en_US'
   const match = /^([a-z]{2,3})(?:[_-]([A-Za-z]{2}))?/.exec(raw)
   if (!match || match[1] === 'c') return 'en_US'
   return match[2] ? `${match[1]}_${match[2].toUpperCase()}` : match[1]

@@ -6,7 +6,7 @@ import type {Ajv, ErrorObject, ValidateFunction} from 'ajv'
 import {InvalidDataError} from '../errors.js'
 import {SPECIAL_KEYS, TIME_KEYS} from '../search/query.js'
 import {createAjv} from './ajv.js'
-import type {DefinitionKind, Definitions, DefinitionsFile, FieldDefinition, FieldsetDefinition} from './model.js'
+import {type DefinitionKind, type Definitions, type DefinitionsFile, type FieldDefinition, fieldOf, type FieldsetDefinition} from './model.js'
 import {SCHEMAS_DIR} from './model.js'
 
 export interface DefinitionProblem {
@@ -99,7 +99,7 @@ export function crossCheck(definitions: Definitions): DefinitionProblem[] {
     const active = new Set(fieldset.fields)
     for (const [property, ids] of [['fields', fieldset.fields], ['inactiveFields', fieldset.inactiveFields ?? []]] as const) {
       for (const [index, id] of ids.entries()) {
-        if (!definitions.fields[id]) problems.push({definition, property: `${property}[${index}]`, value: id, message: 'names a field that is not defined'})
+        if (!fieldOf(definitions, id)) problems.push({definition, property: `${property}[${index}]`, value: id, message: 'names a field that is not defined'})
         if (property === 'inactiveFields' && active.has(id)) {
           problems.push({definition, property: `${property}[${index}]`, value: id, message: 'is also in fields; a field is either active or inactive'})
         }

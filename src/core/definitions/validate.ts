@@ -4,7 +4,7 @@ import type {Ajv, ErrorObject, ValidateFunction} from 'ajv'
 import {InvalidDataError} from '../errors.js'
 import type {ContextObject, FieldValue} from '../model.js'
 import {createAjv} from './ajv.js'
-import {type Definitions, type FieldDefinition, type FieldsetDefinition, INT32} from './model.js'
+import {type Definitions, type FieldDefinition, fieldOf, type FieldsetDefinition, fieldsetOf, INT32} from './model.js'
 
 let ajv: Ajv | undefined
 /** Validators by the schema they were compiled from: a changed definition compiles anew, an unchanged one never. */
@@ -56,7 +56,7 @@ export function fieldsetSchema(fieldset: FieldsetDefinition, definitions: Defini
   const properties: Record<string, unknown> = {}
   const required: string[] = []
   for (const id of fieldset.fields) {
-    const field = definitions.fields[id]
+    const field = fieldOf(definitions, id)
     if (!field) continue
     properties[id] = fieldSchema(field)
     if (field.required) required.push(id)
@@ -68,7 +68,7 @@ export function fieldsetSchema(fieldset: FieldsetDefinition, definitions: Defini
 export function compileFieldset(fieldset: FieldsetDefinition, definitions: Definitions): ValidateFunction {
   let mine = byDefinitions.get(definitions)
   const known = mine?.get(fieldset.id)
-  if (known && definitions.fieldsets[fieldset.id] === fieldset) return known
+  if (known && fieldsetOf(definitions, fieldset.id) === fieldset) return known
   const schema = fieldsetSchema(fieldset, definitions)
   const key = JSON.stringify(schema)
   let validate = compiled.get(key)
@@ -76,7 +76,7 @@ export function compileFieldset(fieldset: FieldsetDefinition, definitions: Defin
     validate = sharedAjv().compile(schema)
     compiled.set(key, validate)
   }
-  if (definitions.fieldsets[fieldset.id] === fieldset) {
+  if (fieldsetOf(definitions, fieldset.id) === fieldset) {
     if (!mine) byDefinitions.set(definitions, (mine = new Map()))
     mine.set(fieldset.id, validate)
   }
@@ -92,14 +92,14 @@ export function validateObjectData(object: ContextObject, definitions: Definitio
   // The common case of bulk writes (one known fieldset holding every key, valid values) is checked
   // on the data as it is, without building slices: the general path below then finds no problem.
   if (object.fieldsets.length === 1) {
-    const fieldset = definitions.fieldsets[object.fieldsets[0]]
+    const fieldset = fieldsetOf(definitions, object.fieldsets[0])
     if (fieldset && everyKeyIn(object.data, fieldset.fields) && compileFieldset(fieldset, definitions)(object.data)) return
   }
   const problems: FieldProblem[] = []
   const fieldsets: FieldsetDefinition[] = []
   if (object.fieldsets.length === 0) problems.push({field: 'fieldsets', message: 'an object needs at least one fieldset'})
   for (const id of object.fieldsets) {
-    const fieldset = definitions.fieldsets[id]
+    const fieldset = fieldsetOf(definitions, id)
     if (fieldset) fieldsets.push(fieldset)
     else problems.push({field: 'fieldsets', message: `names unknown fieldset "${id}"`})
   }
@@ -155,7 +155,7 @@ function describe(error: ErrorObject, slice: Record<string, FieldValue>, definit
     return {field: String(error.params.additionalProperty), message: 'has no definition in this store'}
   }
   const fieldId = error.instancePath.split('/')[1] ?? ''
-  const field = definitions.fields[fieldId]
+  const field = fieldOf(definitions, fieldId)
   const value = slice[fieldId]
   if (field && error.keyword === 'enum' && field.enum?.some((item) => item.value === value && item.active === false)) {
     if (previous?.data[fieldId] === value) return null

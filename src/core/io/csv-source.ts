@@ -144,9 +144,16 @@ export async function* parseCsvFile(path: string, layout: CsvLayout, onBytes?: (
     return batch
   }
   const input = createReadStream(path)
+  // Every byte is checked, not only the head sniffCsv reads: csv-parse would turn a bad byte
+  // anywhere into U+FFFD and store that in place of the text. The decoded text is not used.
+  const utf8 = new TextDecoder('utf-8', {fatal: true, ignoreBOM: true})
+  // The line the next chunk starts on, as an editor counts lines, for naming where a bad byte is.
+  let linesBefore = 1
   try {
     let bytes = 0
     for await (const chunk of input as AsyncIterable<Buffer>) {
+      checkUtf8(utf8, chunk, path, bytes, linesBefore)
+      linesBefore += newlines(chunk, chunk.length)
       parser.write(chunk)
       await settle()
       bytes += chunk.length
@@ -156,6 +163,7 @@ export async function* parseCsvFile(path: string, layout: CsvLayout, onBytes?: (
       if (failure) break
     }
     if (!failure) {
+      checkUtf8(utf8, undefined, path, bytes, linesBefore)
       parser.end()
       await finished(parser).catch(() => undefined)
     }
@@ -176,6 +184,46 @@ export async function* parseCsvFile(path: string, layout: CsvLayout, onBytes?: (
     input.destroy()
     parser.destroy()
   }
+}
+
+/**
+ * Refuses (exit 5, naming the line) a chunk that is not UTF-8 where it continues the chunks before;
+ * `undefined` checks that the file did not end inside a character. Rows before the line are
+ * handed on, as for any file that cannot be read past some point.
+ */
+function checkUtf8(decoder: InstanceType<typeof TextDecoder>, chunk: Buffer | undefined, path: string, offset: number, line: number): void {
+  try {
+    decoder.decode(chunk, {stream: chunk !== undefined})
+  } catch {
+    const at = chunk === undefined ? offset : offset + firstBadByte(chunk)
+    const near = line + (chunk === undefined ? 0 : newlines(chunk, Math.max(0, firstBadByte(chunk))))
+    throw new InvalidDataError(`${path}:${near}: not UTF-8 text (byte ${at}); the file cannot be read past this point`, {
+      where: `${path}:${near}`,
+      hint: 'Save it as UTF-8 (in a spreadsheet: "CSV UTF-8"), or convert it: iconv -f latin1 -t utf-8 FILE > NEW.csv',
+      details: {line: near, byte: at},
+    })
+  }
+}
+
+/** The offset of the first byte of `chunk` that starts no valid UTF-8 sequence (a guess within 3 bytes for one split across chunks). */
+function firstBadByte(chunk: Buffer): number {
+  for (let index = 0; index < chunk.length; ) {
+    const byte = chunk[index]
+    const length = byte < 0x80 ? 1 : byte >= 0xc2 && byte < 0xe0 ? 2 : byte >= 0xe0 && byte < 0xf0 ? 3 : byte >= 0xf0 && byte < 0xf5 ? 4 : 0
+    if (length === 0) return index
+    for (let next = 1; next < length; next++) {
+      if (index + next >= chunk.length) return index
+      if ((chunk[index + next] & 0xc0) !== 0x80) return index
+    }
+    index += length
+  }
+  return 0
+}
+
+function newlines(chunk: Buffer, end: number): number {
+  let count = 0
+  for (let index = chunk.indexOf(0x0a); index >= 0 && index < end; index = chunk.indexOf(0x0a, index + 1)) count++
+  return count
 }
 
 /** What the worker (csv-worker.ts) posts: a batch of rows, the end, or why it stopped. */

@@ -9,7 +9,7 @@ import {join} from 'node:path'
 import type {Writable} from 'node:stream'
 import {finished} from 'node:stream/promises'
 import {stringify} from 'csv-stringify/sync'
-import type {Definitions} from '../definitions/model.js'
+import {type Definitions, fieldsetOf} from '../definitions/model.js'
 import {hasOwnDefinitions, ownDefinitions} from '../definitions/own.js'
 import {InvalidDataError, StorageError, UsageError} from '../errors.js'
 import {BASE_FIELDSET, canonical, type ContextObject, LINK_ORDER, type ObjectType} from '../model.js'
@@ -134,7 +134,7 @@ export async function csvColumns(store: Store, type: ObjectType, definitions: De
   used.sort((a, b) => (a === BASE_FIELDSET[type] ? -1 : b === BASE_FIELDSET[type] ? 1 : 0))
   const fields = new Set<string>()
   for (const id of used) {
-    const fieldset = definitions.fieldsets[id]
+    const fieldset = fieldsetOf(definitions, id)!
     for (const field of [...fieldset.fields, ...(fieldset.inactiveFields ?? [])]) fields.add(field)
   }
   return [...CSV_KEYS[type], ...fields]

@@ -16,7 +16,7 @@ import {applyChanges, checkObject, type DataChanges, nextTimestamp, type Session
 import {type Cell, type CsvLayout, type CsvRow, readCsv, sniffCsv} from './csv-source.js'
 import {importFormatOf, type ImportFormat} from './formats.js'
 import {CS_TYPE_OF, exportDirectoryFiles, type ExportFile, readJsonArray, recordFromContextService, typeOfFile} from './context-service.js'
-import {readJsonLines} from './json-source.js'
+import {parseRecordJson, readJsonLines} from './json-source.js'
 import {readLeadingDefinitions} from './definitions-line.js'
 import {loadMapping, planColumns, recordFromCells} from './mapping.js'
 import {PendingWrites} from './pending.js'
@@ -442,7 +442,7 @@ async function openSource(format: ImportFormat, options: ImportOptions, definiti
   async function* items(): AsyncGenerator<SourceItem[]> {
     for await (const {line, text} of readJsonLines(options.file, onBytes)) {
       if (line === source.definitionsLine) continue
-      yield [{line, original: text, record: () => recordFromObjectJson(parseJson(text))}]
+      yield [{line, original: text, record: () => recordFromObjectJson(parseRecordJson(text))}]
     }
   }
   return source
@@ -470,14 +470,6 @@ async function openContextServiceSource(options: ImportOptions, onBytes: (bytes:
     }
   }
   return {items, rejects: {kind: 'cs-json'}, type: options.type ?? null, files, ...(ignored ? {ignored} : {})}
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text)
-  } catch (error) {
-    throw new InvalidDataError(`not JSON: ${(error as Error).message}`)
-  }
 }
 
 /** Reads the header and plans the columns before anything is written: a bad header refuses the file. */

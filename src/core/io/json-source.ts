@@ -2,6 +2,8 @@
 // exports, one JSON array per file, are streamed by stream-json: context-service.ts).
 import {createReadStream} from 'node:fs'
 import {createInterface} from 'node:readline'
+import {InvalidDataError} from '../errors.js'
+import {MAX_JSON_DEPTH, nestsDeeper} from '../json-file.js'
 
 export interface JsonText {
   /** The line of the file the value starts on. */
@@ -26,5 +28,15 @@ export async function* readJsonLines(path: string, onBytes?: (bytes: number) => 
   } finally {
     lines.close()
     input.destroy()
+  }
+}
+
+/** A record's JSON text parsed, or an InvalidDataError when it is not JSON or nests too deep. */
+export function parseRecordJson(text: string): unknown {
+  if (nestsDeeper(text, MAX_JSON_DEPTH)) throw new InvalidDataError(`nested deeper than ${MAX_JSON_DEPTH} levels; a context object needs far fewer`)
+  try {
+    return JSON.parse(text)
+  } catch (error) {
+    throw new InvalidDataError(`not JSON: ${(error as Error).message}`)
   }
 }

@@ -3,8 +3,9 @@
 // adds constant defaults. A header that names nothing refuses the whole file before a row is read.
 import {readFile} from 'node:fs/promises'
 import {coerceFieldValue} from '../definitions/coerce.js'
-import type {Definitions, FieldDefinition} from '../definitions/model.js'
+import {type Definitions, type FieldDefinition, fieldOf} from '../definitions/model.js'
 import {InvalidDataError} from '../errors.js'
+import {MAX_JSON_DEPTH, nestsDeeper} from '../json-file.js'
 import type {FieldValue, ObjectType} from '../model.js'
 import {unescapeFormula, parseList} from './cells.js'
 import {type Cell, QUOTED_EMPTY} from './csv-source.js'
@@ -59,7 +60,9 @@ export interface ColumnPlan {
 export async function loadMapping(path: string): Promise<Mapping> {
   let parsed: unknown
   try {
-    parsed = JSON.parse(await readFile(path, 'utf8'))
+    const text = await readFile(path, 'utf8')
+    if (nestsDeeper(text, MAX_JSON_DEPTH)) throw new Error(`it nests deeper than ${MAX_JSON_DEPTH} levels`)
+    parsed = JSON.parse(text)
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'it does not exist' : (error as Error).message
     throw new InvalidDataError(`cannot read the mapping file ${path}: ${reason}`, {where: path})
@@ -128,7 +131,7 @@ export function planColumns(header: readonly Cell[], type: ObjectType, definitio
 
 function resolveTarget(to: string, type: ObjectType, definitions: Definitions): Target | null {
   if ((CSV_KEYS[type] as readonly string[]).includes(to)) return {key: to as RecordKey}
-  const field = definitions.fields[to]
+  const field = fieldOf(definitions, to)
   return field ? {field} : null
 }
 

@@ -59,6 +59,12 @@ export class PendingWrites implements StoreReader {
     return known === undefined ? this.tx.get(id) : known
   }
 
+  async idsWithPrefix(prefix: string, limit: number): Promise<string[]> {
+    const ids = new Set(await this.tx.idsWithPrefix(prefix, limit))
+    for (const id of this.inserts.keys()) if (id.startsWith(prefix)) ids.add(id)
+    return [...ids].sort().slice(0, limit)
+  }
+
   async getByExternalId(type: ObjectType, externalId: string): Promise<ContextObject | null> {
     const id = this.external.get(type, externalId)
     const pending = id === undefined ? undefined : (this.inserts.get(id) ?? this.updates.get(id))

@@ -9,6 +9,7 @@ import {finished} from 'node:stream/promises'
 import {stringify, type Stringifier} from 'csv-stringify'
 import {StorageError} from '../errors.js'
 import {type Cell, type CsvLayout, QUOTED_EMPTY} from './csv-source.js'
+import {parseRecordJson} from './json-source.js'
 import {isPlainObject, REJECT_LINE, REJECT_REASON} from './records.js'
 
 export type RejectsShape = {kind: 'csv'; header: readonly Cell[]; layout: CsvLayout} | {kind: 'jsonl'} | {kind: 'cs-json'}
@@ -77,13 +78,13 @@ export class RejectsFile {
 /** The original object with _line and _reason in front, or its text when it was not a JSON object. */
 function jsonReject(line: number, reason: string, text: string): Record<string, unknown> {
   try {
-    const value: unknown = JSON.parse(text)
+    const value: unknown = parseRecordJson(text)
     if (isPlainObject(value)) {
       const {[REJECT_LINE]: _line, [REJECT_REASON]: _reason, ...object} = value
       return {[REJECT_LINE]: line, [REJECT_REASON]: reason, ...object}
     }
   } catch {
-    // Not JSON at all: keep the text as it was.
+    // Not JSON at all, or nested too deep to write back: keep the text as it was.
   }
   return {[REJECT_LINE]: line, [REJECT_REASON]: reason, _text: text}
 }

@@ -1,6 +1,6 @@
 // Evaluates a query tree against objects in memory: the search of the memory and file stores.
 // Postgres compiles the same tree to SQL; the contract suite holds both to the same answers.
-import type {DataType, Definitions, FieldDefinition} from '../definitions/model.js'
+import {type DataType, type Definitions, type FieldDefinition, fieldOf} from '../definitions/model.js'
 import {isSearchable} from '../definitions/model.js'
 import {UsageError} from '../errors.js'
 import type {ContextObject, FieldValue} from '../model.js'
@@ -25,7 +25,7 @@ export function checkFilter(filter: Filter | null | undefined, definitions: Defi
     case 'words':
     case 'range': {
       if (filter.key === null || isSpecialKey(filter.key) || isTimeKey(filter.key)) return
-      const field = definitions.fields[filter.key]
+      const field = fieldOf(definitions, filter.key)
       if (!field) throw unknownField(filter, filter.key, definitions)
       if (!isSearchable(field)) {
         throw queryTermError(filter, `field ${filter.key} is not searchable`, filter.key, 'Its definition says searchable: false; search by another field.')

@@ -4,6 +4,7 @@
 // last); anything else answers `undefined`, and the caller parses the whole file, which reports
 // what is wrong.
 import {closeSync, constants, fstatSync, openSync, readSync} from 'node:fs'
+import {definitionsDamage, objectDamage} from './shape.js'
 import {type StateKeyring, STORE_FORMAT, STORE_FORMAT_VERSION} from './state.js'
 import type {Definitions} from '../definitions/model.js'
 import type {ContextObject} from '../model.js'
@@ -178,8 +179,10 @@ export class StoreFilePeek {
   /** Parsed once: false when it did not parse. */
   private parsedKeyring: StateKeyring | null | false | undefined
 
+  /** The definitions, or undefined when unsure (the whole parse then finds and reports any damage). */
   definitions(): Definitions | undefined {
-    return this.parse(...this.definitionsAt) as Definitions | undefined
+    const definitions = this.parse(...this.definitionsAt)
+    return definitionsDamage(definitions) === undefined ? (definitions as Definitions) : undefined
   }
 
   /** The object stored under `id`, null when the objects map has no such key, undefined when unsure. */
@@ -192,7 +195,8 @@ export class StoreFilePeek {
     const start = key + id.length + 3
     if (!this.file.matches(start, Buffer.from(`{"id":"${id}"`))) return undefined
     const end = valueEnd(this.file, start)
-    return end < 0 ? undefined : (this.parse(start, end) as ContextObject | undefined)
+    const object = end < 0 ? undefined : this.parse(start, end)
+    return objectDamage(object, id) === undefined ? (object as ContextObject) : undefined
   }
 
   private parse(start: number, end: number): unknown {

@@ -12,6 +12,7 @@ import type {Filter} from '../search/query.js'
 import type {StoreLock} from './file-lock.js'
 import type {WriteHooks} from './file-write.js'
 import {StoreFileBytes, StoreFilePeek} from './file-peek.js'
+import {storeDamage} from './shape.js'
 import {upgradeDefinitions, upgradeObject} from './upgrades/context-zip.js'
 import {refuseFlush} from './memory.js'
 import {countByType, newState, scanState, stateOfDocument, STORE_FORMAT, STORE_FORMAT_VERSION, StateTransaction, type StoreDocument, type StoreState} from './state.js'
@@ -62,6 +63,10 @@ export class FileStore implements Store {
   async get(id: string) {
     const peeked = (await this.peek())?.object(id)
     return peeked !== undefined ? peeked : (await this.reader()).get(id)
+  }
+
+  idsWithPrefix(prefix: string, limit: number) {
+    return this.reader().then((reader) => reader.idsWithPrefix(prefix, limit))
   }
 
   getByExternalId(type: ObjectType, externalId: string) {
@@ -385,6 +390,8 @@ export function parseStoreFile(text: string, path: string): StoreState {
   if (typeof state.objects !== 'object' || state.objects === null || typeof state.definitions !== 'object' || state.definitions === null) {
     throw new StorageError(`${path} is a damaged ctx store: "objects" or "definitions" is missing`, {hint: untouched, where: path})
   }
+  const damage = storeDamage(state as Record<string, unknown>)
+  if (damage) throw new StorageError(`${path} is a damaged ctx store: ${damage}`, {hint: untouched, where: path})
   return stateOfDocument(state as StoreDocument)
 }
 

@@ -36,6 +36,10 @@ export class MemoryStore implements Store {
     return this.reader().get(id)
   }
 
+  idsWithPrefix(prefix: string, limit: number) {
+    return this.reader().idsWithPrefix(prefix, limit)
+  }
+
   getByExternalId(type: ContextObject['type'], externalId: string) {
     return this.reader().getByExternalId(type, externalId)
   }

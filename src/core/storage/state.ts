@@ -102,6 +102,17 @@ export class StateTransaction implements StoreWriter {
     return this.current(id)
   }
 
+  async idsWithPrefix(prefix: string, limit: number): Promise<string[]> {
+    const ids = new Set<string>()
+    for (const id of this.state.objects.keys()) if (id.startsWith(prefix)) ids.add(id)
+    for (const [id, object] of this.changes) {
+      if (!id.startsWith(prefix)) continue
+      if (object) ids.add(id)
+      else ids.delete(id)
+    }
+    return [...ids].sort().slice(0, limit)
+  }
+
   async getByExternalId(type: ObjectType, externalId: string): Promise<ContextObject | null> {
     const overlaid = this.addedExternal.get(type, externalId)
     if (overlaid !== undefined) return overlaid === null ? null : this.current(overlaid)

@@ -79,6 +79,8 @@ export interface StoredKeyring {
 export interface StoreReader {
   get(id: string): Promise<ContextObject | null>
   getByExternalId(type: ObjectType, externalId: string): Promise<ContextObject | null>
+  /** Up to `limit` stored ids that start with `prefix` (lower-case), ascending: ids typed short, as git takes them. */
+  idsWithPrefix(prefix: string, limit: number): Promise<string[]>
   /** Objects matching `where`, newest lastUpdated first (ties by id, descending), keyset-paged. */
   find(options?: FindOptions): Promise<Page<ContextObject>>
   count(where?: Filter): Promise<number>

@@ -1,7 +1,7 @@
 // Compiles the search tree (src/core/search/query.ts) to a SQL condition on ctx_objects `o`, with
 // every value a $n parameter. Each term hits an index (the GIN index on `terms`, or a btree on a
 // link column or a time), and gives exactly the answer of the in-memory matcher in evaluate.ts.
-import {type DataType, type Definitions, isSearchable} from '../../definitions/model.js'
+import {type DataType, type Definitions, fieldOf, isSearchable} from '../../definitions/model.js'
 import {rangeOperand} from '../../search/evaluate.js'
 import {type Filter, isTimeKey, type SpecialKey} from '../../search/query.js'
 import {ANY_FIELD, fieldTerm, phraseNeedle, specialTerm} from './rows.js'
@@ -87,7 +87,7 @@ function compile(filter: Filter, params: Params, definitions: Definitions | null
         const column = filter.key === 'created' ? 'o.created_at' : 'o.updated_at'
         return `(isfinite(${column}) AND ${column} ${op} ${params.add(filter.value)}::timestamptz)`
       }
-      const dataType = definitions?.fields[filter.key]?.dataType
+      const dataType = definitions ? fieldOf(definitions, filter.key)?.dataType : undefined
       if (dataType === undefined || (dataType !== 'date' && !NUMERIC.includes(dataType))) return 'FALSE'
       const value = dataType === 'date' ? `coalesce(o.numbers -> ${params.add(filter.key)}, o.dates -> $${params.values.length})` : `o.numbers -> ${params.add(filter.key)}`
       return `(${value})::float8 ${op} ${params.add(rangeOperand(filter.value, dataType))}::float8`

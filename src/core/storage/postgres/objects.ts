@@ -78,6 +78,13 @@ export class PgReader implements StoreReader, KeyReader {
     return rows[0]?.body ?? null
   }
 
+  async idsWithPrefix(prefix: string, limit: number): Promise<string[]> {
+    // LIKE on the "C"-collated id uses its btree index; the wildcards are escaped out of the prefix.
+    const pattern = `${prefix.replace(/[\\%_]/g, (char) => `\\${char}`)}%`
+    const {rows} = await this.db.query<{id: string}>('SELECT id FROM ctx_objects WHERE id LIKE $1 ORDER BY id LIMIT $2', [pattern, limit])
+    return rows.map((row) => row.id)
+  }
+
   async getByExternalId(type: ObjectType, externalId: string): Promise<ContextObject | null> {
     const {rows} = await this.db.query<{body: ContextObject}>('SELECT body FROM ctx_objects WHERE type = $1 AND external_id = $2', [type, externalId])
     return rows[0]?.body ?? null

@@ -70,6 +70,10 @@ export class PostgresStore implements Store {
     return this.read((reader) => reader.get(id))
   }
 
+  idsWithPrefix(prefix: string, limit: number) {
+    return this.read((reader) => reader.idsWithPrefix(prefix, limit))
+  }
+
   getByExternalId(type: ObjectType, externalId: string) {
     return this.read((reader) => reader.getByExternalId(type, externalId))
   }

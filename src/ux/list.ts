@@ -1,0 +1,94 @@
+// Every list and search prints through here, the heroku/oclif table convention: a bordered table
+// that fits the terminal's width on a TTY, plain aligned rows in a pipe, CSV with --csv, and
+// --columns / --sort to choose and order the columns. --json is untouched (the command's result).
+import {Flags} from '@oclif/core'
+import Table from 'cli-table3'
+import {stripVTControlCharacters} from 'node:util'
+import {UsageError} from '../core/errors.js'
+import {color} from './render.js'
+
+export const listFlags = {
+  columns: Flags.string({summary: 'Only these columns, in this order (comma-separated names, as in the header).', helpGroup: 'TABLE'}),
+  csv: Flags.boolean({summary: 'Print the rows as CSV (with a header row).', helpGroup: 'TABLE'}),
+  sort: Flags.string({summary: 'Sort by this column (prefix - for descending).', helpGroup: 'TABLE'}),
+}
+
+export interface ListOptions {
+  columns?: string
+  csv?: boolean
+  sort?: string
+}
+
+/** Cells may carry colour; sorting, CSV and widths look at the text alone. */
+const plain = (cell: string) => stripVTControlCharacters(cell)
+const key = (name: string) => name.toLowerCase().replace(/[^a-z0-9]/g, '')
+
+function columnIndex(head: readonly string[], name: string): number {
+  // The whole name, or its first word ("name" for "Name / title").
+  const index = head.findIndex((title) => key(title) === key(name) || key(title.split(/[\s/]+/)[0]) === key(name))
+  if (index < 0) throw new UsageError(`no column "${name}"`, {hint: `The columns are: ${head.join(', ')}.`})
+  return index
+}
+
+/** The rows as the options say: columns chosen, then sorted. */
+export function shapeList(head: readonly string[], rows: readonly string[][], options: ListOptions): {head: string[]; rows: string[][]} {
+  let out = rows.map((row) => [...row])
+  if (options.sort) {
+    const descending = options.sort.startsWith('-')
+    const at = columnIndex(head, options.sort.replace(/^-/, ''))
+    const collator = new Intl.Collator('en', {numeric: true, sensitivity: 'base'})
+    out.sort((a, b) => collator.compare(plain(a[at]), plain(b[at])) * (descending ? -1 : 1))
+  }
+  if (!options.columns) return {head: [...head], rows: out}
+  const picked = options.columns.split(',').map((name) => name.trim()).filter(Boolean).map((name) => columnIndex(head, name))
+  out = out.map((row) => picked.map((at) => row[at]))
+  return {head: picked.map((at) => head[at]), rows: out}
+}
+
+/**
+ * The list as text: CSV, plain aligned rows (in a pipe), or a table no wider than `width`
+ * (cells are wrapped, and cut with … when a word is wider than its column).
+ */
+export function formatList(head: readonly string[], rows: readonly string[][], options: ListOptions, output: {tty: boolean; width: number}): string {
+  const shaped = shapeList(head, rows, options)
+  if (options.csv) return [shaped.head, ...shaped.rows].map((row) => row.map((cell) => csvCell(plain(cell))).join(',')).join('\n')
+  if (!output.tty) return plainRows(shaped.head, shaped.rows)
+  return fittedTable(shaped.head, shaped.rows, output.width)
+}
+
+function csvCell(text: string): string {
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text
+}
+
+function plainRows(head: readonly string[], rows: readonly string[][]): string {
+  const all = [head.map(plain), ...rows.map((row) => row.map((cell) => plain(cell).replace(/\s+/g, ' ')))]
+  const widths = head.map((_, at) => Math.max(...all.map((row) => row[at].length)))
+  return all.map((row) => row.map((cell, at) => (at === row.length - 1 ? cell : cell.padEnd(widths[at]))).join('  ').trimEnd()).join('\n')
+}
+
+function fittedTable(head: readonly string[], rows: readonly string[][], width: number): string {
+  // Each column's widest cell, plus the padding of one space each side and its border.
+  const natural = head.map((title, at) => Math.max(title.length, ...rows.map((row) => Math.max(...plain(row[at]).split('\n').map((line) => line.length)))) + 2)
+  const room = Math.max(head.length * 6, width - (head.length + 1))
+  const widths = [...natural]
+  // Narrow the widest column a character at a time until the table fits.
+  while (widths.reduce((sum, value) => sum + value, 0) > room) {
+    const widest = widths.indexOf(Math.max(...widths))
+    if (widths[widest] <= 6) break
+    widths[widest]--
+  }
+  const table = new Table({
+    head: head.map((title) => color.bold(title)),
+    style: {head: [], border: []},
+    colWidths: widths,
+    wordWrap: true,
+    wrapOnWordBoundary: false,
+  })
+  for (const row of rows) table.push(row)
+  return table.toString()
+}
+
+/** What the list is printed to: stdout, and its width on a terminal. */
+export function stdoutShape(): {tty: boolean; width: number} {
+  return {tty: Boolean(process.stdout.isTTY), width: process.stdout.columns || 80}
+}

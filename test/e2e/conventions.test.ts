@@ -1,0 +1,123 @@
+// Small things a careful user notices: usage errors with a hint instead of oclif's raw message,
+// lists that answer {items, next}, counts in words that agree with their number.
+import {afterEach, beforeEach, describe, expect, it} from 'vitest'
+import {expectRun, type Sandbox, sandbox} from '../helpers/cli.js'
+
+let box: Sandbox
+
+beforeEach(() => {
+  box = sandbox()
+})
+
+afterEach(() => box.cleanup())
+
+describe('the conventions of a careful CLI', () => {
+  it('answers `ctx seed` without --customers with a usage error and a hint (exit 2)', async () => {
+    const result = await expectRun(box, ['seed', '--json'], 2)
+    expect(result.json.error).toMatchObject({code: 'USAGE', hint: expect.stringContaining('--customers 100')})
+  })
+
+  it('prints customers recent --json as a list: {items, next}', async () => {
+    await expectRun(box, ['customers', 'create', '--first-name', 'Ada'])
+    const recent = await expectRun(box, ['customers', 'recent', '--json'])
+    expect(Object.keys(recent.json)).toEqual(['items', 'next'])
+    expect(recent.json.next).toBeNull()
+  })
+
+  it('says what went with a deleted customer, in words that agree with the counts', async () => {
+    const customer = (await expectRun(box, ['customers', 'create', '--first-name', 'Ada', '--json'])).json
+    const request = (await expectRun(box, ['requests', 'open', '--customer', customer.id, '--title', 'Help', '--json'])).json
+    await expectRun(box, ['activities', 'add', '--media', 'voice', '--customer', customer.id, '--request', request.id])
+    await expectRun(box, ['activities', 'add', '--media', 'chat', '--customer', customer.id, '--request', request.id])
+    const deleted = await expectRun(box, ['customers', 'delete', customer.id, '--force'])
+    expect(deleted.stdout).toContain('with 1 request, 2 activities')
+  })
+
+  it('says "Copied 1 object", not "1 objects"', async () => {
+    await expectRun(box, ['customers', 'create', '--first-name', 'Ada'])
+    const target = `${box.dir}/copy.json`
+    const result = await expectRun(box, ['migrate', '--from', box.storePath, '--to', target])
+    expect(result.stdout).toContain('Copied 1 object from')
+  })
+})
+
+describe('lists and searches', () => {
+  async function seedTwo(): Promise<void> {
+    const ada = (await expectRun(box, ['customers', 'create', '--first-name', 'Ada', '--json'])).json
+    await expectRun(box, ['customers', 'create', '--first-name', 'Charles', '--json'])
+    await expectRun(box, ['activities', 'add', '--media', 'chat', '--customer', ada.id, '--notes', 'Hello'])
+  }
+
+  it('prints plain rows in a pipe: no borders, one line per object, a header first', async () => {
+    await seedTwo()
+    const result = await expectRun(box, ['search', 'type:customer'])
+    expect(result.stdout).not.toMatch(/[│┌└─]/)
+    const lines = result.stdout.trim().split('\n')
+    expect(lines[0]).toMatch(/^Id\s+Type\s+Name \/ title\s+State\s+Media\s+Last updated$/)
+    expect(lines).toHaveLength(3)
+  })
+
+  it('takes --columns, --csv and --sort, and shows an activity’s media type under Media, not State', async () => {
+    await seedTwo()
+    const csv = await expectRun(box, ['search', 'type:activity OR type:customer', '--csv', '--columns', 'type,state,media', '--sort', 'type'])
+    expect(csv.stdout.trim().split('\n')).toEqual(['Type,State,Media', 'activity,,chat', 'customer,,', 'customer,,'])
+    const sorted = await expectRun(box, ['customers', 'search', 'type:customer', '--csv', '--columns', 'name', '--sort', '-name'])
+    expect(sorted.stdout.trim().split('\n')).toEqual(['Name / title', 'Charles', 'Ada'])
+    const recent = await expectRun(box, ['customers', 'recent', '--csv', '--columns', 'name,last'])
+    expect(recent.stdout.trim().split('\n')[0]).toBe('Name,Last')
+  })
+
+  it('refuses a column it does not have with a usage error naming the columns (exit 2)', async () => {
+    await seedTwo()
+    const result = await expectRun(box, ['search', 'type:customer', '--columns', 'nope'], 2)
+    expect(result.stderr).toContain('The columns are: Id, Type')
+  })
+})
+
+describe('customers list', () => {
+  it('pages through every customer with --limit and the next cursor, each once', async () => {
+    for (const name of ['A', 'B', 'C', 'D', 'E']) await expectRun(box, ['customers', 'create', '--first-name', name])
+    const seen: string[] = []
+    let cursor: string | null = null
+    do {
+      const page: {json: {items: {data: {Context_First_Name: string}}[]; next: string | null}} = await expectRun(box, ['customers', 'list', '--limit', '2', '--json', ...(cursor ? ['--cursor', cursor] : [])])
+      seen.push(...page.json.items.map((item) => item.data.Context_First_Name))
+      cursor = page.json.next
+    } while (cursor)
+    expect(seen.sort()).toEqual(['A', 'B', 'C', 'D', 'E'])
+  })
+})
+
+describe('numbers', () => {
+  it('groups thousands in the import summary as everywhere else ("1,200 rows")', async () => {
+    const rows = Array.from({length: 1200}, (_, index) => `Name${index}`)
+    const path = `${box.dir}/many.csv`
+    const {writeFileSync} = await import('node:fs')
+    writeFileSync(path, `Context_First_Name\n${rows.join('\n')}\n`)
+    const result = await expectRun(box, ['import', path, '--type', 'customer'])
+    expect(result.stdout).toContain('Read 1,200 rows: 1,200 created')
+  })
+})
+
+describe('ids people can type', () => {
+  it('takes a unique prefix of 8 characters or more wherever an id is taken, and lists the matches of an ambiguous one (exit 2)', async () => {
+    const customer = (await expectRun(box, ['customers', 'create', '--first-name', 'Ada', '--json'])).json
+    const request = (await expectRun(box, ['requests', 'open', '--customer', customer.id.slice(0, 8), '--title', 'Help', '--json'])).json
+    expect(request.customerId).toBe(customer.id)
+    expect((await expectRun(box, ['requests', 'show', request.id.slice(0, 10), '--json'])).json.id).toBe(request.id)
+    await expectRun(box, ['requests', 'show', request.id.slice(0, 7)], 2)
+    const missing = await expectRun(box, ['requests', 'show', 'ffffffff-ff', '--json'], 3)
+    expect(missing.json.error.code).toBe('NOT_FOUND')
+  })
+
+  it('refuses a prefix two ids share, listing both (exit 2), and changes nothing', async () => {
+    const ids = ['0b6f3e2a-8c1d-4f5e-9a7b-1c2d3e4f5a6b', '0b6f3e2a-9c1d-4f5e-9a7b-1c2d3e4f5a6b']
+    const lines = ids.map((id) => JSON.stringify({id, type: 'customer', data: {Context_First_Name: 'Twin'}}))
+    const {writeFileSync} = await import('node:fs')
+    writeFileSync(`${box.dir}/twins.jsonl`, `${lines.join('\n')}\n`)
+    await expectRun(box, ['import', `${box.dir}/twins.jsonl`])
+    const ambiguous = await expectRun(box, ['customers', 'delete', '0b6f3e2a', '--force', '--json'], 2)
+    expect(ambiguous.json.error.details.ids).toEqual(ids)
+    expect((await expectRun(box, ['customers', 'delete', '0b6f3e2a-9', '--force', '--json'])).json.id).toBe(ids[1])
+  })
+})
