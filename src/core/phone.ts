@@ -96,8 +96,20 @@ export function phoneCandidates(fields: readonly string[], text: string): Filter
   const children: Filter[] = []
   for (const key of fields) {
     for (const probe of probes) children.push({kind: 'words', key, words: [probe]})
-    if (written.length > 0) children.push({kind: 'words', key, words: written})
+    if (written.length > 0) children.push(writtenAs(key, written))
   }
   if (children.length === 0) return null
   return {kind: 'or', children}
+}
+
+/**
+ * The words as written, in `key`: a phrase of up to two words, else every pair of consecutive words
+ * at once — a superset of the phrase (narrowed with samePhone like the probes), and one that search
+ * answers exactly on an encrypted phone field too, whose index keeps words and pairs of words only.
+ */
+function writtenAs(key: string, written: readonly string[]): Filter {
+  if (written.length <= 2) return {kind: 'words', key, words: [...written]}
+  const pairs: Filter[] = []
+  for (let index = 1; index < written.length; index++) pairs.push({kind: 'words', key, words: [written[index - 1], written[index]]})
+  return {kind: 'and', children: pairs}
 }

@@ -1,4 +1,5 @@
 import {describe, expect, it} from 'vitest'
+import {checkEncryptedSearch} from '../../src/core/crypto/search.js'
 import {parsePhone, phoneCandidates, phoneKey, samePhone} from '../../src/core/phone.js'
 import {baseDefinitions} from '../../src/core/definitions/model.js'
 import {matcher} from '../../src/core/search/evaluate.js'
@@ -61,5 +62,16 @@ describe('the phone rule: numbers match by their digits', () => {
       const customer: ContextObject = {id: 'c', type: 'customer', fieldsets: [], data: {Context_Work_Phone: value}, created: '', lastUpdated: ''}
       expect(matcher(national, baseDefinitions())(customer), value).toBe(true)
     }
+  })
+
+  it('asks an encrypted phone field nothing it refuses: a number written in bare groups as pairs of words, still found', () => {
+    // Phone fields are PII, sealed at rest: their index keeps words and pairs of words, and search refuses longer phrases.
+    for (const asked of ['020 7946 0000', '+1 555 123 4567 x12', 'call me back later']) {
+      expect(() => checkEncryptedSearch(phoneCandidates(['Context_Work_Phone'], asked), baseDefinitions()), asked).not.toThrow()
+    }
+    const bare = phoneCandidates(['Context_Work_Phone'], '020 7946 0000')!
+    const customer = (value: string): ContextObject => ({id: 'c', type: 'customer', fieldsets: [], data: {Context_Work_Phone: value}, created: '', lastUpdated: ''})
+    expect(matcher(bare, baseDefinitions())(customer('020 7946 0000'))).toBe(true)
+    expect(matcher(bare, baseDefinitions())(customer('020 7946 1111'))).toBe(false)
   })
 })
