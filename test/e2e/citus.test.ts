@@ -37,7 +37,8 @@ await describeCitus('ctx on a Citus coordinator', () => {
       (
         await sql<{name: string; method: string; column: string | null}>(
           `SELECT logicalrelid::regclass::text AS name, partmethod AS method, column_to_column_name(logicalrelid, partkey) AS column
-           FROM pg_dist_partition WHERE logicalrelid::regclass::text LIKE 'ctx_%'`,
+           FROM pg_dist_partition JOIN pg_class ON pg_class.oid = logicalrelid
+           WHERE relnamespace = current_schema()::regnamespace AND relname LIKE 'ctx_%'`,
         )
       ).map((row) => [row.name, row.column ? `${row.method} ${row.column}` : row.method]),
     )
@@ -74,7 +75,7 @@ await describeCitus('ctx on a Citus coordinator', () => {
     await run(['store', 'init'])
     const ada = (await run(['customers', 'create', '--first-name', 'Ada', '--json'])).json
     const colocation = await sql<{name: string; colocation: number}>(
-      `SELECT logicalrelid::regclass::text AS name, colocationid AS colocation FROM pg_dist_partition WHERE logicalrelid::regclass::text IN ('ctx_objects', 'ctx_keys')`,
+      `SELECT logicalrelid::regclass::text AS name, colocationid AS colocation FROM pg_dist_partition WHERE logicalrelid IN ('ctx_objects'::regclass, 'ctx_keys'::regclass)`,
     )
     expect(new Set(colocation.map((row) => row.colocation)).size).toBe(1)
     const object = await sql<{customer_key: string}>(`SELECT customer_key FROM ctx_objects WHERE id = $1`, [ada.id])
@@ -106,7 +107,7 @@ await describeCitus('ctx on a Citus coordinator', () => {
   it('keeps externalId unique per type across customers, whichever shards they are on, and frees it with its object', async () => {
     await run(['store', 'init'])
     const ada = (await run(['customers', 'create', '--external-id', 'crm-1', '--json'])).json
-    const bob = (await run(['customers', 'create', '--json'])).json
+    const bob = (await run(['customers', 'create', '--first-name', 'Bob', '--json'])).json
     await run(['customers', 'create', '--external-id', 'crm-1'], 4)
     await run(['customers', 'update', bob.id, '--external-id', 'crm-1'], 4)
     const store = open()

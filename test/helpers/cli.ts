@@ -57,6 +57,8 @@ export function sandbox(prefix = 'ctx-test-'): Sandbox {
   const postgres = TEST_STORE === 'postgres' ? sandboxStore() : null
   const storePath = postgres?.url ?? join(dir, 'store.json')
   SANDBOX_CONFIG_DIRS.set(storePath, join(dir, 'config', 'ctx'))
+  // Any other file store inside the sandbox's directory (a migrate's target) has its key there too.
+  SANDBOX_CONFIG_DIRS.set(join(dir, 'store.json'), join(dir, 'config', 'ctx'))
   return {
     dir,
     env,

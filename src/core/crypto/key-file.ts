@@ -3,8 +3,9 @@
 // ctx's config directory, created 0600 on the store's first write. Only the KEK's fingerprint is
 // recorded in the store, so a wrong key is told apart from a damaged one.
 import {createHash, randomBytes} from 'node:crypto'
+import {lstatSync, readlinkSync, realpathSync} from 'node:fs'
 import {mkdir, open, readFile, stat} from 'node:fs/promises'
-import {dirname, join} from 'node:path'
+import {basename, dirname, join, resolve} from 'node:path'
 import {parseStoreUrl, redactUrl} from '../storage/open.js'
 import {KeyError} from './errors.js'
 
@@ -52,7 +53,7 @@ export function storeKeyName(storeLocation: string): string {
   let label: string
   try {
     const address = parseStoreUrl(storeLocation)
-    label = address.kind === 'file' ? address.target.split(/[\\/]/).at(-1)! : address.kind === 'memory' ? `memory-${address.target}` : postgresLabel(address.target)
+    label = address.kind === 'file' ? basename(fileTarget(address.target)) : address.kind === 'memory' ? `memory-${address.target}` : postgresLabel(address.target)
   } catch {
     label = storeLocation
   }
@@ -69,12 +70,43 @@ export function storeKeyName(storeLocation: string): string {
 export function storeIdentity(storeLocation: string): string {
   try {
     const address = parseStoreUrl(storeLocation)
+    if (address.kind === 'file') return `file:${fileTarget(address.target)}`
     if (address.kind !== 'postgres') return `${address.kind}:${address.target}`
     const url = new URL(redactUrl(address.target))
     const database = decodeURIComponent(url.pathname.replace(/^\//, ''))
     return `postgres://${url.hostname.toLowerCase()}:${url.port || '5432'}/${database}?schema=${url.searchParams.get('schema') ?? ''}`
   } catch {
     return storeLocation
+  }
+}
+
+/**
+ * The file a file store's path leads to, links followed (to a file that may not exist yet), as the
+ * store's lock takes it (storage/file.ts): a store reached through a link or a relative path has
+ * the one key file of the store itself.
+ */
+function fileTarget(path: string): string {
+  let current = resolve(path)
+  for (let hops = 0; hops < 40; hops++) {
+    let link = false
+    try {
+      link = lstatSync(current).isSymbolicLink()
+    } catch {
+      break
+    }
+    if (!link) {
+      try {
+        return realpathSync(current)
+      } catch {
+        return current
+      }
+    }
+    current = resolve(dirname(current), readlinkSync(current))
+  }
+  try {
+    return join(realpathSync(dirname(current)), basename(current))
+  } catch {
+    return current
   }
 }
 

@@ -18,6 +18,8 @@ const NONCE_BYTES = 12
 const TAG_BYTES = 16
 /** Bytes of HMAC-SHA256 kept per token: 96 bits, so two words share a token with odds of ~2⁻⁹⁶. */
 const TOKEN_BYTES = 12
+/** Words whose tokens a keyring remembers (about 10 MB at most). */
+const TOKEN_CACHE_SIZE = 100_000
 
 /** Random bytes from the system's CSPRNG, drawn 64 KiB at a time: one call per value cost ~5% of an import. */
 const RANDOM_POOL = Buffer.alloc(64 * 1024)
@@ -55,6 +57,8 @@ export class Keyring {
   private readonly fresh = new Map<string, string>()
   private readonly destroyed = new Set<string>()
   private indexKey: Buffer | undefined
+  /** Tokens already computed, by word: the index key is the same for the keyring's life. */
+  private readonly tokenCache = new Map<string, string>()
 
   private constructor(
     private readonly kek: KeyEncryptionKey,
@@ -151,8 +155,15 @@ export class Keyring {
 
   /** The blind-index token of one word (as words() cuts it): the same word, the same token, store-wide. */
   token(word: string): string {
+    const known = this.tokenCache.get(word)
+    if (known !== undefined) return known
     this.indexKey ??= this.dataKey(INDEX_KEY_ID, false)
-    return TOKEN_PREFIX + createHmac('sha256', this.indexKey).update(word, 'utf8').digest().subarray(0, TOKEN_BYTES).toString('base64url')
+    const token = TOKEN_PREFIX + createHmac('sha256', this.indexKey).update(word, 'utf8').digest().subarray(0, TOKEN_BYTES).toString('base64url')
+    // Names, cities, domains and their pairs repeat across an import: each is hashed once. Bounded,
+    // so a long import of distinct words keeps memory flat (the cache starts again when full).
+    if (this.tokenCache.size >= TOKEN_CACHE_SIZE) this.tokenCache.clear()
+    this.tokenCache.set(word, token)
+    return token
   }
 
   /**

@@ -123,6 +123,11 @@ export class SealedStore implements Store {
     return this.inner.info()
   }
 
+  /** The adapter's ANALYZE after a bulk write (seed, import, migrate), which sealing does not change. */
+  async refreshStatistics(written: number): Promise<boolean> {
+    return (await this.inner.refreshStatistics?.(written)) ?? false
+  }
+
   init(mode: StoreMode): Promise<StoreInfo> {
     return this.inner.init(mode)
   }

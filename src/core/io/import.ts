@@ -247,6 +247,9 @@ async function importWhole(run: ImportRun, {dryRun}: {dryRun: boolean}): Promise
         outcome.read += batch.length
         progress.read += batch.length
         run.onProgress?.(progress)
+        // A file read from memory resolves every await at once: a turn of the event loop per batch
+        // lets a Ctrl-C (SIGINT) be handled while the rows are read, not only once all are stored.
+        await new Promise((resolve) => setImmediate(resolve))
       }
       await pending.flush()
       if (dryRun) throw new DryRunDone()
