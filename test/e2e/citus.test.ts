@@ -81,7 +81,7 @@ await describeCitus('ctx on a Citus coordinator', () => {
   it('keeps externalId unique per type across customers, whichever shards they are on, and frees it with its object', async () => {
     await run(['store', 'init'])
     const ada = (await run(['customers', 'create', '--external-id', 'crm-1', '--json'])).json
-    const bob = (await run(['customers', 'create', '--json'])).json
+    const bob = (await run(['customers', 'create', '--first-name', 'Bob', '--json'])).json
     await run(['customers', 'create', '--external-id', 'crm-1'], 4)
     await run(['customers', 'update', bob.id, '--external-id', 'crm-1'], 4)
     const store = open()
