@@ -37,7 +37,8 @@ await describeCitus('ctx on a Citus coordinator', () => {
       (
         await sql<{name: string; method: string; column: string | null}>(
           `SELECT logicalrelid::regclass::text AS name, partmethod AS method, column_to_column_name(logicalrelid, partkey) AS column
-           FROM pg_dist_partition WHERE logicalrelid::regclass::text LIKE 'ctx_%'`,
+           FROM pg_dist_partition JOIN pg_class ON pg_class.oid = logicalrelid
+           WHERE relnamespace = current_schema()::regnamespace AND relname LIKE 'ctx_%'`,
         )
       ).map((row) => [row.name, row.column ? `${row.method} ${row.column}` : row.method]),
     )
