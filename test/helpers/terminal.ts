@@ -100,7 +100,11 @@ export function openTerminal(label: string, args: readonly string[], env: NodeJS
         terminal.keys(above > choicesStart && above >= 0 ? 'Up' : 'Down')
         await until('the cursor to move', () => (screen() !== shown ? true : undefined))
       }
+      // Returns once the prompt has taken the choice, so that the next keys go to what follows it
+      // rather than to this list while it is still on the screen.
+      const chosen = screen()
       terminal.keys('Enter')
+      await until(`the choice "${label}" to be taken`, () => (screen() !== chosen ? true : undefined))
     },
     exitCode: () => until('the program to end', () => (existsSync(rcFile) && readFileSync(rcFile, 'utf8').trim() !== '' ? Number(readFileSync(rcFile, 'utf8')) : undefined)),
     history: () => tmux('capture-pane', '-p', '-J', '-S', '-', '-t', target),
