@@ -1,4 +1,4 @@
-// The benchmark harness of DESIGN §6: each benchmark runs whole processes paired with a baseline
+// The benchmark harness of `npm run bench`: each benchmark runs whole processes paired with a baseline
 // in the same run, alternating which goes first, several rounds, and compares medians.
 import {spawn, spawnSync} from 'node:child_process'
 import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs'

@@ -1,4 +1,4 @@
-// `npm run bench`: the targets of DESIGN §6, measured as whole processes, each paired with its
+// `npm run bench`: the performance targets (README "Performance"), measured as whole processes, each paired with its
 // baseline in the same run (alternating, several rounds, medians). Prints one line per benchmark
 // and writes every figure to bench/results/<timestamp>.json so runs can be compared.
 //
@@ -73,7 +73,7 @@ function withoutCtxStore(env) {
 const started = new Date()
 const results = []
 const groups = [fileBenchmarks, postgresBenchmarks, extraBenchmarks]
-console.log(`ctx benchmarks (DESIGN §6), ${options.quick ? 'quick sizes' : 'full sizes'}; ${cpus().length} cores, load ${loadavg().map((n) => n.toFixed(1)).join(' ')}`)
+console.log(`ctx benchmarks, ${options.quick ? 'quick sizes' : 'full sizes'}; ${cpus().length} cores, load ${loadavg().map((n) => n.toFixed(1)).join(' ')}`)
 let failed = false
 try {
   for (const group of groups) {

@@ -1,4 +1,4 @@
-// Benchmarks beyond DESIGN §6, run only when asked (--extras, or --only X1,X2): the file store at
+// Benchmarks beyond the targets, run only when asked (--extras, or --only X1,X2): the file store at
 // the size it is meant for (~100k requests), where every command reads the whole file.
 import {copyFileSync} from 'node:fs'
 import {join} from 'node:path'

@@ -11,7 +11,7 @@ import {createDatabase, dropDatabase, literal, psql, psqlCommand, storeUrl, unav
 const DATABASE = `ctx_bench_${process.pid}`
 const DAY = 86_400_000
 
-/** The sizes of DESIGN §6, or about a tenth of them with --quick. */
+/** The full sizes of the targets, or about a tenth of them with --quick. */
 function sizes(quick) {
   return quick
     ? {importRows: 100_000, seededCustomers: 20_000, journeyActivities: 1000, journeyRequests: 10, freshCustomers: 10_000}

@@ -1,7 +1,7 @@
 // Build step after tsc: bundles the CLI — @oclif/core, every command, src/core and their libraries —
 // into one CommonJS file, dist/ctx.cjs, which bin/run.js loads with a V8 code cache. Loading ~470
 // separate modules (resolving, reading and compiling each) was most of every command's startup
-// (DESIGN §6 P1, P6). oclif finds the commands through the bundle's COMMANDS export ("explicit"
+// (bench P1, P6). oclif finds the commands through the bundle's COMMANDS export ("explicit"
 // command discovery in package.json); each command's module is initialised only when it runs.
 import {build} from 'esbuild'
 import {readdirSync, readFileSync, writeFileSync} from 'node:fs'
@@ -65,7 +65,7 @@ const moduleUrl = {
 
 // ajv (~270 KB, ~60 files) is bundled on its own, dist/ajv.cjs, loaded with its own code cache
 // the first time a command validates a write: from node_modules, resolving and compiling each file
-// took ~100 ms of every import (DESIGN §6 P3); cached, ~15 ms. Commands that never validate never
+// took ~100 ms of every import (bench P3); cached, ~15 ms. Commands that never validate never
 // load it, so the main bundle stays as small as before.
 export const AJV_BUNDLE = join(DIST, 'ajv.cjs')
 

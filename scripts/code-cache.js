@@ -55,7 +55,7 @@ try {
   await ctx('customers', 'show', id, '--store', store, '--json')
   await ctx('search', 'ada@example.com', '--store', store)
   await ctx('customers', 'show', '00000000-0000-4000-8000-000000000000', '--store', store)
-  // The journey's reading and its timeline (DESIGN §6 P7), with a request, an activity and a comment.
+  // The journey's reading and its timeline (bench P7), with a request, an activity and a comment.
   const request = JSON.parse(await ctx('requests', 'open', '--customer', id, '--title', 'Warm-up', '--store', store, '--json'))
   const activity = JSON.parse(await ctx('activities', 'add', '--request', request.id, '--media', 'voice', '--tag', 'vip', '--notes', 'A call.', '--store', store, '--json'))
   await ctx('activities', 'comment', activity.id, '--text', 'Called back.', '--store', store)

@@ -212,7 +212,7 @@ export interface MoveTarget {
 }
 
 /**
- * DESIGN rule 5: moves an activity to another customer, and optionally into one of that
+ * rule 5: moves an activity to another customer, and optionally into one of that
  * customer's active requests. Neither the request it leaves nor the one it enters may be closed.
  */
 export async function moveActivity(session: Session, id: string, target: MoveTarget): Promise<MovedActivity> {

@@ -4,7 +4,7 @@ import type {ObjectType} from './model.js'
 /**
  * Values by (type, externalId): a map per type keyed by the externalId string itself, so a lookup
  * hashes a string it already has (its hash is cached) instead of building a composite key each
- * time; an import looks up every row's externalId several times (DESIGN §6 P3).
+ * time; an import looks up every row's externalId several times (bench P3).
  */
 export class ByExternalId<V> {
   private readonly byType = new Map<ObjectType, Map<string, V>>()

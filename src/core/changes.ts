@@ -1,4 +1,4 @@
-// What every write to an existing object goes through: DESIGN rule 2 (comments and feedback never
+// What every write to an existing object goes through: rule 2 (comments and feedback never
 // change; nothing in or under a closed request does), rule 4 (optimistic concurrency), and rule 3's
 // bookkeeping (work under a request counts as an update of the request).
 import type {Clock} from './clock.js'
@@ -9,7 +9,7 @@ import {nextTimestamp, requireObject} from './objects.js'
 import type {StoreReader, StoreWriter} from './storage/store.js'
 
 /**
- * An object that is about to change, with the request it is under, after DESIGN rule 2: comments
+ * An object that is about to change, with the request it is under, after rule 2: comments
  * and feedback never change (conflict), and nothing in or under a closed request does (conflict).
  * A missing object, or one of another type, is not found.
  */
@@ -44,7 +44,7 @@ export function immutable(object: ContextObject): ConflictError {
 }
 
 /**
- * Counts a change under a request as an update of the request (DESIGN rules 3 and 5): its
+ * Counts a change under a request as an update of the request (rules 3 and 5): its
  * lastUpdated moves to now, so the auto-close sweep sees the work done in it.
  */
 export async function touchRequest(tx: StoreWriter, request: ContextObject | null, clock: Clock): Promise<ContextObject | null> {
@@ -55,7 +55,7 @@ export async function touchRequest(tx: StoreWriter, request: ContextObject | nul
   return touched
 }
 
-/** DESIGN rule 4, checked before anything else so a stale read is reported as such. */
+/** rule 4, checked before anything else so a stale read is reported as such. */
 export function checkLastUpdated(stored: ContextObject, ifLastUpdated: string | undefined): void {
   if (ifLastUpdated === undefined || ifLastUpdated === stored.lastUpdated) return
   throw new ConflictError(`${stored.type} ${stored.id} was changed at ${stored.lastUpdated}, after the ${ifLastUpdated} you read`, {

@@ -93,7 +93,7 @@ export interface DeletedCustomer {
 }
 
 /**
- * Removes a customer and everything that belongs to it (DESIGN rule 9), in one transaction: its
+ * Removes a customer and everything that belongs to it (rule 9), in one transaction: its
  * requests and activities and the comments on them, read in one query (a full scan per request
  * or activity made 20k objects take 18 s on the file store).
  */

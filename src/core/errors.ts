@@ -1,4 +1,4 @@
-// Typed errors: each carries the exit code of DESIGN §5, where it happened, and what to do about it.
+// Typed errors: each carries the exit code of the README's table ("Scripting"), where it happened, and what to do about it.
 // Commands never pick exit codes themselves; they throw one of these and the CLI maps it.
 
 export const ExitCode = {

@@ -1,4 +1,4 @@
-// DESIGN rule 6: the customer of an activity that arrives with only its source fields (who called,
+// rule 6: the customer of an activity that arrives with only its source fields (who called,
 // from which address or number). An email match (ignoring case) or a phone match (by its digits,
 // phone.ts) wins; otherwise a customer is made from the source fields.
 import {newId} from './ids.js'

@@ -32,7 +32,7 @@ export function newOrderedId(atMs: number): string {
   const random = poolOffset
   poolOffset += 16
   // Written as ASCII into one reused buffer, then read out as one string: an import makes an id per
-  // row, and building it from hex slices allocated ~600 bytes each (DESIGN §6 P3).
+  // row, and building it from hex slices allocated ~600 bytes each (bench P3).
   let at = 0
   const put = (byte: number) => {
     text[at++] = HEX_DIGITS[byte >> 4]

@@ -1,4 +1,4 @@
-// A customer's journey (DESIGN §2 `journey`): every activity, newest first, grouped under its
+// A customer's journey (README "The customer journey"): every activity, newest first, grouped under its
 // request, each with its comments — the one structure behind both the timeline and --json. Paged by
 // activity, newest first: a support engineer reads the latest interactions, `--all` gives the rest.
 import {parseSince} from './clock.js'
@@ -93,7 +93,7 @@ export async function customerJourney(session: Session, customerRef: string, fil
     requestFilter = allOf(requestFilter, equals('id', request.id))!
   }
   // The requests, the activities and the comments on both in one read: on PostgreSQL one
-  // statement, the server looking up the comments while ctx reads the activities (DESIGN §6 P7).
+  // statement, the server looking up the comments while ctx reads the activities (bench P7).
   const owned = await reader.find({where: allOf(equals('customerId', customer.id), {kind: 'or', children: [requestFilter, activityFilter]})!, all: true, comments: true})
   const requests: ContextObject[] = []
   const activities: ContextObject[] = []

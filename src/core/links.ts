@@ -1,4 +1,4 @@
-// DESIGN rules 1 and 2 at the level of links: who an object may point at, and that nothing new
+// rules 1 and 2 at the level of links: who an object may point at, and that nothing new
 // goes under a closed request. Used by every path that writes an object: commands, import, migrate.
 import {ConflictError, InvalidDataError, NotFoundError} from './errors.js'
 import type {ContextObject} from './model.js'

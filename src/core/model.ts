@@ -1,4 +1,4 @@
-// The context object of DESIGN §1: one JSON shape for every type, used by --json, JSON Lines and
+// The context object (docs/model.md): one JSON shape for every type, used by --json, JSON Lines and
 // every storage adapter, plus the small rules that need no store (display name, size limit).
 import {InvalidDataError} from './errors.js'
 
@@ -59,7 +59,7 @@ export const BASE_FIELDSET: Record<ObjectType, string> = {
   feedback: 'cisco.base.rating',
 }
 
-/** DESIGN rule 8. */
+/** rule 8. */
 export const MAX_OBJECT_BYTES = 256 * 1024
 
 export function isObjectType(value: string): value is ObjectType {
@@ -174,7 +174,7 @@ function sizeBound(object: ContextObject): number {
   return units * 6
 }
 
-/** DESIGN rule 7: full name, else email, else phone, else "Unknown Customer". */
+/** rule 7: full name, else email, else phone, else "Unknown Customer". */
 export function displayName(customer: Pick<ContextObject, 'data'>): string {
   const data = customer.data
   const text = (key: string) => (typeof data[key] === 'string' ? (data[key] as string).trim() : '')

@@ -21,7 +21,7 @@ export type DataChanges = Record<string, FieldValue | null>
 
 /**
  * The lastUpdated of a write: now, but always later than the previous value, so that optimistic
- * concurrency (DESIGN rule 4) sees every write even when two land in one millisecond or the clock is frozen.
+ * concurrency (rule 4) sees every write even when two land in one millisecond or the clock is frozen.
  */
 export function nextTimestamp(clock: Clock, previous?: string): string {
   const now = clock().getTime()
@@ -60,7 +60,7 @@ let validation: typeof import('./definitions/validate.js') | undefined
 
 export async function checkObject(object: ContextObject, definitions: Definitions, previous?: ContextObject | null): Promise<void> {
   // The module is kept once loaded: an import checks every row, and an await per row costs a
-  // suspension of this function (DESIGN §6 P3).
+  // suspension of this function (bench P3).
   validation ??= await import('./definitions/validate.js')
   validation.validateObjectData(object, definitions, previous)
   assertWithinLimits(object)

@@ -1,11 +1,11 @@
-// The auto-close sweep (DESIGN rule 3): every active request with no update on it, its activities,
+// The auto-close sweep (rule 3): every active request with no update on it, its activities,
 // or a comment on either for longer than a threshold is closed with closeReason `auto`. Built for
 // cron: one store transaction, idempotent, and safe when runs overlap.
 import {parseDuration} from './clock.js'
 import {ConflictError, LockTimeoutError, StorageError} from './errors.js'
 import type {Session} from './objects.js'
 
-/** DESIGN rule 3: five days, unless `--after` says otherwise. */
+/** rule 3: five days, unless `--after` says otherwise. */
 export const DEFAULT_SWEEP_AFTER = '5d'
 
 export interface SweepOptions {

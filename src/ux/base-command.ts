@@ -1,5 +1,5 @@
 // The base of every ctx command: the global flags (--json, --store), the clock, opening and closing
-// the store, and turning errors into the exit codes and messages of DESIGN §5.
+// the store, and turning errors into the exit codes and messages of the README's "Scripting".
 import {Command, Errors, Flags, type Interfaces} from '@oclif/core'
 import {join} from 'node:path'
 import {clockFromEnv, type Clock} from '../core/clock.js'
@@ -172,7 +172,7 @@ export abstract class CtxCommand<T extends typeof Command = typeof Command> exte
     if (!(await confirm({message: question, default: false}))) throw new UsageError('cancelled; nothing was changed')
   }
 
-  /** Ends with exit 6 (partial success, DESIGN §5) after the result is printed: an import with rejected rows. */
+  /** Ends with exit 6 (partial success) after the result is printed: an import with rejected rows. */
   protected partialSuccess(): void {
     process.exitCode = ExitCode.partial
   }

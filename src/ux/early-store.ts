@@ -1,6 +1,6 @@
 // Opening the store before oclif has found the command. A command reaches its store ~100 ms into
 // a start, and on postgres:// it then waits ~15 ms for a server backend and ~10 ms for the first
-// query; started from the raw argv, both pass while oclif loads (DESIGN §6 P6). Only postgres://
+// query; started from the raw argv, both pass while oclif loads (bench P6). Only postgres://
 // has anything to start early, and only a command that may open a store starts it.
 import {homedir} from 'node:os'
 import {join} from 'node:path'

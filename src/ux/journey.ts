@@ -2,7 +2,7 @@
 // with a coloured media label, relative and absolute times, tags, notes, other fields by label (links
 // clickable where the terminal allows) and the comments on each. Every part pushes its lines onto
 // one array: a journey of 10k activities is 42k lines, and building an array per part to spread
-// into its caller cost more in garbage collection than the text itself (DESIGN §6 P7).
+// into its caller cost more in garbage collection than the text itself (bench P7).
 import {type Definitions, fieldLabel, fieldOf} from '../core/definitions/model.js'
 import type {Journey, JourneyEntry, JourneyGroup} from '../core/journey.js'
 import {type ContextObject, displayName, type MediaType} from '../core/model.js'
@@ -42,7 +42,7 @@ export function journeyView(journey: Journey, definitions: Definitions, now: Dat
 /**
  * The timeline a block at a time, to be written as it is made: the customer, then each request's
  * group. Joined with newlines, the blocks are journeyView. A journey of 10k activities is 1.6 MB
- * of text, which as one string cost ~40 ms more to join and write (DESIGN §6 P7).
+ * of text, which as one string cost ~40 ms more to join and write (bench P7).
  */
 export function* journeyBlocks(journey: Journey, definitions: Definitions, now: Date, width = terminalWidth()): Generator<string> {
   const context: ViewContext = {definitions, now, width}

@@ -42,7 +42,7 @@ const zoneNames = new Map<number, string>()
 /**
  * 2026-03-04 07:00 UTC, in the local time zone (Intl and Date's local getters both use it). The
  * date and time come from the getters, the zone name from Intl once per offset: formatToParts for
- * every moment cost ~80 ms on a journey of 10k activities (DESIGN §6 P7).
+ * every moment cost ~80 ms on a journey of 10k activities (bench P7).
  */
 export function absoluteTime(iso: string): string {
   const date = new Date(iso)

@@ -312,7 +312,7 @@ export function storeContract(name: string, factory: StoreFactory): void {
       expect(store.capabilities.importBatchSize).toBeGreaterThanOrEqual(1)
     })
 
-    describe('closeStaleRequests (the auto-close sweep, DESIGN rule 3)', () => {
+    describe('closeStaleRequests (the auto-close sweep, rule 3)', () => {
       const cutoff = '2026-03-10T00:00:00.000Z'
       const closedAt = '2026-03-15T00:00:00.000Z'
       const before = '2026-03-09T23:59:59.999Z'

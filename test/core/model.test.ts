@@ -34,7 +34,7 @@ describe('the 256 KiB limit (rule 8)', () => {
 })
 
 describe('canonical form', () => {
-  it('orders keys as DESIGN §1 lists them, sorts data keys and drops absent optionals', () => {
+  it('orders keys as docs/model.md lists them, sorts data keys and drops absent optionals', () => {
     const object = canonical({lastUpdated: 'b', created: 'a', data: {b: 1, a: 2}, fieldsets: ['f'], type: 'customer', id: 'x', externalId: undefined} as never)
     expect(JSON.stringify(object)).toBe('{"id":"x","type":"customer","fieldsets":["f"],"data":{"a":2,"b":1},"created":"a","lastUpdated":"b"}')
   })

@@ -1,5 +1,5 @@
 // PostgreSQL for tests: the server of CTX_TEST_PG_URL, a schema of its own for each store a test
-// makes (dropped afterwards), and the rule of DESIGN §3 — skipped with a printed notice when no
+// makes (dropped afterwards), and the rule of the README's "Install and test" — skipped with a printed notice when no
 // server answers, except under CI=true, where that is a failure.
 import {execFileSync} from 'node:child_process'
 import {fileURLToPath} from 'node:url'

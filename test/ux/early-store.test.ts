@@ -1,4 +1,4 @@
-// Opening the store from the raw command line, before oclif has loaded the command (DESIGN §6 P6):
+// Opening the store from the raw command line, before oclif has loaded the command (bench P6):
 // which command lines name a store, and that a command gets that store only for the same URL.
 import {afterEach, expect, it} from 'vitest'
 import {closeEarlyStore, connectEarly, earlyStoreUrl, takeEarlyStore} from '../../src/ux/early-store.js'

@@ -1,4 +1,4 @@
-// Managing field definitions in a store (DESIGN §1 "Fields and fieldsets"): list, show, create,
+// Managing field definitions in a store (docs/model.md, "Fields and fieldsets"): list, show, create,
 // update, delete and the declarative apply. Every change goes the same way, inside one transaction:
 // compute the definitions the store would hold after it, refuse what the protection rules forbid
 // (exit 4), check them (exit 5), then write them whole.

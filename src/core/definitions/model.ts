@@ -1,4 +1,4 @@
-// Field and fieldset definitions (DESIGN §1 "Fields and fieldsets"): their types, the base set that
+// Field and fieldset definitions (docs/model.md, "Fields and fieldsets"): their types, the base set that
 // every new store starts with, and labels from translations. No ajv here, so reading is cheap.
 import {readFileSync} from 'node:fs'
 

@@ -1,4 +1,4 @@
-// Validation of object data against its fieldsets (DESIGN §1): each fieldset compiles to one JSON
+// Validation of object data against its fieldsets (docs/model.md): each fieldset compiles to one JSON
 // Schema and one ajv validator, once per process and only when an object uses it.
 import type {Ajv, ErrorObject, ValidateFunction} from 'ajv'
 import {InvalidDataError} from '../errors.js'

@@ -80,7 +80,7 @@ export const WORKER_MIN_BYTES = 1024 * 1024
 
 /**
  * Every row of the file, the header first, in batches: the rows of each chunk read (one await per
- * chunk rather than per row, DESIGN §6 P3). Rows keep their cells as written (ragged rows too: the
+ * chunk rather than per row, bench P3). Rows keep their cells as written (ragged rows too: the
  * caller decides what a wrong cell count means). A file csv-parse cannot read past some point (an
  * unclosed quote) ends the iteration with an InvalidDataError naming the line.
  *

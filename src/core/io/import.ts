@@ -109,7 +109,7 @@ interface SourceItem {
 interface Source {
   /**
    * The items from the start of the file, in batches (a CSV chunk's rows): reading waits once per
-   * batch, not per row (DESIGN §6 P3). Each call reads the file afresh.
+   * batch, not per row (bench P3). Each call reads the file afresh.
    */
   items(): AsyncGenerator<SourceItem[]>
   /** Ends what reading started ahead and never read (an import that stopped before its rows). */
@@ -225,7 +225,7 @@ interface ImportRun {
 /**
  * The whole file in one transaction, read inside it chunk by chunk: what the file and memory stores
  * commit anyway, and any dry run. Each row's cells and record are garbage as soon as it is staged,
- * rather than all of them living until the end (on 100k rows, most of the import's GC; DESIGN §6
+ * rather than all of them living until the end (on 100k rows, most of the import's GC; bench
  * P3). The work reads the file from its start each time it runs, so a store may run it again.
  */
 async function importWhole(run: ImportRun, {dryRun}: {dryRun: boolean}): Promise<void> {
@@ -240,7 +240,7 @@ async function importWhole(run: ImportRun, {dryRun}: {dryRun: boolean}): Promise
       const pending = new PendingWrites(tx, {batched})
       for await (const batch of source.items()) {
         // Read ahead, a batch's records are made together; otherwise each as its row comes, so it
-        // is garbage before the next (fewer objects alive at each collection, DESIGN §6 P3).
+        // is garbage before the next (fewer objects alive at each collection, bench P3).
         const records = batched ? batch.map((item) => recordOf(item)) : null
         if (records) await pending.readAhead(...lookupsOf(records))
         await importBatch(importer, pending, batch, records, outcome)
@@ -264,7 +264,7 @@ async function importWhole(run: ImportRun, {dryRun}: {dryRun: boolean}): Promise
  * A transaction per `batchSize` rows (a database). A batch is read, and its records made, before
  * its transaction: a store may run a transaction's work again (Postgres retries serialization
  * failures), so the work must not consume input or write rejects. The next batch is read while this
- * one is written, so parsing overlaps the database's work (DESIGN §6 P2); records are pure, so a
+ * one is written, so parsing overlaps the database's work (bench P2); records are pure, so a
  * retried transaction reuses them.
  */
 async function importInBatches(run: ImportRun, batchSize: number): Promise<void> {
@@ -568,7 +568,7 @@ class RecordImporter {
     const now = this.now
     const keys = record.keys
     // Every key named rather than spreads, then made canonical once: the store keeps that very
-    // object instead of copying it again (DESIGN §6 P3).
+    // object instead of copying it again (bench P3).
     const draft = canonical({
       id: keys.id ?? newOrderedId(this.nowMs),
       type: record.type,
@@ -587,7 +587,7 @@ class RecordImporter {
     })
     const {object, links} = await resolveLinks(reader, draft, {allowClosed: true})
     // History may be restored under a closed request (it was written before the request closed);
-    // new work may not (DESIGN rule 2).
+    // new work may not (rule 2).
     const request = links.request
     if (request?.state === 'closed' && Date.parse(object.created) > Date.parse(request.closedAt ?? request.lastUpdated)) {
       throw closedRequest(request, `add a ${object.type} created after it closed`)

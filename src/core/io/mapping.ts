@@ -144,7 +144,7 @@ function targetId(target: Target): string {
  * means "no value" (and clears it on update); a quoted empty cell `""` is an empty text value; a
  * mapping's default fills a target whose cell is empty, or that no column (or a failed transform)
  * leaves without a value. Per row only the texts array is allocated besides the record: an import
- * makes one per row (DESIGN §6 P3).
+ * makes one per row (bench P3).
  */
 export function recordFromCells(plan: ColumnPlan, cells: readonly Cell[]): ImportRecord {
   if (cells.length !== plan.width) {

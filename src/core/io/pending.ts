@@ -21,7 +21,7 @@ export class PendingWrites implements StoreReader {
   /**
    * `batched: false` for a store that reads from memory (file, memory:): there fetching ahead saves
    * no round trip and holding writes back no statement, only copying every row through more maps
-   * (DESIGN §6 P3), so each write goes to the transaction at once and reads come from it.
+   * (bench P3), so each write goes to the transaction at once and reads come from it.
    */
   constructor(
     private readonly tx: StoreWriter,

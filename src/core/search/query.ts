@@ -1,4 +1,4 @@
-// The search language of DESIGN §1: `key:value` terms and bare words joined by AND / OR (AND by
+// The search language (README "Search"): `key:value` terms and bare words joined by AND / OR (AND by
 // default, AND binds tighter), parentheses, quoted phrases, and ranges on dates and numbers. It
 // parses to a small tree that every adapter evaluates; nothing in a query ever reaches a store as code.
 import {UsageError} from '../errors.js'

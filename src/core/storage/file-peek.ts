@@ -1,6 +1,6 @@
 // Reads one object, or the definitions, out of a store file without parsing, or even reading, all
 // of it: a `customers show` on a store of 10k objects read and parsed 4.7 MB of JSON to print one
-// (DESIGN §6 P1). It relies on the layout FileStore writes (compact JSON, the stamp first, `objects`
+// (bench P1). It relies on the layout FileStore writes (compact JSON, the stamp first, `objects`
 // last); anything else answers `undefined`, and the caller parses the whole file, which reports
 // what is wrong.
 import {closeSync, constants, fstatSync, openSync, readSync} from 'node:fs'

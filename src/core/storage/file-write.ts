@@ -1,7 +1,7 @@
 // Writing the store file: the state serialised object by object into one reused buffer, written in
 // chunks to a temporary file beside the store, fsynced, then renamed over it (what write-file-atomic
 // did). A 100k-customer store is ~50 MB: as one JSON.stringify string, then its UTF-8 copy, then one
-// write, it took about three times as long (DESIGN §6 P3). The bytes are JSON.stringify(state)'s.
+// write, it took about three times as long (bench P3). The bytes are JSON.stringify(state)'s.
 import {unlinkSync} from 'node:fs'
 import {chmod, open, rename, stat, unlink} from 'node:fs/promises'
 import {onExit} from 'signal-exit'

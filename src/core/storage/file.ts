@@ -224,7 +224,7 @@ export class FileStore implements Store {
 
   private async locked<T>(work: () => Promise<T>): Promise<T> {
     const target = await this.resolveTarget()
-    // Loaded here, not at the top: reading commands (show, search, journey) never lock (DESIGN §6 P1).
+    // Loaded here, not at the top: reading commands (show, search, journey) never lock (bench P1).
     const {removeLeftovers, takeLock} = await import('./file-lock.js')
     const bytes = await stat(target).then(
       (stats) => stats.size,
@@ -359,7 +359,7 @@ class StoreFile implements Adapter<StoreState | null> {
   async write(state: StoreState | null): Promise<void> {
     if (!state) return
     try {
-      // Loaded here, not at the top: reading commands never write (DESIGN §6 P1).
+      // Loaded here, not at the top: reading commands never write (bench P1).
       const {writeJsonFileAtomically} = await import('./file-write.js')
       await writeJsonFileAtomically(this.path, state as unknown as Record<string, unknown>, 'objects', this.hooks)
     } catch (error) {

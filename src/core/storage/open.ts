@@ -1,4 +1,4 @@
-// Chooses the adapter by the store URL (DESIGN §3): memory:, file:PATH or a path ending .json, and
+// Chooses the adapter by the store URL (README "Where the data lives"): memory:, file:PATH or a path ending .json, and
 // postgres:// — each adapter loaded only when used, so a command pays for nothing it does not open.
 import {resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'

@@ -34,7 +34,7 @@ export interface StoreState {
   keyring?: StateKeyring
   /**
    * By id. A Map in memory, where the file has a plain object: V8 looks a new key of a plain object
-   * up in its string table, so checking and adding each of 100k new ids cost ~2 µs (DESIGN §6 P3).
+   * up in its string table, so checking and adding each of 100k new ids cost ~2 µs (bench P3).
    */
   objects: Map<string, ContextObject>
 }
@@ -79,7 +79,7 @@ function externalIndex(state: StoreState): ByExternalId<string> {
 
 /**
  * The object as the state keeps it: itself when it is canonical already (an import makes its new
- * objects so; a copy of each of 100k rows was ~10% of the import, DESIGN §6 P3), else a canonical copy.
+ * objects so; a copy of each of 100k rows was ~10% of the import, bench P3), else a canonical copy.
  */
 function owned(object: ContextObject): ContextObject {
   return isCanonical(object) ? object : canonical(object)
@@ -268,7 +268,7 @@ export class StateTransaction implements StoreWriter {
       else this.state.objects.set(id, object)
     }
     // The overlay's externalIds are exactly what changed in the index (claimed, or freed by an
-    // update or a removal), so the objects replaced need not be looked up again (DESIGN §6 P3).
+    // update or a removal), so the objects replaced need not be looked up again (bench P3).
     const index = externalIndexes.get(this.state)
     if (index) {
       this.addedExternal.forEach((type, externalId, id) => {

@@ -129,7 +129,7 @@ export interface StoreWriter extends StoreReader, KeyReader {
   insert(objects: readonly ContextObject[]): Promise<void>
   /**
    * Replaces a stored object by id. With `expectedLastUpdated`, refuses (ConflictError) when the
-   * stored object's lastUpdated differs: optimistic concurrency, DESIGN rule 4.
+   * stored object's lastUpdated differs: optimistic concurrency, rule 4.
    */
   update(object: ContextObject, expectedLastUpdated?: string): Promise<void>
   /** Removes objects by id and returns how many there were. */
@@ -140,7 +140,7 @@ export interface StoreWriter extends StoreReader, KeyReader {
   /** Destroys wrapped data keys (a deleted customer's): the store keeps no copy of them. */
   removeKeys(ids: readonly string[]): Promise<void>
   /**
-   * DESIGN rule 3, the auto-close sweep, as one set-based write (core's `sweepStale` calls it).
+   * rule 3, the auto-close sweep, as one set-based write (core's `sweepStale` calls it).
    *
    * A request's *latest update* is the greatest `lastUpdated`, compared as instants, among:
    * the request itself; every object whose parentId is the request (its activities, and comments

@@ -1,4 +1,4 @@
-// Imported before `pg`, for startup time (DESIGN §6 P6). pg probes for Cloudflare Workers through
+// Imported before `pg`, for startup time (bench P6). pg probes for Cloudflare Workers through
 // `navigator.userAgent`, and where Node has no `navigator` (Node 20; 21 and later have one) it
 // builds a fetch Response instead, which loads all of undici: ~20 ms on every PostgreSQL command.
 // Node 20 gets the `navigator.userAgent` that later versions define themselves.

@@ -36,7 +36,7 @@ const INSERT_CHUNK = 1000
 
 /**
  * From this many rows, an insert is a COPY: for an import's batch of 1000 customers the server
- * spends about half the time it spends on json_to_recordset (DESIGN §6 P2). Below it, the one
+ * spends about half the time it spends on json_to_recordset (bench P2). Below it, the one
  * INSERT round trip is quicker than COPY's.
  */
 const COPY_FROM = 50
@@ -445,7 +445,7 @@ export class PgWriter extends PgReader implements StoreWriter {
     return inserted
   }
 
-  /** DESIGN rule 9: the first write to a store nobody initialised makes it a production store. */
+  /** rule 9: the first write to a store nobody initialised makes it a production store. */
   private async ensureStore(): Promise<void> {
     if (!this.createStore || this.created) return
     await this.db.query('INSERT INTO ctx_store (mode, created) VALUES ($1, $2) ON CONFLICT DO NOTHING', [this.createStore.mode, this.createStore.at])

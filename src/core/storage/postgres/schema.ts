@@ -43,7 +43,7 @@ export interface InstalledSchema {
 
 /**
  * The installed version, the store's mode and its definitions in one round trip, as nearly every
- * command starts by needing them (DESIGN §6 P6). When the tables are not all there as this ctx
+ * command starts by needing them (bench P6). When the tables are not all there as this ctx
  * knows them (no store, or another schema version), the version alone, in two steps.
  */
 export async function installedSchema(db: Queryable): Promise<InstalledSchema> {

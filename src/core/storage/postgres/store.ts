@@ -1,4 +1,4 @@
-// The `postgres://` adapter (DESIGN §3): the storage contract on PostgreSQL through node-postgres,
+// The `postgres://` adapter (README "Where the data lives"): the storage contract on PostgreSQL through node-postgres,
 // for teams, cron on a server and millions of objects. A transaction is SERIALIZABLE on one pooled
 // client, so concurrent ctx processes behave as if they took turns, as they do on the file store.
 import {Readable} from 'node:stream'
@@ -257,7 +257,7 @@ export class PostgresStore implements Store {
 
   /**
    * Connects and sends the schema check now: a new server backend takes ~15 ms to start and the
-   * first query ~10 ms more, which then pass while oclif loads the command (DESIGN §6 P6).
+   * first query ~10 ms more, which then pass while oclif loads the command (bench P6).
    */
   warm(): void {
     if (this.closed || this.readiness || this.prefetched) return

@@ -1,4 +1,4 @@
-// The auto-close sweep (DESIGN rule 3) on PostgreSQL: one set-based UPDATE … RETURNING over the
+// The auto-close sweep (rule 3) on PostgreSQL: one set-based UPDATE … RETURNING over the
 // active requests, with the rule of StoreWriter.closeStaleRequests written as two anti-joins.
 import {OBJECT_KEYS} from '../../model.js'
 import type {CloseStaleOptions, CloseStaleResult} from '../store.js'

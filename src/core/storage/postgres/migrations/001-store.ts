@@ -66,6 +66,6 @@ CREATE INDEX ctx_objects_link_order ON ctx_objects (type, created, id);
 CREATE INDEX ctx_objects_active_requests ON ctx_objects (updated_at) WHERE type = 'request' AND state = 'active';
 CREATE INDEX ctx_objects_terms ON ctx_objects USING gin (terms);
 `,
-  // Every new store starts with the base definitions (DESIGN §1).
+  // Every new store starts with the base definitions (docs/model.md).
   after: (client) => writeDefinitions(client, baseDefinitions()),
 }
