@@ -10,6 +10,7 @@ import {systemClock} from '../../src/core/clock.js'
 import {openAdapter} from '../../src/core/storage/open.js'
 import {fixture} from '../contract/store-contract.js'
 import {BIN, expectRun, type Sandbox, sandbox} from '../helpers/cli.js'
+import {expectNoClearValue} from '../helpers/clear-text.js'
 
 const CS_EXPORT = join(import.meta.dirname, '..', 'fixtures', 'context-service', 'export-compact')
 
@@ -35,10 +36,6 @@ function keyFiles(): string[] {
   return existsSync(dir) ? readdirSync(dir).map((name) => join(dir, name)) : []
 }
 
-function expectNoClearValue(text: string, values: readonly string[]): void {
-  for (const value of values) expect(text.toLowerCase(), value).not.toContain(value.toLowerCase())
-}
-
 describe('values at rest in the file store', () => {
   it('keeps every PII value written by create, update, import and seed out of the store file, and reads them back with the key', async () => {
     const id = await createAda()
@@ -53,7 +50,7 @@ describe('values at rest in the file store', () => {
     // Every seeded value of a PII field (the base customer fields but the preferred language).
     for (const customer of seeded.json.items) {
       for (const [field, value] of Object.entries(customer.data as Record<string, unknown>)) {
-        if (field !== 'Context_Preferred_Language' && typeof value === 'string' && value.length > 3) expect(text, field).not.toContain(value)
+        if (field !== 'Context_Preferred_Language' && typeof value === 'string' && value.length > 3) expectNoClearValue(text, [value])
       }
     }
     const shown = await expectRun(box, ['customers', 'show', id, '--json'])

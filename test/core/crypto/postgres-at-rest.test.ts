@@ -14,6 +14,7 @@ import {seedSearchFixtures} from '../../contract/search-contract.js'
 import {fixture} from '../../contract/store-contract.js'
 import {BIN, expectRun, type Sandbox, sandbox} from '../../helpers/cli.js'
 import {admin, describePostgres, PG_URL, testSchema} from '../../helpers/postgres.js'
+import {expectNoClearValue} from '../../helpers/clear-text.js'
 
 /** PII values of the search fixtures (names, emails, phones, notes, comments' display names), as they would appear in clear. */
 const PII = ['Lovelace', 'ada@example.com', 'Smithson', 'jane@smithson.org', 'Núñez', 'Zürich', 'called about the refund', 'Agent Smith', '5551234567', '442079460000']
@@ -37,10 +38,6 @@ async function dump(schema: string): Promise<string> {
     return texts.join('\n')
   })
   return `${text}\n${rows}`
-}
-
-function expectNoClearValue(text: string, values: readonly string[]): void {
-  for (const value of values) expect(text.toLowerCase(), value).not.toContain(value.toLowerCase())
 }
 
 await describePostgres('customer data at rest on PostgreSQL', () => {
