@@ -5,37 +5,13 @@
 // values, even in older copies of the store read with the current keys), one for objects that belong
 // to no customer, and one for the blind index (keyed HMAC tokens that let search find a whole word
 // without the word being stored). Loaded only when a command touches encrypted data.
-import {createCipheriv, createDecipheriv, createHmac, randomFillSync} from 'node:crypto'
 import type {FieldValue} from '../model.js'
+import {BlindIndex, KEY_BYTES, openValue, randomBytes, sealValue, unwrapKeyBytes, wrapKeyBytes} from './cipher.js'
 import {KeyError} from './errors.js'
 import type {KeyEncryptionKey} from './key-file.js'
-import {INDEX_KEY_ID, type SealedValue, STORE_KEY_ID, TOKEN_PREFIX} from './sealed-value.js'
+import {INDEX_KEY_ID, type SealedValue, STORE_KEY_ID} from './sealed-value.js'
 
 export {customerKeyId, INDEX_KEY_ID, isSealed, type SealedValue, STORE_KEY_ID, TOKEN_PREFIX} from './sealed-value.js'
-
-const KEY_BYTES = 32
-const NONCE_BYTES = 12
-const TAG_BYTES = 16
-/** Bytes of HMAC-SHA256 kept per token: 96 bits, so two words share a token with odds of ~2⁻⁹⁶. */
-const TOKEN_BYTES = 12
-/** Words whose tokens a keyring remembers (about 10 MB at most). */
-const TOKEN_CACHE_SIZE = 100_000
-
-/** Random bytes from the system's CSPRNG, drawn 64 KiB at a time: one call per value cost ~5% of an import. */
-const RANDOM_POOL = Buffer.alloc(64 * 1024)
-let randomUsed = RANDOM_POOL.length
-
-function randomBytes(size: number): Buffer {
-  if (randomUsed + size > RANDOM_POOL.length) {
-    randomFillSync(RANDOM_POOL)
-    randomUsed = 0
-  }
-  // A copy: the pool is refilled and reused, the bytes handed out must stay as they are.
-  const bytes = Buffer.from(RANDOM_POOL.subarray(randomUsed, randomUsed + size))
-  RANDOM_POOL.fill(0, randomUsed, randomUsed + size)
-  randomUsed += size
-  return bytes
-}
 
 /** What a store keeps of its keys: the KEK's fingerprint and every data key, wrapped. */
 export interface KeyringRecord {
@@ -56,9 +32,7 @@ export class Keyring {
   /** Keys made by this keyring and not yet taken to be stored. */
   private readonly fresh = new Map<string, string>()
   private readonly destroyed = new Set<string>()
-  private indexKey: Buffer | undefined
-  /** Tokens already computed, by word: the index key is the same for the keyring's life. */
-  private readonly tokenCache = new Map<string, string>()
+  private index: BlindIndex | undefined
 
   private constructor(
     private readonly kek: KeyEncryptionKey,
@@ -126,13 +100,7 @@ export class Keyring {
    * open. `searchWords` (the field's words, for a searchable field) become blind-index tokens.
    */
   seal(objectId: string, fieldId: string, keyId: string, value: FieldValue, searchWords?: readonly string[]): SealedValue {
-    const key = this.dataKey(keyId, true)
-    const nonce = randomBytes(NONCE_BYTES)
-    const cipher = createCipheriv('aes-256-gcm', key, nonce)
-    cipher.setAAD(valueAad(objectId, fieldId))
-    const body = cipher.update(JSON.stringify(value), 'utf8')
-    const final = cipher.final()
-    const sealed: SealedValue = {sealed: Buffer.concat([nonce, body, final, cipher.getAuthTag()]).toString('base64'), key: keyId}
+    const sealed: SealedValue = {sealed: sealValue(this.dataKey(keyId, true), objectId, fieldId, value), key: keyId}
     if (searchWords && searchWords.length > 0) sealed.tokens = this.tokens(searchWords)
     return sealed
   }
@@ -140,44 +108,31 @@ export class Keyring {
   /** The clear value of a sealed one; exit 7 when its key is gone or it was tampered with or moved. */
   open(objectId: string, fieldId: string, value: SealedValue): FieldValue {
     const key = this.dataKey(value.key, false, objectId)
-    const bytes = Buffer.from(value.sealed, 'base64')
-    if (bytes.length < NONCE_BYTES + TAG_BYTES) throw tampered(objectId, fieldId)
     try {
-      const decipher = createDecipheriv('aes-256-gcm', key, bytes.subarray(0, NONCE_BYTES))
-      decipher.setAAD(valueAad(objectId, fieldId))
-      decipher.setAuthTag(bytes.subarray(bytes.length - TAG_BYTES))
-      const text = Buffer.concat([decipher.update(bytes.subarray(NONCE_BYTES, bytes.length - TAG_BYTES)), decipher.final()]).toString('utf8')
-      return JSON.parse(text) as FieldValue
+      return openValue(key, objectId, fieldId, value.sealed)
     } catch {
       throw tampered(objectId, fieldId)
     }
   }
 
-  /** The blind-index token of one word (as words() cuts it): the same word, the same token, store-wide. */
-  token(word: string): string {
-    const known = this.tokenCache.get(word)
-    if (known !== undefined) return known
-    this.indexKey ??= this.dataKey(INDEX_KEY_ID, false)
-    const token = TOKEN_PREFIX + createHmac('sha256', this.indexKey).update(word, 'utf8').digest().subarray(0, TOKEN_BYTES).toString('base64url')
-    // Names, cities, domains and their pairs repeat across an import: each is hashed once. Bounded,
-    // so a long import of distinct words keeps memory flat (the cache starts again when full).
-    if (this.tokenCache.size >= TOKEN_CACHE_SIZE) this.tokenCache.clear()
-    this.tokenCache.set(word, token)
-    return token
+  /** A data key itself (made on first use when `create`), for sealing on another thread (seal-worker.ts). */
+  key(id: string, create: boolean): Buffer {
+    return this.dataKey(id, create)
   }
 
-  /**
-   * The tokens of a value's words: one per word, and one per two consecutive words (the token of
-   * both, a space between: no word holds a space), so that a two-word phrase is answered exactly.
-   * Distinct and sorted: their order tells nothing about the order of the words.
-   */
+  /** The blind-index token of one word (as words() cuts it): the same word, the same token, store-wide. */
+  token(word: string): string {
+    return this.blindIndex().token(word)
+  }
+
+  /** The tokens of a value's words and of each two consecutive words, distinct and sorted (cipher.ts). */
   tokens(searchWords: readonly string[]): string[] {
-    const tokens = new Set<string>()
-    for (let index = 0; index < searchWords.length; index++) {
-      tokens.add(this.token(searchWords[index]))
-      if (index > 0) tokens.add(this.token(`${searchWords[index - 1]} ${searchWords[index]}`))
-    }
-    return [...tokens].sort()
+    return this.blindIndex().tokens(searchWords)
+  }
+
+  private blindIndex(): BlindIndex {
+    this.index ??= new BlindIndex(this.dataKey(INDEX_KEY_ID, false))
+    return this.index
   }
 
   /**
@@ -216,14 +171,8 @@ export class Keyring {
   }
 
   private unwrapKey(id: string, wrapped: string): Buffer {
-    const bytes = Buffer.from(wrapped, 'base64')
     try {
-      const decipher = createDecipheriv('aes-256-gcm', this.kek.bytes, bytes.subarray(0, NONCE_BYTES))
-      decipher.setAAD(keyAad(id))
-      decipher.setAuthTag(bytes.subarray(bytes.length - TAG_BYTES))
-      const key = Buffer.concat([decipher.update(bytes.subarray(NONCE_BYTES, bytes.length - TAG_BYTES)), decipher.final()])
-      if (key.length !== KEY_BYTES) throw new Error('wrong length')
-      return key
+      return unwrapKeyBytes(this.kek.bytes, id, wrapped)
     } catch {
       throw new KeyError(`the data key ${id} does not open with the key ${this.kek.fingerprint} (${this.kek.path}): it was tampered with, or wrapped under another key`, {
         where: id,
@@ -235,19 +184,7 @@ export class Keyring {
 
 /** A data key wrapped under the KEK: nonce, ciphertext and tag, with the key's id bound as associated data. */
 export function wrapKey(kek: KeyEncryptionKey, id: string, key: Buffer): string {
-  const nonce = randomBytes(NONCE_BYTES)
-  const cipher = createCipheriv('aes-256-gcm', kek.bytes, nonce)
-  cipher.setAAD(keyAad(id))
-  const body = Buffer.concat([cipher.update(key), cipher.final()])
-  return Buffer.concat([nonce, body, cipher.getAuthTag()]).toString('base64')
-}
-
-function keyAad(id: string): Buffer {
-  return Buffer.from(`ctx data key\0${id}`, 'utf8')
-}
-
-function valueAad(objectId: string, fieldId: string): Buffer {
-  return Buffer.from(`ctx value\0${objectId}\0${fieldId}`, 'utf8')
+  return wrapKeyBytes(kek.bytes, id, key)
 }
 
 function tampered(objectId: string, fieldId: string): KeyError {

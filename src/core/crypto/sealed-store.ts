@@ -394,7 +394,8 @@ class SealingWriter implements StoreWriter {
   private async seal(objects: readonly ContextObject[]): Promise<ContextObject[]> {
     const fields = encryptedFields(await this.tx.definitions())
     if (fields.size === 0 || !objects.some((object) => holdsEncryptedValue(object, fields))) return [...objects]
-    const parentKey = await this.parentKeys(objects)
+    // Only an object linked to no customer takes its key from a parent (an import's customers never do).
+    const parentKey = objects.some(keyFromParent) ? await this.parentKeys(objects) : undefined
     const keyIds = objects.map((object) => dataKeyIdOf(object, parentKey))
     const keyring = await this.store.keysFor(this.tx, [...keyIds, INDEX_KEY_ID], true)
     const sealed = objects.map((object, index) => (holdsEncryptedValue(object, fields) ? sealObject(object, fields, keyring, keyIds[index]) : object))
@@ -408,13 +409,13 @@ class SealingWriter implements StoreWriter {
    */
   private async parentKeys(objects: readonly ContextObject[]): Promise<(parentId: string) => string | undefined> {
     const known = new Map(objects.map((object) => [object.id, object]))
-    let wanted = objects.filter((object) => object.type !== 'customer' && object.customerId === undefined && object.parentId !== undefined).map((object) => object.parentId!)
+    let wanted = objects.filter(keyFromParent).map((object) => object.parentId!)
     for (let depth = 0; depth < 3 && wanted.length > 0; depth++) {
       const missing = [...new Set(wanted)].filter((id) => !known.has(id))
       if (missing.length === 0) break
       const found = await this.tx.getMany(missing)
       for (const object of found) known.set(object.id, object)
-      wanted = found.filter((object) => object.type !== 'customer' && object.customerId === undefined && object.parentId !== undefined).map((object) => object.parentId!)
+      wanted = found.filter(keyFromParent).map((object) => object.parentId!)
     }
     const keyOf = (id: string, depth: number): string | undefined => {
       const parent = known.get(id)
@@ -441,4 +442,9 @@ class SealingWriter implements StoreWriter {
       await this.tx.update(sealed)
     }
   }
+}
+
+/** Whether an object's data key is its parent's: linked to no customer directly, but to a parent (a comment on an activity). */
+function keyFromParent(object: ContextObject): boolean {
+  return object.type !== 'customer' && object.customerId === undefined && object.parentId !== undefined
 }
