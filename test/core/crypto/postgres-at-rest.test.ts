@@ -1,8 +1,10 @@
 // Customer data at rest on PostgreSQL (and on Citus, where vitest.config.ts runs it again): no PII or
 // ENCRYPTED value in `pg_dump` of the store's schema or its tables' rows (the search terms the GIN
-// index is built on, the keys table), an upgrade of a clear-text
-// store killed midway and run again with nothing lost, and a migration between stores with different keys.
+// index is built on, the keys table); a missing key, a wrong key and a tampered value each exit 7
+// with nothing printed and the store untouched; an upgrade of a clear-text store killed midway and
+// run again with nothing lost; and a migration between stores with different keys.
 import {execFileSync, spawn} from 'node:child_process'
+import {readdirSync, readFileSync, renameSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {afterEach, beforeEach, expect, it} from 'vitest'
 import {systemClock} from '../../../src/core/clock.js'
@@ -28,16 +30,28 @@ async function dump(schema: string): Promise<string> {
   const url = new URL(PG_URL)
   url.search = ''
   const text = execFileSync('pg_dump', ['--schema', schema, url.toString()], {encoding: 'utf8', maxBuffer: 256 * 1024 * 1024})
-  const rows = await admin(async (client) => {
-    const tables = await client.query<{name: string}>(`SELECT tablename AS name FROM pg_tables WHERE schemaname = $1`, [schema])
+  return `${text}\n${await rows(schema)}`
+}
+
+/** Exit 7, and on stdout nothing but, under --json, the error itself: no value of the customer's. */
+async function expectRefused(result: {code: number | null; stdout: string}, what: string): Promise<void> {
+  expect(result.code, what).toBe(7)
+  if (result.stdout === '') return
+  expect(JSON.parse(result.stdout).error.exitCode, what).toBe(7)
+  expectNoClearValue(result.stdout, ['Ada', 'Lovelace', 'ada@example.com'])
+}
+
+/** Every row of every table of the store's schema, as text, in a fixed order: what "untouched" compares. */
+async function rows(schema: string): Promise<string> {
+  return admin(async (client) => {
+    const tables = await client.query<{name: string}>(`SELECT tablename AS name FROM pg_tables WHERE schemaname = $1 ORDER BY tablename`, [schema])
     const texts: string[] = []
     for (const {name} of tables.rows) {
-      const {rows} = await client.query<{row: string}>(`SELECT t::text AS row FROM "${schema}"."${name}" t`)
-      texts.push(...rows.map((row) => row.row))
+      const {rows} = await client.query<{row: string}>(`SELECT t::text AS row FROM "${schema}"."${name}" t ORDER BY 1`)
+      texts.push(`-- ${name}`, ...rows.map((row) => row.row))
     }
     return texts.join('\n')
   })
-  return `${text}\n${rows}`
 }
 
 await describePostgres('customer data at rest on PostgreSQL', () => {
@@ -66,6 +80,45 @@ await describePostgres('customer data at rest on PostgreSQL', () => {
     expect(text).toMatch(/Context_Last_Name:#/)
     expect((await store.find({where: {kind: 'words', key: null, words: ['lovelace']}})).items.map((object) => object.data.Context_Last_Name)).toEqual(['Lovelace'])
     await store.close()
+  })
+
+  it('exits 7 with nothing printed and the store untouched for a missing key, a wrong key and a tampered value', async () => {
+    const run = (args: string[]) => box.run(args, {env: {CTX_STORE: schema.url}})
+    await expectRun(box, ['store', 'init', '--json', '--store', schema.url])
+    const ada = await expectRun(box, ['customers', 'create', '--first-name', 'Ada', '--last-name', 'Lovelace', '--email', 'ada@example.com', '--json', '--store', schema.url])
+    const id = ada.json.id as string
+    const keysDir = join(box.dir, 'config', 'ctx', 'keys')
+    const [key] = readdirSync(keysDir).map((name) => join(keysDir, name))
+    const keyText = readFileSync(key)
+    const kek = await admin(async (client) => (await client.query<{kek: string}>(`SELECT kek FROM "${schema.schema}".ctx_keyring`)).rows[0].kek)
+    const before = await rows(schema.schema)
+    const attempts = async (what: string) => {
+      for (const args of [['customers', 'show', id, '--json'], ['search', 'ada', '--json'], ['customers', 'update', id, '--first-name', 'Eve', '--json'], ['export', '--format', 'jsonl']]) {
+        await expectRefused(await run(args), `${what}: ${args.join(' ')}`)
+        expect(await rows(schema.schema), `${what}: ${args.join(' ')}`).toBe(before)
+      }
+    }
+    // Missing: the store's key file moved away.
+    renameSync(key, `${key}.away`)
+    await attempts('missing')
+    const missing = await run(['customers', 'show', id])
+    expect(missing.stderr).toContain(kek)
+    // Wrong: another store's key where the store's own should be.
+    const otherKey = join(box.dir, 'other.key')
+    await expectRun(box, ['customers', 'create', '--first-name', 'Zed', '--json', '--store', join(box.dir, 'other.json'), '--key-file', otherKey])
+    writeFileSync(key, readFileSync(otherKey))
+    await attempts('wrong')
+    // Tampered: one character of one sealed value changed in the row, with the right key.
+    writeFileSync(key, keyText)
+    const sealed = JSON.parse(await admin(async (client) => (await client.query<{body: string}>(`SELECT body::text AS body FROM "${schema.schema}".ctx_objects WHERE id = $1`, [id])).rows[0].body)).data.Context_First_Name.sealed as string
+    const changed = `${sealed.slice(0, 20)}${sealed[20] === 'A' ? 'B' : 'A'}${sealed.slice(21)}`
+    await admin((client) => client.query(`UPDATE "${schema.schema}".ctx_objects SET body = replace(body::text, $2, $3)::json WHERE id = $1`, [id, sealed, changed]))
+    const tampered = await rows(schema.schema)
+    expect(tampered).not.toBe(before)
+    for (const args of [['customers', 'show', id, '--json'], ['customers', 'update', id, '--first-name', 'Eve', '--json'], ['export', '--format', 'jsonl']]) {
+      await expectRefused(await run(args), `tampered: ${args.join(' ')}`)
+      expect(await rows(schema.schema), `tampered: ${args.join(' ')}`).toBe(tampered)
+    }
   })
 
   it('encrypts a clear-text store on upgrade, in batches: killed midway and run again, nothing is lost', async () => {
