@@ -63,6 +63,18 @@ describe('a keyring', () => {
     expect(exitCodeOf(() => keyring.open('o2', 'Context_Home_Email', sealed))).toBe(7)
   })
 
+  it('binds ids of any length and any characters, each value to its own ids alone', () => {
+    const keyring = Keyring.create(kek(), NOW)
+    // Long enough not to fit the buffer the associated data is usually written into.
+    const long = `o-${'é'.repeat(3000)}`
+    const sealedLong = keyring.seal(long, 'Context_Notes', ALICE, 'long')
+    const sealedShort = keyring.seal('o1', 'Context_Notes', ALICE, 'short')
+    expect(keyring.open(long, 'Context_Notes', sealedLong)).toBe('long')
+    expect(keyring.open('o1', 'Context_Notes', sealedShort)).toBe('short')
+    expect(exitCodeOf(() => keyring.open(`${long}x`, 'Context_Notes', sealedLong))).toBe(7)
+    expect(exitCodeOf(() => keyring.open('o1x', 'Context_Notes', sealedShort))).toBe(7)
+  })
+
   it('refuses a tampered value (exit 7): any flipped bit of nonce, ciphertext or tag', () => {
     const keyring = Keyring.create(kek(), NOW)
     const sealed = keyring.seal('o1', 'F', ALICE, 'ada@example.com')
