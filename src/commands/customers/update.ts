@@ -28,7 +28,7 @@ export default class CustomersUpdate extends CtxCommand<typeof CustomersUpdate> 
   }
 
   async run(): Promise<CustomersUpdateResult> {
-    const id = await this.idOf(await this.required(this.args.id, 'Customer id', 'the customer id as an argument', (text) => this.idOf(text, 'customer id')), 'customer id')
+    const id = await this.idOf(await this.customerRef(this.args.id, 'Customer id', 'the customer id as an argument'), 'customer id')
     const session = await this.session()
     const definitions = await session.store.definitions()
     const customer = await updateCustomer(session, id, {

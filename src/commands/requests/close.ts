@@ -20,7 +20,7 @@ export default class RequestsClose extends CtxCommand<typeof RequestsClose> {
   static override flags = {'if-last-updated': ifLastUpdatedFlag}
 
   async run(): Promise<RequestsCloseResult> {
-    const id = await this.idOf(await this.required(this.args.id, 'Request id', 'the request id as an argument'), 'request id')
+    const id = await this.idOf(await this.requestRef(this.args.id, 'Request id', 'the request id as an argument'), 'request id')
     const session = await this.session()
     const request = await closeRequest(session, id, {ifLastUpdated: this.flags['if-last-updated']})
     this.log(`Closed request ${request.id} "${objectTitle(request)}" at ${request.closedAt}.`)
