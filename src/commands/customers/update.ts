@@ -15,7 +15,7 @@ export default class CustomersUpdate extends CtxCommand<typeof CustomersUpdate> 
     'Only the fields you name change. With --if-last-updated the update is refused (exit 4) when someone changed the customer after you read it.'
   static override examples = [
     '<%= config.bin %> <%= command.id %> ID --email ada@example.org',
-    '<%= config.bin %> <%= command.id %> ID --field Context_City= --if-last-updated 2026-01-31T09:00:00.000Z',
+    '<%= config.bin %> <%= command.id %> ID --field Context_City= --if-last-updated "$(<%= config.bin %> customers show ID --json | jq -r .lastUpdated)"',
   ]
 
   static override args = {

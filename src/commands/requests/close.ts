@@ -11,7 +11,7 @@ export default class RequestsClose extends CtxCommand<typeof RequestsClose> {
   static override summary = 'Close a request by hand.'
   static override description =
     'Records closedAt and closeReason "manual". A closed request and everything under it are read-only from then on; closing one again is a conflict (exit 4).'
-  static override examples = ['<%= config.bin %> <%= command.id %> ID', '<%= config.bin %> <%= command.id %> ID --if-last-updated 2026-01-31T09:00:00.000Z --json']
+  static override examples = ['<%= config.bin %> <%= command.id %> ID', '<%= config.bin %> <%= command.id %> ID --if-last-updated "$(<%= config.bin %> requests show ID --json | jq -r .lastUpdated)" --json']
 
   static override args = {
     id: Args.string({description: 'Request id.'}),
