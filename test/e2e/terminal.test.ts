@@ -72,6 +72,18 @@ describeTerminal('a prompt in a terminal', () => {
     expect(term.screen()).toContain(created.json.id)
   })
 
+  it('ends with exit 130 when Ctrl-C is pressed at a search as you type, and opens nothing', async () => {
+    await expectRun(box, ['customers', 'create', '--first-name', 'Ada'])
+    const term = open(['requests', 'open', '--title', 'Router'])
+    await term.waitFor('Customer id (type to search)')
+    term.type('ada')
+    await term.waitFor(/❯ Ada/)
+    term.keys('C-c')
+    expect(await term.exitCode()).toBe(130)
+    expect(term.screen()).toContain('Cancelled; nothing was changed.')
+    expect((await readStore(box.storePath)).filter((object) => object.type === 'request')).toHaveLength(0)
+  })
+
   it('picks the customer of `requests open` and of `activities add` from a search (by email, by the start of an id)', async () => {
     const ada = (await expectRun(box, ['customers', 'create', '--first-name', 'Ada', '--email', 'ada@example.com', '--json'])).json
     await expectRun(box, ['customers', 'create', '--first-name', 'Grace', '--email', 'grace@example.com'])
