@@ -175,4 +175,10 @@ describe('ids people can type', () => {
       expect(unknown.json.error.code).toBe('NOT_FOUND')
     }
   })
+
+  it('still finds a customer by a phone number written as bare digits, which looks like the start of an id no id has', async () => {
+    const customer = (await expectRun(box, ['customers', 'create', '--first-name', 'Ada', '--phone', '15550100123', '--json'])).json
+    expect((await expectRun(box, ['customers', 'show', '15550100123', '--json'])).json.id).toBe(customer.id)
+    expect((await expectRun(box, ['journey', '15550100123', '--json'])).json.customer.id).toBe(customer.id)
+  })
 })
