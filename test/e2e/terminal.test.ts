@@ -104,6 +104,22 @@ describeTerminal('a prompt in a terminal', () => {
     expect((await readStore(box.storePath)).find((object) => object.type === 'activity')?.customerId).toBe(ada.id)
   })
 
+  it('refuses an answer that is not an activity id at the prompt, before taking it', async () => {
+    const customer = (await expectRun(box, ['customers', 'create', '--first-name', 'Ada', '--json'])).json
+    const added = (await expectRun(box, ['activities', 'add', '--media', 'voice', '--customer', customer.id, '--json'])).json
+    const term = open(['activities', 'show'])
+    await term.waitFor('Activity id')
+    term.type('notauuid')
+    term.keys('Enter')
+    await term.waitFor('"notauuid" is not a UUID')
+    expect(term.screen()).not.toContain('✔')
+    for (let left = 'notauuid'.length; left > 0; left--) term.keys('BSpace')
+    term.type(added.activity.id.slice(0, 8))
+    term.keys('Enter')
+    expect(await term.exitCode()).toBe(0)
+    expect(term.screen()).toContain(added.activity.id)
+  })
+
   it('picks the request of `requests show` from a search of titles', async () => {
     const ada = (await expectRun(box, ['customers', 'create', '--first-name', 'Ada', '--json'])).json
     await expectRun(box, ['requests', 'open', '--customer', ada.id, '--title', 'Billing question'])

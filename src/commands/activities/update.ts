@@ -31,7 +31,7 @@ export default class ActivitiesUpdate extends CtxCommand<typeof ActivitiesUpdate
   }
 
   async run(): Promise<ActivitiesUpdateResult> {
-    const id = await this.idOf(await this.required(this.args.id, 'Activity id', 'the activity id as an argument'), 'activity id')
+    const id = await this.idOf(await this.required(this.args.id, 'Activity id', 'the activity id as an argument', (text) => this.idOf(text, 'activity id')), 'activity id')
     const session = await this.session()
     const definitions = await session.store.definitions()
     const activity = await updateActivity(session, id, {
