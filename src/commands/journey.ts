@@ -32,7 +32,7 @@ export default class JourneyCommand extends CtxCommand<typeof JourneyCommand> {
   }
 
   async run(): Promise<JourneyResult> {
-    const customer = await this.required(this.args.customer, 'Customer id, email or phone', 'the customer as an argument')
+    const customer = await this.customerRef(this.args.customer, 'Customer id, email or phone', 'the customer as an argument')
     const session = await this.session()
     const journey = await customerJourney(session, customer, {
       media: this.flags.media,

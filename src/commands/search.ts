@@ -4,8 +4,8 @@ import {emptyResultHint, searchObjects} from '../core/search/search.js'
 import type {Page} from '../core/storage/store.js'
 import {CtxCommand} from '../ux/base-command.js'
 import {pageFlags} from '../ux/flags.js'
-import {listFlags} from '../ux/list.js'
-import {nextPageHint, objectListTable} from '../ux/render.js'
+import {listFlags, printList} from '../ux/list.js'
+import {objectListTable} from '../ux/render.js'
 
 export type SearchResult = Page<ContextObject>
 
@@ -36,8 +36,8 @@ Results are newest lastUpdated first, --limit per page; pass the printed --curso
     const session = await this.session()
     const page = await searchObjects(session.store, query, {limit: this.flags.limit, cursor: this.flags.cursor})
     if (!this.jsonEnabled()) {
-      this.log(page.items.length === 0 ? ['Nothing matches.', emptyResultHint(query)].filter(Boolean).join(' ') : objectListTable(page.items, this.flags))
-      if (page.next) this.log(nextPageHint(page.next))
+      const empty = ['Nothing matches.', emptyResultHint(query)].filter(Boolean).join(' ')
+      printList(objectListTable(page.items, {...this.flags, empty}), page.next, this.flags)
     }
     return page
   }

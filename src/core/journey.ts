@@ -8,7 +8,7 @@ import {customersWithContact} from './identify.js'
 import {isUuid} from './ids.js'
 import {mediaFilter, parseMediaType} from './activities.js'
 import {type ContextObject, displayName, type MediaType} from './model.js'
-import {requireObject, type Session} from './objects.js'
+import {isIdPrefix, requireObject, resolveId, type Session} from './objects.js'
 import {allOf, equals, type Filter} from './search/query.js'
 import type {StoreReader} from './storage/store.js'
 
@@ -197,10 +197,17 @@ function latestOf(group: JourneyGroup): string {
   return moments.reduce((latest, moment) => (moment > latest ? moment : latest), '')
 }
 
-/** A customer by id, or by an email or phone number exactly one customer has. */
+/**
+ * A customer by id, by a unique id prefix of 8 characters or more, or by an email or phone number
+ * exactly one customer has. A run of digits can be both a prefix and a phone number: the prefix is
+ * tried first, the phone number when no id starts with it.
+ */
 export async function findCustomer(reader: StoreReader, ref: string): Promise<ContextObject> {
   const text = ref.trim()
   if (isUuid(text)) return requireObject(reader, text.toLowerCase(), 'customer')
+  if (isIdPrefix(text.toLowerCase()) && (await reader.idsWithPrefix(text.toLowerCase(), 1)).length > 0) {
+    return requireObject(reader, await resolveId(reader, text, 'customer id'), 'customer')
+  }
   const matches = await customersWithContact(reader, text.includes('@') ? 'email' : 'phone', text)
   if (matches.length === 1) return matches[0]
   if (matches.length === 0) {

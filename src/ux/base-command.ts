@@ -4,7 +4,10 @@ import {Command, Errors, Flags, type Interfaces} from '@oclif/core'
 import {join} from 'node:path'
 import {clockFromEnv, type Clock} from '../core/clock.js'
 import {ExitCode, isCtxError, UsageError} from '../core/errors.js'
-import type {Session} from '../core/objects.js'
+import type {Definitions} from '../core/definitions/model.js'
+import {inFieldOrder} from '../core/definitions/order.js'
+import {BASE_FIELDSET, type ContextObject, isObjectType, type ObjectType} from '../core/model.js'
+import type {DataChanges, Session} from '../core/objects.js'
 import type {Store} from '../core/storage/store.js'
 import {userInfo} from 'node:os'
 import {takeRepeatedFlags} from './repeated-flags.js'
@@ -39,6 +42,8 @@ export abstract class CtxCommand<T extends typeof Command = typeof Command> exte
   private sizeChecked = false
   /** Said once on stderr as they arise, and listed under --json as the result's `warnings`. */
   private readonly warnings: string[] = []
+  /** The definitions --json output orders fields by (session()). */
+  private viewDefinitions: Definitions | undefined
 
   override async init(): Promise<void> {
     // After oclif has logged this.argv (DEBUG): it logs passwords masked, the flags get the real ones.
@@ -108,7 +113,12 @@ export abstract class CtxCommand<T extends typeof Command = typeof Command> exte
   }
 
   protected async session(): Promise<Session> {
-    return {store: this.openedStore ?? (await this.openStore()), clock: this.clock, actor: operatorName()}
+    const store = this.openedStore ?? (await this.openStore())
+    // Objects under --json list their fields in the order of every view, which needs the definitions;
+    // printing cannot wait for them, so they are read now. A store that cannot give them fails the
+    // command on its own, with its own error.
+    if (this.jsonEnabled() && this.viewDefinitions === undefined) this.viewDefinitions = await store.definitions().catch(() => undefined)
+    return {store, clock: this.clock, actor: operatorName()}
   }
 
   /** A user-given id: whole, or a unique prefix of 8 characters or more (resolveId), from the command's store. */
@@ -156,6 +166,36 @@ export abstract class CtxCommand<T extends typeof Command = typeof Command> exte
     return input({message: `${what}:`, validate})
   }
 
+  /**
+   * A customer the command needs, as the user gave it (an id, its start, an email or phone), or
+   * picked on a terminal from a search as you type (its id): only an existing customer can be
+   * picked. Off a terminal a missing one is a usage error naming `flag`.
+   */
+  protected async customerRef(value: string | undefined, what: string, flag: string): Promise<string> {
+    if (value !== undefined && value !== '') return value
+    if (!this.interactive) throw new UsageError(`${what} is required`, {hint: `Give ${flag}.`})
+    const {customerPrompt} = await import('./pick.js')
+    return (await customerPrompt(await this.session(), `${what} (type to search):`)()).id
+  }
+
+  /** A request the command needs: given, picked from a search as you type on a terminal (of `customerId`'s requests when given), or a usage error. */
+  protected async requestRef(value: string | undefined, what: string, flag: string, customerId?: string): Promise<string> {
+    if (value !== undefined && value !== '') return value
+    if (!this.interactive) throw new UsageError(`${what} is required`, {hint: `Give ${flag}.`})
+    const {requestPrompt} = await import('./pick.js')
+    return (await requestPrompt(await this.session(), `${what} (type to search):`, {customerId})()).id
+  }
+
+  /**
+   * The fields a new object's fieldsets require and `changes` lacks: asked for on a terminal (an
+   * enum picked from a list); elsewhere `changes` as given, and validation names what is missing.
+   */
+  protected async askRequired(type: ObjectType, fieldsets: readonly string[] | undefined, changes: DataChanges, definitions: Definitions): Promise<DataChanges> {
+    if (!this.interactive) return changes
+    const {askRequiredFields} = await import('./ask-fields.js')
+    return askRequiredFields(definitions, fieldsets ?? [BASE_FIELDSET[type]], changes)
+  }
+
   /** A required value of a fixed set (a media type, an enum): given, picked from a list on a terminal, or a usage error. */
   protected async chosen(value: string | undefined, what: string, flag: string, choices: readonly string[]): Promise<string> {
     if (value !== undefined && value !== '') return value
@@ -194,7 +234,9 @@ export abstract class CtxCommand<T extends typeof Command = typeof Command> exte
   }
 
   protected override logJson(json: unknown): void {
-    process.stdout.write(`${JSON.stringify(json, null, 2)}\n`)
+    const definitions = this.viewDefinitions
+    const ordered = definitions === undefined ? undefined : (_key: string, value: unknown) => (isContextObject(value) ? inFieldOrder(value, definitions) : value)
+    process.stdout.write(`${JSON.stringify(json, ordered, 2)}\n`)
   }
 
   protected override toSuccessJson(result: unknown): unknown {
@@ -227,4 +269,11 @@ export function operatorName(): string {
   } catch {
     return 'unknown'
   }
+}
+
+/** An object of the store, as results carry them (alone, in lists, in a journey's groups). */
+function isContextObject(value: unknown): value is ContextObject {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false
+  const {id, type, data} = value as Partial<ContextObject>
+  return typeof id === 'string' && typeof type === 'string' && isObjectType(type) && typeof data === 'object' && data !== null && !Array.isArray(data)
 }

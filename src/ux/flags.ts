@@ -31,7 +31,7 @@ export const pageFlags = {
 export const forceFlag = Flags.boolean({summary: 'Do it without asking (required when no one is at a terminal).'})
 
 export const ifLastUpdatedFlag = Flags.string({
-  summary: 'Refuse the change unless the stored lastUpdated is exactly this (optimistic concurrency).',
+  summary: 'Refuse the change unless the stored lastUpdated is exactly this (optimistic concurrency): the lastUpdated of the show command’s --json as you read it.',
 })
 
 export const mediaListFlag = Flags.string({

@@ -4,6 +4,7 @@
 // one array: a journey of 10k activities is 42k lines, and building an array per part to spread
 // into its caller cost more in garbage collection than the text itself (bench P7).
 import {type Definitions, fieldLabel, fieldOf} from '../core/definitions/model.js'
+import {orderedFieldIds} from '../core/definitions/order.js'
 import type {Journey, JourneyEntry, JourneyGroup} from '../core/journey.js'
 import {type ContextObject, displayName, type MediaType} from '../core/model.js'
 import {color, formatValue} from './render.js'
@@ -96,7 +97,7 @@ function groupLines(lines: string[], group: JourneyGroup, context: ViewContext, 
     lines.push(`${color.bold('■')} ${color.bold(title)}  ${state}`)
     lines.push(color.dim(`  request ${request.id} · opened ${when(request.created, context.now)}`))
     if (request.data.Context_Description !== undefined) wrap(String(request.data.Context_Description), context.width, '  ', lines)
-    for (const key in request.data) {
+    for (const key of orderedFieldIds(request, context.definitions)) {
       if (!BODY_FIELDS.has(key)) lines.push(`  ${color.dim(`${fieldLabel(fieldOf(context.definitions, key), key)}:`)} ${formatValue(request.data[key])}`)
     }
     for (const comment of group.comments) pushComment(lines, comment, context, '  ')
@@ -122,7 +123,7 @@ function pushActivity(lines: string[], entry: JourneyEntry, context: ViewContext
   const tags = activity.tags === undefined || activity.tags.length === 0 ? '' : `  ${activity.tags.map((tag) => color.cyan(`#${tag}`)).join(' ')}`
   lines.push(spacer, `  ${bullet} ${mediaLabel(media)} ${when(activity.created, context.now)}${tags}`)
   if (activity.data.Context_Notes !== undefined) wrap(String(activity.data.Context_Notes), context.width, bar, lines)
-  for (const key in activity.data) {
+  for (const key of orderedFieldIds(activity, context.definitions)) {
     if (!BODY_FIELDS.has(key)) lines.push(`${bar}${color.dim(`${fieldLabel(fieldOf(context.definitions, key), key)}:`)} ${formatValue(activity.data[key])}`)
   }
   for (const comment of comments) pushComment(lines, comment, context, bar)

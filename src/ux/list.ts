@@ -5,7 +5,7 @@ import {Flags} from '@oclif/core'
 import Table from 'cli-table3'
 import {stripVTControlCharacters} from 'node:util'
 import {UsageError} from '../core/errors.js'
-import {color} from './render.js'
+import {color, nextPageHint} from './render.js'
 
 export const listFlags = {
   columns: Flags.string({summary: 'Only these columns, in this order (comma-separated names, as in the header).', helpGroup: 'TABLE'}),
@@ -17,6 +17,8 @@ export interface ListOptions {
   columns?: string
   csv?: boolean
   sort?: string
+  /** Said instead of an empty table; under --csv an empty list is its header row alone. */
+  empty?: string
 }
 
 /** Cells may carry colour; sorting, CSV and widths look at the text alone. */
@@ -50,7 +52,9 @@ export function shapeList(head: readonly string[], rows: readonly string[][], op
  * (cells are wrapped, and cut with … when a word is wider than its column).
  */
 export function formatList(head: readonly string[], rows: readonly string[][], options: ListOptions, output: {tty: boolean; width: number}): string {
+  // Shaped first, so a column it does not have is refused whether or not anything matched.
   const shaped = shapeList(head, rows, options)
+  if (shaped.rows.length === 0 && !options.csv && options.empty !== undefined) return options.empty
   if (options.csv) return [shaped.head, ...shaped.rows].map((row) => row.map((cell) => csvCell(plain(cell))).join(',')).join('\n')
   if (!output.tty) return plainRows(shaped.head, shaped.rows)
   return fittedTable(shaped.head, shaped.rows, output.width)
@@ -91,4 +95,13 @@ function fittedTable(head: readonly string[], rows: readonly string[][], width: 
 /** What the list is printed to: stdout, and its width on a terminal. */
 export function stdoutShape(): {tty: boolean; width: number} {
   return {tty: Boolean(process.stdout.isTTY), width: process.stdout.columns || 80}
+}
+
+/**
+ * A list and, when a following page exists, the line saying how to get it: on stderr under --csv,
+ * so that stdout is the CSV alone.
+ */
+export function printList(text: string, next: string | null | undefined, options: ListOptions): void {
+  process.stdout.write(`${text}\n`)
+  if (next) (options.csv ? process.stderr : process.stdout).write(`${nextPageHint(next)}\n`)
 }

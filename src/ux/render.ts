@@ -3,6 +3,7 @@
 import {Chalk, type ChalkInstance} from 'chalk'
 import Table from 'cli-table3'
 import {type Definitions, fieldLabel, fieldOf} from '../core/definitions/model.js'
+import {orderedFieldIds} from '../core/definitions/order.js'
 import {type ContextObject, displayName} from '../core/model.js'
 import {formatList, type ListOptions, stdoutShape} from './list.js'
 
@@ -64,7 +65,7 @@ export function objectTable(object: ContextObject, definitions: Definitions): st
   add('Media', object.mediaType)
   add('Tags', object.tags?.length ? object.tags : undefined)
   add('External id', object.externalId)
-  for (const [key, value] of Object.entries(object.data)) add(fieldLabel(fieldOf(definitions, key), key), enumLabelled(definitions, key, value))
+  for (const key of orderedFieldIds(object, definitions)) add(fieldLabel(fieldOf(definitions, key), key), enumLabelled(definitions, key, object.data[key]))
   add('Fieldsets', object.fieldsets)
   add('Created', object.created)
   add('Last updated', object.lastUpdated)

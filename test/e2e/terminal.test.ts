@@ -56,19 +56,112 @@ describeTerminal('a prompt in a terminal', () => {
     expect(await readStore(box.storePath)).toHaveLength(1)
   })
 
-  it('refuses a value that is not an id at the prompt, before accepting it', async () => {
-    const created = await expectRun(box, ['customers', 'create', '--first-name', 'Ada', '--json'])
+  it('asks for a missing customer with a search as you type: nothing that matches no customer can be taken', async () => {
+    const created = await expectRun(box, ['customers', 'create', '--first-name', 'Ada', '--last-name', 'Lovelace', '--json'])
     const term = open(['customers', 'show'])
-    await term.waitFor('Customer')
+    await term.waitFor('Customer id, email or phone (type to search)')
     term.type('notauuid')
+    await term.waitFor('No customer matches')
     term.keys('Enter')
-    await term.waitFor(/not a customer id|no customer|matches no/i)
+    for (let left = 'notauuid'.length; left > 0; left--) term.keys('BSpace')
+    term.type('lovelace')
+    await term.waitFor(/❯ Ada Lovelace/)
     expect(term.screen()).not.toContain('✔')
-    term.keys('C-u')
-    term.type(created.json.id)
     term.keys('Enter')
     expect(await term.exitCode()).toBe(0)
-    expect(term.screen()).toContain('Ada')
+    expect(term.screen()).toContain(created.json.id)
+  })
+
+  it('ends with exit 130 when Ctrl-C is pressed at a search as you type, and opens nothing', async () => {
+    await expectRun(box, ['customers', 'create', '--first-name', 'Ada'])
+    const term = open(['requests', 'open', '--title', 'Router'])
+    await term.waitFor('Customer id (type to search)')
+    term.type('ada')
+    await term.waitFor(/❯ Ada/)
+    term.keys('C-c')
+    expect(await term.exitCode()).toBe(130)
+    expect(term.screen()).toContain('Cancelled; nothing was changed.')
+    expect((await readStore(box.storePath)).filter((object) => object.type === 'request')).toHaveLength(0)
+  })
+
+  it('picks the customer of `requests open` and of `activities add` from a search (by email, by the start of an id)', async () => {
+    const ada = (await expectRun(box, ['customers', 'create', '--first-name', 'Ada', '--email', 'ada@example.com', '--json'])).json
+    await expectRun(box, ['customers', 'create', '--first-name', 'Grace', '--email', 'grace@example.com'])
+    let term = open(['requests', 'open', '--title', 'Router'])
+    await term.waitFor('Customer id (type to search)')
+    term.type('ada@example.com')
+    await term.choose('Ada')
+    expect(await term.exitCode()).toBe(0)
+    term.close()
+    const request = (await readStore(box.storePath)).find((object) => object.type === 'request')
+    expect(request?.customerId).toBe(ada.id)
+
+    term = open(['activities', 'add', '--media', 'chat', '--notes', 'Hello'])
+    await term.waitFor('Customer (type to search)')
+    term.type(ada.id.slice(0, 8))
+    await term.choose('Ada')
+    expect(await term.exitCode()).toBe(0)
+    expect((await readStore(box.storePath)).find((object) => object.type === 'activity')?.customerId).toBe(ada.id)
+  })
+
+  it('refuses an answer that is not an activity id at the prompt, before taking it', async () => {
+    const customer = (await expectRun(box, ['customers', 'create', '--first-name', 'Ada', '--json'])).json
+    const added = (await expectRun(box, ['activities', 'add', '--media', 'voice', '--customer', customer.id, '--json'])).json
+    const term = open(['activities', 'show'])
+    await term.waitFor('Activity id')
+    term.type('notauuid')
+    term.keys('Enter')
+    await term.waitFor('"notauuid" is not a UUID')
+    expect(term.screen()).not.toContain('✔')
+    for (let left = 'notauuid'.length; left > 0; left--) term.keys('BSpace')
+    term.type(added.activity.id.slice(0, 8))
+    term.keys('Enter')
+    expect(await term.exitCode()).toBe(0)
+    expect(term.screen()).toContain(added.activity.id)
+  })
+
+  it('picks the request of `requests show` from a search of titles', async () => {
+    const ada = (await expectRun(box, ['customers', 'create', '--first-name', 'Ada', '--json'])).json
+    await expectRun(box, ['requests', 'open', '--customer', ada.id, '--title', 'Billing question'])
+    const router = (await expectRun(box, ['requests', 'open', '--customer', ada.id, '--title', 'Router drops', '--json'])).json
+    const term = open(['requests', 'show'])
+    await term.waitFor('Request id (type to search)')
+    term.type('router')
+    await term.choose('Router drops')
+    expect(await term.exitCode()).toBe(0)
+    expect(term.screen()).toContain(router.id)
+  })
+
+  it('asks for a required field a new object lacks: an enum from a list, a typed value checked before it is taken', async () => {
+    const definitions = {
+      fields: [
+        {id: 'Tier', dataType: 'string', classification: 'UNENCRYPTED', required: true, enum: [{value: 'bronze'}, {value: 'gold', translations: {en_US: 'Gold'}}, {value: 'old', active: false}]},
+        {id: 'Account_Code', dataType: 'string', classification: 'UNENCRYPTED', required: true, pattern: '^[A-Z]{3}-[0-9]{3}$'},
+      ],
+      fieldsets: [{id: 'accounts', fields: ['Tier', 'Account_Code']}],
+    }
+    writeFileSync(join(box.dir, 'defs.json'), JSON.stringify(definitions))
+    await expectRun(box, ['fields', 'apply', '-f', join(box.dir, 'defs.json')])
+    const args = ['customers', 'create', '--first-name', 'Ada', '--fieldset', 'cisco.base.customer', '--fieldset', 'accounts']
+    // Off a terminal the missing fields are an invalid-data error, as before.
+    await expectRun(box, [...args, '--json'], 5)
+    const term = open(args)
+    await term.waitFor('Tier')
+    const list = await term.waitFor('bronze')
+    expect(list).toContain('Gold (gold)')
+    expect(list).not.toMatch(/^\s+old$/m)
+    await term.choose('Gold')
+    await term.waitFor('Account_Code')
+    term.type('abc')
+    term.keys('Enter')
+    await term.waitFor(/must match pattern/)
+    expect(term.screen()).not.toMatch(/✔ Account_Code/)
+    for (let left = 3; left > 0; left--) term.keys('BSpace')
+    term.type('ABC-123')
+    term.keys('Enter')
+    expect(await term.exitCode()).toBe(0)
+    const customer = (await readStore(box.storePath)).find((object) => object.type === 'customer')
+    expect(customer?.data).toMatchObject({Context_First_Name: 'Ada', Tier: 'gold', Account_Code: 'ABC-123'})
   })
 
   it('fits search, customers recent, activities list and requests list into an 80-column terminal, borders whole', async () => {

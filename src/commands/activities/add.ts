@@ -1,7 +1,8 @@
 import {Flags} from '@oclif/core'
 import {ACTIVITY_FLAG_FIELDS, type AddedActivity, addActivity} from '../../core/activities.js'
 import {MEDIA_TYPES} from '../../core/model.js'
-import {collectChanges} from '../../core/objects.js'
+import {hasContact, sourceContact} from '../../core/identify.js'
+import {applyChanges, collectChanges} from '../../core/objects.js'
 import {touchRecent} from '../../core/recent.js'
 import {addedSentence} from '../../ux/activities.js'
 import {CtxCommand} from '../../ux/base-command.js'
@@ -35,12 +36,19 @@ export default class ActivitiesAdd extends CtxCommand<typeof ActivitiesAdd> {
     const mediaType = await this.chosen(this.flags.media, 'Media type', '--media', MEDIA_TYPES)
     const session = await this.session()
     const definitions = await session.store.definitions()
+    const changes = collectChanges({[ACTIVITY_FLAG_FIELDS.notes]: await valueOrStdin(this.flags.notes)}, this.flags.field, definitions)
+    const requestId = this.flags.request === undefined ? undefined : await this.idOf(this.flags.request, 'request id')
+    let customerId = this.flags.customer === undefined ? undefined : await this.idOf(this.flags.customer, 'customer id')
+    // Nothing names the customer: on a terminal it is picked from a search as you type (off one, addActivity refuses).
+    if (customerId === undefined && requestId === undefined && !hasContact(sourceContact(applyChanges({}, changes))) && this.interactive) {
+      customerId = await this.customerRef(undefined, 'Customer', '--customer')
+    }
     const added = await addActivity(session, {
       mediaType,
-      customerId: this.flags.customer === undefined ? undefined : (await this.idOf(this.flags.customer, 'customer id')),
-      requestId: this.flags.request === undefined ? undefined : (await this.idOf(this.flags.request, 'request id')),
+      customerId,
+      requestId,
       tags: this.flags.tag,
-      changes: collectChanges({[ACTIVITY_FLAG_FIELDS.notes]: await valueOrStdin(this.flags.notes)}, this.flags.field, definitions),
+      changes: await this.askRequired('activity', this.flags.fieldset, changes, definitions),
       fieldsets: this.flags.fieldset,
       externalId: this.flags['external-id'],
     })

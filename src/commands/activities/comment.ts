@@ -24,7 +24,7 @@ export default class ActivitiesComment extends CtxCommand<typeof ActivitiesComme
   }
 
   async run(): Promise<ActivitiesCommentResult> {
-    const id = await this.idOf(await this.required(this.args.id, 'Activity or request id', 'the id as an argument'), 'id')
+    const id = await this.idOf(await this.required(this.args.id, 'Activity or request id', 'the id as an argument', (text) => this.idOf(text, 'id')), 'id')
     const text = await this.required(await valueOrStdin(this.flags.text), 'Comment', '--text')
     const session = await this.session()
     const comment = await addComment(session, id, text)

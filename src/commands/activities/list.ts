@@ -3,7 +3,7 @@ import {listActivities} from '../../core/activities.js'
 import type {ContextObject} from '../../core/model.js'
 import type {Page} from '../../core/storage/store.js'
 import {activityListTable} from '../../ux/activities.js'
-import {listFlags} from '../../ux/list.js'
+import {listFlags, printList} from '../../ux/list.js'
 import {CtxCommand} from '../../ux/base-command.js'
 import {mediaListFlag, pageFlags, queryFlag, tagFlag} from '../../ux/flags.js'
 
@@ -38,10 +38,7 @@ export default class ActivitiesList extends CtxCommand<typeof ActivitiesList> {
       limit: this.flags.limit,
       cursor: this.flags.cursor,
     })
-    if (!this.jsonEnabled()) {
-      this.log(page.items.length === 0 ? 'No activities match.' : activityListTable(page.items, session.clock(), this.flags))
-      if (page.next) this.log(`More: --cursor ${page.next}`)
-    }
+    if (!this.jsonEnabled()) printList(activityListTable(page.items, session.clock(), {...this.flags, empty: 'No activities match.'}), page.next, this.flags)
     return page
   }
 }

@@ -27,8 +27,8 @@ export default class ActivitiesMove extends CtxCommand<typeof ActivitiesMove> {
   }
 
   async run(): Promise<ActivitiesMoveResult> {
-    const id = await this.idOf(await this.required(this.args.id, 'Activity id', 'the activity id as an argument'), 'activity id')
-    const toCustomerId = await this.idOf(await this.required(this.flags['to-customer'], 'Customer to move it to (id)', '--to-customer'), 'customer id')
+    const id = await this.idOf(await this.required(this.args.id, 'Activity id', 'the activity id as an argument', (text) => this.idOf(text, 'activity id')), 'activity id')
+    const toCustomerId = await this.idOf(await this.customerRef(this.flags['to-customer'], 'Customer to move it to', '--to-customer'), 'customer id')
     const toRequest = this.flags['to-request']
     const session = await this.session()
     const moved = await moveActivity(session, id, {

@@ -17,7 +17,7 @@ export default class ActivitiesShow extends CtxCommand<typeof ActivitiesShow> {
   }
 
   async run(): Promise<ActivitiesShowResult> {
-    const id = await this.idOf(await this.required(this.args.id, 'Activity id', 'the activity id as an argument'), 'activity id')
+    const id = await this.idOf(await this.required(this.args.id, 'Activity id', 'the activity id as an argument', (text) => this.idOf(text, 'activity id')), 'activity id')
     const session = await this.session()
     const {activity, comments} = await showActivity(session, id)
     if (!this.jsonEnabled()) {

@@ -15,7 +15,7 @@ export default class ActivitiesUpdate extends CtxCommand<typeof ActivitiesUpdate
     'An activity under a closed request cannot change, and comments never do (exit 4). The change counts as an update of the activity’s request.'
   static override examples = [
     '<%= config.bin %> <%= command.id %> ID --notes "Called back, fixed"',
-    '<%= config.bin %> <%= command.id %> ID --tag vip --tag billing --if-last-updated 2026-01-31T09:00:00.000Z',
+    '<%= config.bin %> <%= command.id %> ID --tag vip --tag billing --if-last-updated "$(<%= config.bin %> activities show ID --json | jq -r .lastUpdated)"',
   ]
 
   static override args = {
@@ -31,7 +31,7 @@ export default class ActivitiesUpdate extends CtxCommand<typeof ActivitiesUpdate
   }
 
   async run(): Promise<ActivitiesUpdateResult> {
-    const id = await this.idOf(await this.required(this.args.id, 'Activity id', 'the activity id as an argument'), 'activity id')
+    const id = await this.idOf(await this.required(this.args.id, 'Activity id', 'the activity id as an argument', (text) => this.idOf(text, 'activity id')), 'activity id')
     const session = await this.session()
     const definitions = await session.store.definitions()
     const activity = await updateActivity(session, id, {

@@ -24,6 +24,7 @@ export default class CustomersCreate extends CtxCommand<typeof CustomersCreate> 
     let changes = collectChanges(customerFlagChanges(this.flags), this.flags.field, definitions)
     // Nothing given, and someone at the terminal: ask for the common fields rather than refuse.
     if (!setsAnyField(changes) && this.flags['external-id'] === undefined && this.interactive) changes = collectChanges(customerFlagChanges(await askCustomerFields()), [], definitions)
+    changes = await this.askRequired('customer', this.flags.fieldset, changes, definitions)
     const customer = await createCustomer(session, {
       changes,
       fieldsets: this.flags.fieldset,

@@ -21,7 +21,7 @@ export default class CustomersDelete extends CtxCommand<typeof CustomersDelete> 
   static override flags = {force: forceFlag}
 
   async run(): Promise<CustomersDeleteResult> {
-    const id = await this.idOf(await this.required(this.args.id, 'Customer id', 'the customer id as an argument', (text) => this.idOf(text, 'customer id')), 'customer id')
+    const id = await this.idOf(await this.customerRef(this.args.id, 'Customer id', 'the customer id as an argument'), 'customer id')
     const session = await this.session()
     const customer = await showCustomer(session, id)
     await this.confirm(this.flags.force, `Delete ${displayName(customer)} (${id}) and everything that belongs to them?`)

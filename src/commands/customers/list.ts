@@ -3,8 +3,8 @@ import type {ContextObject} from '../../core/model.js'
 import type {Page} from '../../core/storage/store.js'
 import {CtxCommand} from '../../ux/base-command.js'
 import {pageFlags} from '../../ux/flags.js'
-import {listFlags} from '../../ux/list.js'
-import {nextPageHint, objectListTable} from '../../ux/render.js'
+import {listFlags, printList} from '../../ux/list.js'
+import {objectListTable} from '../../ux/render.js'
 
 export type CustomersListResult = Page<ContextObject>
 
@@ -18,10 +18,7 @@ export default class CustomersList extends CtxCommand<typeof CustomersList> {
   async run(): Promise<CustomersListResult> {
     const session = await this.session()
     const page = await listCustomers(session, {limit: this.flags.limit, cursor: this.flags.cursor})
-    if (!this.jsonEnabled()) {
-      this.log(page.items.length === 0 ? 'No customers yet: ctx customers create --first-name …' : objectListTable(page.items, this.flags))
-      if (page.next) this.log(nextPageHint(page.next))
-    }
+    if (!this.jsonEnabled()) printList(objectListTable(page.items, {...this.flags, empty: 'No customers yet: ctx customers create --first-name …'}), page.next, this.flags)
     return page
   }
 }

@@ -22,15 +22,12 @@ export default class CustomersRecent extends CtxCommand<typeof CustomersRecent> 
     const entries = await listRecent(this.recentFile, session.store.location)
     const {items, missing} = await resolveRecent(session, entries)
     if (missing.length > 0) await forgetRecent(this.recentFile, session.store.location, missing)
-    if (items.length === 0) {
-      this.log('No recent customers yet: create, show or update one.')
-    } else {
-      const rows = items.map((item) => {
-        const active = item.activeRequests > 0 ? color.green(String(item.activeRequests)) : color.dim('0')
-        return [displayName(item.customer), item.customer.id, active, item.action, item.lastTouched]
-      })
-      this.log(formatList(['Name', 'Id', 'Active requests', 'Last', 'When'], rows, this.flags, stdoutShape()))
-    }
+    const rows = items.map((item) => {
+      const active = item.activeRequests > 0 ? color.green(String(item.activeRequests)) : color.dim('0')
+      return [displayName(item.customer), item.customer.id, active, item.action, item.lastTouched]
+    })
+    const empty = 'No recent customers yet: create, show or update one.'
+    if (!this.jsonEnabled()) this.log(formatList(['Name', 'Id', 'Active requests', 'Last', 'When'], rows, {...this.flags, empty}, stdoutShape()))
     return {items, next: null}
   }
 }

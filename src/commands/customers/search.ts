@@ -3,10 +3,10 @@ import {searchCustomers} from '../../core/customers.js'
 import {emptyResultHint} from '../../core/search/search.js'
 import type {ContextObject} from '../../core/model.js'
 import type {Page} from '../../core/storage/store.js'
-import {listFlags} from '../../ux/list.js'
+import {listFlags, printList} from '../../ux/list.js'
 import {CtxCommand} from '../../ux/base-command.js'
 import {pageFlags} from '../../ux/flags.js'
-import {nextPageHint, objectListTable} from '../../ux/render.js'
+import {objectListTable} from '../../ux/render.js'
 
 export type CustomersSearchResult = Page<ContextObject>
 
@@ -32,8 +32,8 @@ export default class CustomersSearch extends CtxCommand<typeof CustomersSearch> 
     const session = await this.session()
     const page = await searchCustomers(session, query, {limit: this.flags.limit, cursor: this.flags.cursor})
     if (!this.jsonEnabled()) {
-      this.log(page.items.length === 0 ? ['No customers match.', emptyResultHint(query)].filter(Boolean).join(' ') : objectListTable(page.items, this.flags))
-      if (page.next) this.log(nextPageHint(page.next))
+      const empty = ['No customers match.', emptyResultHint(query)].filter(Boolean).join(' ')
+      printList(objectListTable(page.items, {...this.flags, empty}), page.next, this.flags)
     }
     return page
   }

@@ -18,7 +18,7 @@ export default class CustomersShow extends CtxCommand<typeof CustomersShow> {
 
   async run(): Promise<CustomersShowResult> {
     const session = await this.session()
-    const ref = await this.required(this.args.id, 'Customer id, email or phone', 'the customer as an argument', (text) => showCustomer(session, text))
+    const ref = await this.customerRef(this.args.id, 'Customer id, email or phone', 'the customer as an argument')
     const customer = await showCustomer(session, ref)
     await touchRecent(this.recentFile, session.store.location, {id: customer.id, at: nowIso(session.clock), action: 'viewed'})
     if (!this.jsonEnabled()) this.log(objectTable(customer, await session.store.definitions()))

@@ -15,7 +15,7 @@ export default class CustomersUpdate extends CtxCommand<typeof CustomersUpdate> 
     'Only the fields you name change. With --if-last-updated the update is refused (exit 4) when someone changed the customer after you read it.'
   static override examples = [
     '<%= config.bin %> <%= command.id %> ID --email ada@example.org',
-    '<%= config.bin %> <%= command.id %> ID --field Context_City= --if-last-updated 2026-01-31T09:00:00.000Z',
+    '<%= config.bin %> <%= command.id %> ID --field Context_City= --if-last-updated "$(<%= config.bin %> customers show ID --json | jq -r .lastUpdated)"',
   ]
 
   static override args = {
@@ -28,7 +28,7 @@ export default class CustomersUpdate extends CtxCommand<typeof CustomersUpdate> 
   }
 
   async run(): Promise<CustomersUpdateResult> {
-    const id = await this.idOf(await this.required(this.args.id, 'Customer id', 'the customer id as an argument', (text) => this.idOf(text, 'customer id')), 'customer id')
+    const id = await this.idOf(await this.customerRef(this.args.id, 'Customer id', 'the customer id as an argument'), 'customer id')
     const session = await this.session()
     const definitions = await session.store.definitions()
     const customer = await updateCustomer(session, id, {

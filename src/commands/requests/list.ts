@@ -3,7 +3,7 @@ import type {ContextObject} from '../../core/model.js'
 import {listRequests, REQUEST_STATES} from '../../core/requests.js'
 import type {Page} from '../../core/storage/store.js'
 import {requestListTable} from '../../ux/activities.js'
-import {listFlags} from '../../ux/list.js'
+import {listFlags, printList} from '../../ux/list.js'
 import {CtxCommand} from '../../ux/base-command.js'
 import {pageFlags, queryFlag} from '../../ux/flags.js'
 
@@ -35,8 +35,7 @@ export default class RequestsList extends CtxCommand<typeof RequestsList> {
       cursor: this.flags.cursor,
     })
     if (!this.jsonEnabled()) {
-      this.log(page.items.length === 0 ? 'No requests match.' : requestListTable(page.items, session.clock(), customerId === undefined, this.flags))
-      if (page.next) this.log(`More: --cursor ${page.next}`)
+      printList(requestListTable(page.items, session.clock(), customerId === undefined, {...this.flags, empty: 'No requests match.'}), page.next, this.flags)
     }
     return page
   }

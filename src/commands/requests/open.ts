@@ -29,15 +29,16 @@ export default class RequestsOpen extends CtxCommand<typeof RequestsOpen> {
   }
 
   async run(): Promise<RequestsOpenResult> {
-    const customerId = await this.idOf(await this.required(this.flags.customer, 'Customer id', '--customer'), 'customer id')
+    const customerId = await this.idOf(await this.customerRef(this.flags.customer, 'Customer id', '--customer'), 'customer id')
     const titleInField = (this.flags.field ?? []).some((assignment) => assignment.startsWith(`${REQUEST_FLAG_FIELDS.title}=`))
     const title = this.flags.title || titleInField ? this.flags.title : await this.required(this.flags.title, 'Title', '--title')
     const session = await this.session()
     const definitions = await session.store.definitions()
     const named = {[REQUEST_FLAG_FIELDS.title]: title, [REQUEST_FLAG_FIELDS.description]: await valueOrStdin(this.flags.description)}
+    const changes = await this.askRequired('request', this.flags.fieldset, collectChanges(named, this.flags.field, definitions), definitions)
     const request = await openRequest(session, {
       customerId,
-      changes: collectChanges(named, this.flags.field, definitions),
+      changes,
       fieldsets: this.flags.fieldset,
       externalId: this.flags['external-id'],
     })

@@ -17,7 +17,7 @@ export default class RequestsShow extends CtxCommand<typeof RequestsShow> {
   }
 
   async run(): Promise<RequestsShowResult> {
-    const id = await this.idOf(await this.required(this.args.id, 'Request id', 'the request id as an argument'), 'request id')
+    const id = await this.idOf(await this.requestRef(this.args.id, 'Request id', 'the request id as an argument'), 'request id')
     const session = await this.session()
     const {request, timeline} = await showRequest(session, id)
     if (!this.jsonEnabled()) {

@@ -27,7 +27,7 @@ export default class RequestsUpdate extends CtxCommand<typeof RequestsUpdate> {
   }
 
   async run(): Promise<RequestsUpdateResult> {
-    const id = await this.idOf(await this.required(this.args.id, 'Request id', 'the request id as an argument'), 'request id')
+    const id = await this.idOf(await this.requestRef(this.args.id, 'Request id', 'the request id as an argument'), 'request id')
     const session = await this.session()
     const definitions = await session.store.definitions()
     const named = {[REQUEST_FLAG_FIELDS.title]: this.flags.title, [REQUEST_FLAG_FIELDS.description]: await valueOrStdin(this.flags.description)}

@@ -10,6 +10,7 @@ import type {Writable} from 'node:stream'
 import {finished} from 'node:stream/promises'
 import {stringify} from 'csv-stringify/sync'
 import {type Definitions, fieldsetOf} from '../definitions/model.js'
+import {inFieldOrder} from '../definitions/order.js'
 import {hasOwnDefinitions, ownDefinitions} from '../definitions/own.js'
 import {InvalidDataError, StorageError, UsageError} from '../errors.js'
 import {BASE_FIELDSET, canonical, type ContextObject, LINK_ORDER, type ObjectType} from '../model.js'
@@ -95,11 +96,12 @@ export async function exportObjects(store: Store, out: Writable, options: Export
   const csv = options.format === 'csv' ? await csvWriter(store, options.type!, options) : null
   let exported = 0
   if (csv) await write(out, csv.header)
-  const own = options.format === 'jsonl' && !options.type && options.definitions !== false ? ownDefinitions(await store.definitions()) : null
+  const definitions = await store.definitions()
+  const own = options.format === 'jsonl' && !options.type && options.definitions !== false ? ownDefinitions(definitions) : null
   const carried = own !== null && hasOwnDefinitions(own)
   if (carried) await write(out, definitionsLine(own))
   for await (const batch of store.scan({types, since: options.since, batchSize: BATCH})) {
-    await write(out, csv ? csv.rows(batch) : batch.map((object) => `${JSON.stringify(canonical(object))}\n`).join(''))
+    await write(out, csv ? csv.rows(batch) : batch.map((object) => `${JSON.stringify(inFieldOrder(canonical(object), definitions))}\n`).join(''))
     for (const object of batch) counts[object.type]++
     exported += batch.length
     options.onProgress?.({exported, total})

@@ -6,22 +6,23 @@ import {confirm, editor, input, search, select, Separator} from '@inquirer/promp
 import {type AddedActivity, addActivity, moveActivity, showActivity, updateActivity} from '../../core/activities.js'
 import {nowIso} from '../../core/clock.js'
 import {addComment} from '../../core/comments.js'
-import {activeRequestCount, createCustomer, resolveRecent, searchCustomers, updateCustomer} from '../../core/customers.js'
+import {activeRequestCount, createCustomer, resolveRecent, updateCustomer} from '../../core/customers.js'
 import {parseFieldAssignments} from '../../core/definitions/coerce.js'
-import {type Definitions, fieldLabel} from '../../core/definitions/model.js'
+import {type Definitions, fieldLabel, fieldOf} from '../../core/definitions/model.js'
+import {orderedFieldIds} from '../../core/definitions/order.js'
 import {deskEntries, forgetInteractions, openCustomers, popMediaType, rememberInteraction, sourceChanges} from '../../core/desk.js'
 import {isCtxError} from '../../core/errors.js'
-import {customerDataFromContact, customersWithContact, findByContact, type SourceContact} from '../../core/identify.js'
+import {customerDataFromContact, findByContact, type SourceContact} from '../../core/identify.js'
 import {customerJourney, type Journey} from '../../core/journey.js'
 import {type ContextObject, displayName, type FieldValue, type MediaType} from '../../core/model.js'
 import {type DataChanges, requireObject, type Session} from '../../core/objects.js'
-import {parsePhone} from '../../core/phone.js'
 import {forgetRecent, listRecent, type RecentEntry, touchRecent} from '../../core/recent.js'
 import {closeRequest, openRequest, showRequest} from '../../core/requests.js'
 import {identificationText} from '../activities.js'
 import {commentLines, groupView, journeyView, mediaLabel} from '../journey.js'
 import {color, formatValue, hyperlink} from '../render.js'
 import {when} from '../time.js'
+import {customerPrompt, findCustomers} from '../pick.js'
 import {BACK, type Back, DeskKeys} from './prompts.js'
 import {activityLine, customerLine, customerPage, fit, journeyActivities, requestLine} from './views.js'
 
@@ -233,7 +234,7 @@ export class Desk {
             ...actions,
           ]
         }
-        const found = await this.findCustomers(text)
+        const found = await findCustomers(this.session, text)
         const choices = await Promise.all(found.map(async (customer) => ({name: customerLine(customer, await activeRequestCount(this.session, customer.id), this.width - 4), value: customer.id})))
         return [new Separator(color.bold(choices.length > 0 ? 'Found' : 'No customer matches')), ...choices, ...actions]
       }
@@ -267,33 +268,8 @@ export class Desk {
     return {open, recent}
   }
 
-  /**
-   * Customers for what was typed: a phone number or an email by the rule every lookup uses
-   * (phone.ts), anything else through the search language (whole words); a query that does not
-   * parse yet (an open quote while typing) finds nothing.
-   */
-  private async findCustomers(text: string): Promise<ContextObject[]> {
-    if (parsePhone(text)) return (await customersWithContact(this.session.store, 'phone', text)).slice(0, 10)
-    const byEmail = text.includes('@') ? await customersWithContact(this.session.store, 'email', text) : []
-    try {
-      const page = await searchCustomers(this.session, text, {limit: 10})
-      const seen = new Set(byEmail.map((customer) => customer.id))
-      return [...byEmail, ...page.items.filter((customer) => !seen.has(customer.id))].slice(0, 10)
-    } catch (error) {
-      if (isCtxError(error)) return byEmail
-      throw error
-    }
-  }
-
   private async pickCustomer(message: string): Promise<ContextObject | Back> {
-    const source = async (term: string | undefined) => {
-      const text = term?.trim() ?? ''
-      if (text === '') return [new Separator(color.dim('Type a name, an email or a phone number'))]
-      const found = await this.findCustomers(text)
-      if (found.length === 0) return [new Separator(color.dim('No customer matches'))]
-      return Promise.all(found.map(async (customer) => ({name: customerLine(customer, await activeRequestCount(this.session, customer.id), this.width - 4), value: customer})))
-    }
-    return this.keys.ask((context) => search<ContextObject>({message, source, pageSize: 8}, context))
+    return this.keys.ask(customerPrompt(this.session, message, {width: this.width - 4}))
   }
 
   private async customerScreen(customerId: string): Promise<void> {
@@ -421,7 +397,7 @@ export class Desk {
       const lines = [
         `${mediaLabel(activity.mediaType)} ${when(activity.created, this.now())}${activity.id === this.current?.id ? color.yellow('  ▶ this interaction') : ''}`,
         `Customer: ${customer ? displayName(customer) : 'none'} · ${request ? `request "${String(request.data.Context_Title ?? '')}" (${request.state})` : 'not filed under a request'}`,
-        ...Object.entries(activity.data).map(([key, value]) => fit(`${fieldLabel(this.definitions.fields[key], key)}: ${String(value)}`, this.width)),
+        ...orderedFieldIds(activity, this.definitions).map((key) => fit(`${fieldLabel(fieldOf(this.definitions, key), key)}: ${String(activity.data[key])}`, this.width)),
         ...(comments.length > 0 ? [color.bold('Comments')] : []),
         ...comments.flatMap((comment) => commentLines(comment, {now: this.now(), width: this.width}, '  ')),
       ]
