@@ -45,9 +45,9 @@ export function storeUrl(databaseUrl, schema) {
   return `${databaseUrl}?schema=${schema}`
 }
 
-/** psql's command line for `sql` in `schema` of the bench database: what the baselines run. */
-export function psqlCommand(url, schema, sql) {
-  return ['psql', url, '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-c', `SET search_path TO ${schema}`, '-c', sql]
+/** psql's command line for `sql` (one or more commands, each its own -c) in `schema` of the bench database: what the baselines run. */
+export function psqlCommand(url, schema, ...sql) {
+  return ['psql', url, '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-c', `SET search_path TO ${schema}`, ...sql.flatMap((command) => ['-c', command])]
 }
 
 /** A string as an SQL literal. */

@@ -17,7 +17,7 @@ import {PostgresStore} from '../../src/core/storage/postgres/store.js'
 import {openStore} from '../../src/core/storage/open.js'
 import {STORE_FORMAT_VERSION} from '../../src/core/storage/state.js'
 import type {Store} from '../../src/core/storage/store.js'
-import {admin, describePostgres, testSchema} from '../helpers/postgres.js'
+import {admin, asSchemaVersion4, describePostgres, testSchema} from '../helpers/postgres.js'
 
 const FIXTURE = new URL('../fixtures/stores/v1-context-zip.json', import.meta.url)
 const OLD = JSON.parse(readFileSync(FIXTURE, 'utf8')) as {definitions: Definitions; objects: Record<string, ContextObject>}
@@ -70,7 +70,7 @@ describe('file store format 1 → 2, and on to the latest', () => {
   })
 })
 
-await describePostgres('PostgreSQL schema 1 → 2', () => {
+await describePostgres('PostgreSQL schema 1 → 2, and on to the latest', () => {
   let schema: Awaited<ReturnType<typeof testSchema>>
   const opened: PostgresStore[] = []
   const open = (migrations?: typeof MIGRATIONS) => {
@@ -103,5 +103,32 @@ await describePostgres('PostgreSQL schema 1 → 2', () => {
     const rows = await admin((client) => client.query(`SELECT terms, phrases FROM "${schema.schema}".ctx_objects WHERE id = $1`, [ANN.id]))
     expect(rows.rows[0].terms.some((term: string) => term.startsWith('Context_Zip:'))).toBe(false)
     expect(rows.rows[0].phrases).toContain('Context_ZIP: 69001 lyon ')
+  })
+
+  it('takes a version 1 store to the latest: Context_ZIP, its values sealed, each clear word once in the terms', async () => {
+    const old = open(MIGRATIONS.slice(0, 1))
+    await old.init('production')
+    await admin(async (client) => {
+      await client.query(`SET search_path TO "${schema.schema}"`)
+      await writeDefinitions(client as unknown as Queryable, OLD.definitions)
+    })
+    await old.transaction((tx) => tx.insert(Object.values(OLD.objects)))
+    // The terms as version 1 wrote them: each clear word as FIELD:word and *:word.
+    await asSchemaVersion4(schema.schema)
+    const dir = mkdtempSync(join(tmpdir(), 'ctx-upgrade-'))
+    try {
+      const keys = {configDir: join(dir, 'config')}
+      const store = await openStore(schema.url, {clock: systemClock, keys})
+      expect(await store.upgrade()).toEqual({from: 1, to: MIGRATIONS.at(-1)!.version})
+      await expectUpgraded(await openStore(schema.url, {clock: systemClock, keys}))
+      const {rows} = await admin((client) => client.query<{terms: string[]}>(`SELECT terms FROM "${schema.schema}".ctx_objects`))
+      const terms = rows.flatMap((row) => row.terms)
+      expect(terms).toContain('*:gold')
+      // Field-qualified terms are left only for sealed values' tokens.
+      expect(terms.filter((term) => /^[A-Za-z]/.test(term) && !term.includes(':#'))).toEqual([])
+      await store.close()
+    } finally {
+      rmSync(dir, {recursive: true, force: true})
+    }
   })
 })

@@ -126,6 +126,29 @@ await describePostgres('the postgres:// store', () => {
     expect(versions.rows.map((row) => row.version)).toEqual(MIGRATIONS.map((migration) => migration.version))
   })
 
+  it('lets two transactions carrying the same keyring with new data keys run at once, neither retried (chunks of a seed in flight)', async () => {
+    const store = await open()
+    await store.init('lab')
+    const keyring = {kek: 'kek:test', created: now(), rotated: null}
+    await store.transaction((tx) => tx.putKeys(keyring, {store: 'wrapped-store'}))
+    let attempts = 0
+    let arrived = 0
+    let bothIn: () => void
+    const together = new Promise<void>((resolve) => (bothIn = resolve))
+    const chunk = (id: string) =>
+      store.transaction(async (tx) => {
+        attempts++
+        await tx.putKeys(keyring, {[`customer:${id}`]: `wrapped-${id}`})
+        // Both have written before either commits.
+        if (++arrived === 2) bothIn()
+        await together
+      })
+    await Promise.all([chunk('a'), chunk('b')])
+    expect(attempts).toBe(2)
+    expect(Object.keys(await store.wrappedKeys('all')).sort()).toEqual(['customer:a', 'customer:b', 'store'])
+    expect(await store.keyring()).toEqual(keyring)
+  })
+
   it('keeps every one of many concurrent creates from separate connections', async () => {
     const stores = await Promise.all(Array.from({length: 6}, () => open()))
     await stores[0].init('production')

@@ -146,3 +146,19 @@ export async function admin<T>(work: (client: pg.Client) => Promise<T>, url = PG
 function redacted(url: string): string {
   return url.replace(/\/\/([^:/@]*):[^@/]*@/, '//$1:***@')
 }
+
+/**
+ * The store in `schema` taken back to the search terms of schema versions 1–4: each word of a
+ * clear value also as `FIELD:word` (read back from its field's word sequence in `phrases`), as those
+ * versions wrote it, and version 5 no longer recorded as run. Upgrading it again runs migration 5.
+ */
+export async function asSchemaVersion4(schema: string, url = PG_URL): Promise<void> {
+  await admin(async (client) => {
+    await client.query(`SET search_path TO "${schema}"`)
+    await client.query(`UPDATE ctx_objects o SET terms = o.terms || ARRAY(
+      SELECT DISTINCT split_part(p.words, ':', 1) || ':' || w.word
+      FROM unnest(o.phrases) AS p(words), unnest(string_to_array(btrim(substr(p.words, strpos(p.words, ':') + 2)), ' ')) AS w(word))
+      WHERE cardinality(o.phrases) > 0`)
+    await client.query('DELETE FROM ctx_migrations WHERE version >= 5')
+  }, url)
+}

@@ -1,9 +1,11 @@
 // Compiles the search tree (src/core/search/query.ts) to a SQL condition on ctx_objects `o`, with
 // every value a $n parameter. Each term hits an index (the GIN index on `terms`, or a btree on a
-// link column or a time), and gives exactly the answer of the in-memory matcher in evaluate.ts.
+// link column or a time), and gives exactly the answer of the in-memory matcher in evaluate.ts:
+// where the index holds a word without its field (rows.ts), the field's word sequence decides.
 import {type DataType, type Definitions, fieldOf, isSearchable} from '../../definitions/model.js'
 import {rangeOperand} from '../../search/evaluate.js'
 import {type Filter, isTimeKey, type SpecialKey} from '../../search/query.js'
+import {isToken} from '../../crypto/sealed-value.js'
 import {ANY_FIELD, fieldTerm, phraseNeedle, specialTerm} from './rows.js'
 
 const NUMERIC: readonly DataType[] = ['integer', 'long', 'double']
@@ -67,7 +69,7 @@ function compile(filter: Filter, params: Params, definitions: Definitions | null
       // GIN index rather than a bitmap OR of many probes, which the planner prices above a scan.
       const single = filter.children.filter(isOneFieldWord)
       const rest = single.length > 1 ? filter.children.filter((child) => !isOneFieldWord(child)) : filter.children
-      const parts = single.length > 1 ? [`o.terms && ${params.add(single.map((child) => fieldTerm(child.key!, child.words[0])))}::text[]`] : []
+      const parts = single.length > 1 ? anyOfFieldWords(single, params) : []
       parts.push(...rest.map((child) => compile(child, params, definitions, unsearchable)))
       return parts.length === 1 ? parts[0] : `(${parts.join(' OR ')})`
     }
@@ -164,13 +166,30 @@ function isOneFieldWord(filter: Filter): filter is Filter & {kind: 'words'; key:
 }
 
 /**
- * Words in one field: every word's term through the index, then — for a phrase — the words in
- * order, checked on the field's word sequence.
+ * Words in one field: a sealed value's token through the index alone; clear words through their
+ * `*:word` terms, then on the field's word sequence, which holds them in that field (and in order,
+ * for a phrase).
  */
 function inField(field: string, phrase: string[], params: Params): string {
-  const indexed = `o.terms @> ${params.add(phrase.map((word) => fieldTerm(field, word)))}::text[]`
-  if (phrase.length === 1) return indexed
+  if (phrase.length === 1 && isToken(phrase[0])) return `o.terms @> ${params.add([fieldTerm(field, phrase[0])])}::text[]`
+  const indexed = `o.terms @> ${params.add(phrase.map((word) => fieldTerm(ANY_FIELD, word)))}::text[]`
   return `(${indexed} AND EXISTS (SELECT 1 FROM unnest(o.phrases) AS p(words) WHERE starts_with(p.words, ${params.add(`${field}: `)}) AND strpos(p.words, ${params.add(phraseNeedle(phrase))}) > 0))`
+}
+
+/**
+ * An OR of single words, each in a named field: the tokens in one overlap of their terms; the clear
+ * words in one overlap of their `*:word` terms, then one pass over the word sequences for a field
+ * holding its word.
+ */
+function anyOfFieldWords(children: readonly (Filter & {kind: 'words'; key: string})[], params: Params): string[] {
+  const tokens = children.filter((child) => isToken(child.words[0]))
+  const clear = children.filter((child) => !isToken(child.words[0]))
+  const parts = tokens.length > 0 ? [`o.terms && ${params.add(tokens.map((child) => fieldTerm(child.key, child.words[0])))}::text[]`] : []
+  if (clear.length === 0) return parts
+  const indexed = `o.terms && ${params.add([...new Set(clear.map((child) => fieldTerm(ANY_FIELD, child.words[0])))])}::text[]`
+  const held = clear.map((child) => `(starts_with(p.words, ${params.add(`${child.key}: `)}) AND strpos(p.words, ${params.add(phraseNeedle(child.words))}) > 0)`)
+  parts.push(`(${indexed} AND EXISTS (SELECT 1 FROM unnest(o.phrases) AS p(words) WHERE ${held.join(' OR ')}))`)
+  return parts
 }
 
 /**

@@ -342,8 +342,12 @@ export class PgWriter extends PgReader implements StoreWriter {
 
   async putKeys(keyring: StoredKeyring, keys: Record<string, string>): Promise<void> {
     await this.ensureStore()
+    // The keyring's row is written only when it changes (the first write, a rotation): every chunk
+    // of a seed or an import carries it along with its new data keys, and two such transactions in
+    // flight at once, each updating the one row, would fail each other's serialization again and again.
     await this.db.query(
-      `INSERT INTO ctx_keyring (kek, created, rotated) VALUES ($1, $2, $3)
+      `INSERT INTO ctx_keyring (kek, created, rotated) SELECT $1, $2, $3
+       WHERE NOT EXISTS (SELECT FROM ctx_keyring WHERE kek = $1 AND created = $2 AND rotated IS NOT DISTINCT FROM $3)
        ON CONFLICT (singleton) DO UPDATE SET kek = EXCLUDED.kek, created = EXCLUDED.created, rotated = EXCLUDED.rotated`,
       [keyring.kek, keyring.created, keyring.rotated],
     )

@@ -7,7 +7,11 @@ import {fieldNumber} from '../../search/evaluate.js'
 import {words} from '../../search/words.js'
 import {isSealed} from '../../crypto/sealed-value.js'
 
-/** A term of the `terms` array: `FIELD:word`, `*:word` (any field), `=key:value` (special keys). */
+/**
+ * A term of the `terms` array: `*:word` for each word of a clear value (in whichever field: the
+ * field of a word is read from `phrases`, so the index holds each word once), `FIELD:#token` for a
+ * sealed value's blind-index tokens (a token is its field's own), `=key:value` for the special keys.
+ */
 export const ANY_FIELD = '*'
 
 export function fieldTerm(field: string, word: string): string {
@@ -71,10 +75,7 @@ export function objectRow(object: ContextObject, customerKey: string): ObjectRow
       continue
     }
     const found = words(String(value))
-    for (const word of found) {
-      terms.add(fieldTerm(field, word))
-      terms.add(fieldTerm(ANY_FIELD, word))
-    }
+    for (const word of found) terms.add(fieldTerm(ANY_FIELD, word))
     if (found.length > 0) phrases.push(fieldPhrase(field, found))
     if (typeof value === 'number') numbers[field] = value
     else {
