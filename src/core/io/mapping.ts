@@ -71,7 +71,7 @@ export async function loadMapping(path: string): Promise<Mapping> {
   if (!validate(parsed)) {
     throw new InvalidDataError(`the mapping file ${path} is not valid: ${describeSchemaErrors(validate.errors)}`, {
       where: path,
-      hint: 'See "Import and export" in the README for the mapping format (schemas/mapping.schema.json).',
+      hint: 'See "Mapping files" in docs/formats.md for the mapping format (schemas/mapping.schema.json).',
     })
   }
   return parsed as Mapping
