@@ -34,7 +34,7 @@ const ON_CITUS = [
 ]
 
 // Two cores: end-to-end tests spawn the CLI, so keep to two workers and give spawned runs room.
-// Every test runs once; the end-to-end suites run a second time on PostgreSQL (README "Where the data lives"), each
+// Every test runs once; the end-to-end suites run a second time on PostgreSQL (docs/architecture.md, "Tests"), each
 // sandbox in a schema of its own — skipped with a notice when no server answers, unless CI=true.
 export default defineConfig(async () => ({
   test: {

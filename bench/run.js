@@ -1,11 +1,11 @@
-// `npm run bench`: the performance targets (README "Performance"), measured as whole processes, each paired with its
+// `npm run bench`: the performance targets (docs/performance.md), measured as whole processes, each paired with its
 // baseline in the same run (alternating, several rounds, medians). Prints one line per benchmark
 // and writes every figure to bench/results/<timestamp>.json so runs can be compared.
 //
 //   npm run bench                      full sizes (1M rows on PostgreSQL; ~20 min on 2 cores)
 //   npm run bench -- --quick           about ten times smaller
 //   npm run bench -- --only P1,P3      some benchmarks (P1 selects P1a and P1b)
-//   npm run bench -- --extras         also X1, X2: the file store at ~100k requests (no DESIGN target)
+//   npm run bench -- --extras         also X1, X2: the file store at ~100k requests (no target)
 //   options: --rounds N (every benchmark), --no-build (use dist/ as it is)
 import {spawnSync} from 'node:child_process'
 import {cpus, freemem, loadavg, totalmem} from 'node:os'

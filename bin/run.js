@@ -7,7 +7,7 @@ const {join} = require('node:path')
 const {loadBundle} = require('./load.js')
 
 // @oclif/core checks, when it loads, that Node satisfies its own `engines` (>=18) with semver: ~10%
-// of a start (DESIGN §6 P1). package.json already asks for Node 20 (npm warns on install).
+// of a start (bench P1, docs/performance.md). package.json already asks for Node 20 (npm warns on install).
 process.env.OCLIF_DISABLE_ENGINE_WARNING ??= 'true'
 const root = join(__dirname, '..')
 const {closeEarlyStore, connectEarly, fail, flush, hideSecrets, run, versionJson} = loadBundle(join(root, 'dist', 'ctx.cjs')).module.exports

@@ -1,7 +1,7 @@
 // When two phone numbers are the same number: the one rule behind every lookup of a customer by
 // phone (rule 6 in `activities add`, `journey`'s argument, the desk). Numbers match by their digits,
 // however they are written; the decisions on the edge cases are pinned by test/core/phone.test.ts
-// and listed in the README ("Phone numbers"):
+// and summed up in the README ("Phone numbers"):
 // - spaces, dots, dashes, slashes and parentheses are ignored: "+44 20 7946 0000" = "+442079460000";
 // - "+" and a leading "00" both mean the international prefix: "0044 20 7946 0000" = "+44 20 7946 0000";
 // - "(0)" after the country code is the national trunk prefix written for locals, and is dropped:

@@ -115,7 +115,7 @@ export class Keyring {
     }
   }
 
-  /** A data key itself (made on first use when `create`), for sealing on another thread (seal-worker.ts). */
+  /** A data key itself (made on first use when `create`). */
   key(id: string, create: boolean): Buffer {
     return this.dataKey(id, create)
   }

@@ -3,7 +3,7 @@
 // opened on their way out, searches for words in them become searches for their blind-index tokens,
 // and a deleted customer's data key goes with the customer. The adapters store what they are given;
 // none of them sees a clear value of an encrypted field. node:crypto and the key file are loaded the
-// first time a command meets an encrypted value, never before (startup, README "Performance").
+// first time a command meets an encrypted value, never before (startup, docs/performance.md).
 import type {Definitions} from '../definitions/model.js'
 import type {ContextObject, ObjectType} from '../model.js'
 import type {Filter} from '../search/query.js'

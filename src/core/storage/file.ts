@@ -85,7 +85,7 @@ export class FileStore implements Store {
     return (await this.peek())?.definitions() ?? (await this.reader()).definitions()
   }
 
-  /** Like one object, taken from the file's bytes before the whole store is parsed (`customers show`, P1 in README "Performance"). */
+  /** Like one object, taken from the file's bytes before the whole store is parsed (`customers show`, P1 in docs/performance.md). */
   async keyring() {
     const peeked = (await this.peek())?.keyring()
     if (peeked !== undefined) return peeked && {kek: peeked.kek, created: peeked.created, rotated: peeked.rotated}

@@ -1,6 +1,6 @@
 // Version 1: the store (mode), the definitions, and the objects with an index for each way ctx
 // reads them. Every table that holds customer data has customer_key first in its primary key, so
-// the schema can be distributed by customer on Citus (see README, "PostgreSQL").
+// the schema can be distributed by customer on Citus (see docs/citus.md).
 import {baseDefinitions} from '../../../definitions/model.js'
 import {writeDefinitions} from '../definitions.js'
 import type {Migration} from '../schema.js'
