@@ -79,10 +79,13 @@ describe('values at rest in the file store', () => {
     const before = storeText()
     const keyText = readFileSync(key, 'utf8')
     const attempts = async () => {
-      for (const args of [['customers', 'show', id, '--json'], ['search', 'ada', '--json'], ['customers', 'update', id, '--first-name', 'Eve', '--json'], ['export', '--format', 'jsonl']]) {
+      const exports = [['export', '--format', 'jsonl'], ['export', '--type', 'customer', '--format', 'csv'], ['customers', 'list']]
+      for (const args of [['customers', 'show', id, '--json'], ['search', 'ada', '--json'], ['customers', 'update', id, '--first-name', 'Eve', '--json'], ...exports]) {
         const result = await box.run(args)
         expect(result.code, args.join(' ')).toBe(7)
-        expect(result.stdout.includes('Ada') || result.stdout.includes('Lovelace'), args.join(' ')).toBe(false)
+        // Under --json only the error object; otherwise nothing at all, not even a CSV header.
+        if (args.includes('--json')) expect(Object.keys(JSON.parse(result.stdout)), args.join(' ')).toEqual(['error'])
+        else expect(result.stdout, args.join(' ')).toBe('')
         expect(storeText()).toBe(before)
       }
     }

@@ -95,17 +95,20 @@ export async function exportObjects(store: Store, out: Writable, options: Export
   const counts: Record<ObjectType, number> = {customer: 0, request: 0, activity: 0, comment: 0, feedback: 0}
   const csv = options.format === 'csv' ? await csvWriter(store, options.type!, options) : null
   let exported = 0
-  if (csv) await write(out, csv.header)
   const definitions = await store.definitions()
   const own = options.format === 'jsonl' && !options.type && options.definitions !== false ? ownDefinitions(definitions) : null
   const carried = own !== null && hasOwnDefinitions(own)
-  if (carried) await write(out, definitionsLine(own))
+  // The header or definitions line goes out with the first batch, once the store has opened it: a
+  // missing or wrong key fails the scan before anything is printed.
+  let preamble = (csv?.header ?? '') + (carried ? definitionsLine(own) : '')
   for await (const batch of store.scan({types, since: options.since, batchSize: BATCH})) {
-    await write(out, csv ? csv.rows(batch) : batch.map((object) => `${JSON.stringify(inFieldOrder(canonical(object), definitions))}\n`).join(''))
+    await write(out, preamble + (csv ? csv.rows(batch) : batch.map((object) => `${JSON.stringify(inFieldOrder(canonical(object), definitions))}\n`).join('')))
+    preamble = ''
     for (const object of batch) counts[object.type]++
     exported += batch.length
     options.onProgress?.({exported, total})
   }
+  await write(out, preamble)
   return {
     file: null,
     format: options.format,
