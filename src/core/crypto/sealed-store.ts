@@ -7,21 +7,22 @@
 import type {Definitions} from '../definitions/model.js'
 import type {ContextObject, ObjectType} from '../model.js'
 import type {Filter} from '../search/query.js'
-import type {
-  CloseStaleOptions,
-  CloseStaleResult,
-  FindOptions,
-  KeyReader,
-  Page,
-  ScanOptions,
-  Store,
-  StoreCapabilities,
-  StoredKeyring,
-  StoreInfo,
-  StoreMode,
-  StoreReader,
-  StoreWriter,
-  UpgradeOptions,
+import {
+  commitsWhole,
+  type CloseStaleOptions,
+  type CloseStaleResult,
+  type FindOptions,
+  type KeyReader,
+  type Page,
+  type ScanOptions,
+  type Store,
+  type StoreCapabilities,
+  type StoredKeyring,
+  type StoreInfo,
+  type StoreMode,
+  type StoreReader,
+  type StoreWriter,
+  type UpgradeOptions,
 } from '../storage/store.js'
 import {KeyError} from './errors.js'
 import type {KeyEncryptionKey, KeyFileLocation} from './key-file.js'
@@ -159,7 +160,7 @@ export class SealedStore extends OpeningReader implements Store {
    */
   async upgrade(options: UpgradeOptions = {}): Promise<{from: number | null; to: number}> {
     this.forgetKeys()
-    if (this.capabilities.importBatchSize === Number.POSITIVE_INFINITY) {
+    if (commitsWhole(this)) {
       return this.inner.upgrade({
         within: async (tx) => {
           await options.within?.(tx)

@@ -19,7 +19,7 @@ import {CS_TYPE_OF, exportDirectoryFiles, type ExportFile, readJsonArray, record
 import {parseRecordJson, readJsonLines} from './json-source.js'
 import {readLeadingDefinitions} from './definitions-line.js'
 import {type ColumnPlan, loadMapping, planColumns, recordFromCells} from './mapping.js'
-import type {StoreReader} from '../storage/store.js'
+import {commitsWhole, type StoreReader} from '../storage/store.js'
 import {type ImportWriter, PendingWrites} from './pending.js'
 import {type ImportRecord, isPlainObject, recordFromObjectJson} from './records.js'
 import {RejectsFile, type RejectsShape} from './rejects.js'
@@ -243,9 +243,9 @@ interface Chunk {
  * the start each time and writes no rejects, which are written once it committed.
  */
 async function importRows(run: ImportRun, dryRun: boolean): Promise<void> {
-  const {importBatchSize} = run.session.store.capabilities
-  const heldBack = Number.isFinite(importBatchSize)
-  for await (const commit of transactions(run, dryRun ? Number.POSITIVE_INFINITY : importBatchSize, heldBack)) {
+  const {store} = run.session
+  const heldBack = !commitsWhole(store)
+  for await (const commit of transactions(run, dryRun ? Number.POSITIVE_INFINITY : store.capabilities.importBatchSize, heldBack)) {
     let outcome = emptyOutcome()
     try {
       await run.session.store.transaction(async (tx) => {
