@@ -248,7 +248,7 @@ async function importRows(run: ImportRun, dryRun: boolean): Promise<void> {
   for await (const commit of transactions(run, dryRun ? Number.POSITIVE_INFINITY : store.capabilities.importBatchSize, heldBack)) {
     let outcome = emptyOutcome()
     try {
-      await run.session.store.transaction(async (tx) => {
+      await store.transaction(async (tx) => {
         outcome = emptyOutcome()
         const pending = heldBack ? new PendingWrites(tx) : null
         for await (const chunk of commit()) {
