@@ -8,9 +8,10 @@ import {hasContact, type IdentifiedBy, identifyCustomer, type Identification, so
 import {resolveLinks} from './links.js'
 import {BASE_FIELDSET, type ContextObject, displayName, isMediaType, MEDIA_TYPES, type MediaType} from './model.js'
 import {applyChanges, checkObject, type DataChanges, nextTimestamp, requireObject, type Session} from './objects.js'
-import {checkLastUpdated, requireChangeable, touchRequest} from './changes.js'
+import {requireChangeable, touchRequest} from './changes.js'
 import {allOf, equals, type Filter} from './search/query.js'
 import {searchObjects} from './search/search.js'
+import {checkLastUpdated} from './storage/refusals.js'
 import type {Page} from './storage/store.js'
 
 /** The named flags of `activities add/update` and the fields they set. */
@@ -175,7 +176,7 @@ export async function updateActivity(session: Session, id: string, update: Activ
   const tags = update.tags === undefined ? undefined : parseTags(update.tags)
   return session.store.transaction(async (tx) => {
     const {object: stored, request} = await requireChangeable(tx, id, 'activity', 'edit the activity')
-    checkLastUpdated(stored, update.ifLastUpdated)
+    checkLastUpdated(stored, stored.lastUpdated, update.ifLastUpdated)
     const activity: ContextObject = {
       ...stored,
       ...(tags === undefined ? {} : {tags}),
@@ -218,7 +219,7 @@ export interface MoveTarget {
 export async function moveActivity(session: Session, id: string, target: MoveTarget): Promise<MovedActivity> {
   return session.store.transaction(async (tx) => {
     const {object: stored, request: fromRequest} = await requireChangeable(tx, id, 'activity', 'move the activity out of it')
-    checkLastUpdated(stored, target.ifLastUpdated)
+    checkLastUpdated(stored, stored.lastUpdated, target.ifLastUpdated)
     const toCustomer = await requireObject(tx, target.toCustomerId, 'customer')
     const toRequest = target.toRequestId === undefined ? null : await requireObject(tx, target.toRequestId, 'request')
     if (toRequest && toRequest.customerId !== toCustomer.id) {

@@ -54,13 +54,3 @@ export async function touchRequest(tx: StoreWriter, request: ContextObject | nul
   await tx.update(touched, current.lastUpdated)
   return touched
 }
-
-/** rule 4, checked before anything else so a stale read is reported as such. */
-export function checkLastUpdated(stored: ContextObject, ifLastUpdated: string | undefined): void {
-  if (ifLastUpdated === undefined || ifLastUpdated === stored.lastUpdated) return
-  throw new ConflictError(`${stored.type} ${stored.id} was changed at ${stored.lastUpdated}, after the ${ifLastUpdated} you read`, {
-    where: stored.id,
-    hint: 'Show it again, then retry with the new lastUpdated.',
-    details: {stored: stored.lastUpdated},
-  })
-}

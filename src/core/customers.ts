@@ -1,12 +1,13 @@
 // Customers: create, show, update, delete (with everything that belongs to them) and find.
 import {requireChangeable} from './changes.js'
-import {ConflictError, UsageError} from './errors.js'
+import {UsageError} from './errors.js'
 import {newId} from './ids.js'
 import {BASE_FIELDSET, type ContextObject, type ObjectType} from './model.js'
 import {applyChanges, checkObject, type DataChanges, nextTimestamp, requireObject, type Session} from './objects.js'
 import {allOf, equals} from './search/query.js'
 import {findCustomer} from './journey.js'
 import {searchObjects} from './search/search.js'
+import {checkLastUpdated} from './storage/refusals.js'
 import type {Page} from './storage/store.js'
 
 /** The named flags of `customers create/update` and the fields they set. */
@@ -73,13 +74,7 @@ export async function updateCustomer(session: Session, id: string, update: Custo
       ...(update.externalId === undefined ? {} : {externalId: update.externalId}),
       lastUpdated: nextTimestamp(session.clock, stored.lastUpdated),
     }
-    if (update.ifLastUpdated !== undefined && update.ifLastUpdated !== stored.lastUpdated) {
-      throw new ConflictError(`customer ${id} was changed at ${stored.lastUpdated}, after the ${update.ifLastUpdated} you read`, {
-        where: id,
-        hint: 'Show it again, then retry with the new lastUpdated.',
-        details: {stored: stored.lastUpdated},
-      })
-    }
+    checkLastUpdated(stored, stored.lastUpdated, update.ifLastUpdated)
     await checkObject(customer, definitions, stored)
     await tx.update(customer, stored.lastUpdated)
     return customer

@@ -8,7 +8,7 @@ import type {Definitions} from './definitions/model.js'
 import {ConflictError, NotFoundError, StorageError, UsageError} from './errors.js'
 import {assertWithinLimits, canonical, type ContextObject, OBJECT_TYPES, type ObjectType} from './model.js'
 import {openStore, parseStoreUrl} from './storage/open.js'
-import type {Store, StoreWriter} from './storage/store.js'
+import {commitsWhole, type Store, type StoreWriter} from './storage/store.js'
 import type {KeySettings} from './crypto/sealed-store.js'
 
 export interface MigrateOptions {
@@ -97,7 +97,7 @@ async function copyStore(source: Store, target: Store, options: MigrateOptions, 
     options.onProgress?.(copied, Math.max(total, copied))
   }
   const batches = source.scan({batchSize: options.batchSize ?? Math.min(target.capabilities.importBatchSize, 1000)})
-  if (!Number.isFinite(target.capabilities.importBatchSize)) {
+  if (commitsWhole(target)) {
     await target.transaction(async (tx) => {
       for await (const batch of batches) await copy(tx, batch)
     })

@@ -1,6 +1,6 @@
 // Requests: open, show, list, update and close. A request belongs to exactly one customer (rule 1)
 // and, once closed, never changes again (rule 2).
-import {checkLastUpdated, requireChangeable} from './changes.js'
+import {requireChangeable} from './changes.js'
 import {InvalidDataError, UsageError} from './errors.js'
 import {newId} from './ids.js'
 import {customerJourney, type JourneyGroup} from './journey.js'
@@ -9,6 +9,7 @@ import {BASE_FIELDSET, type ContextObject, type RequestState} from './model.js'
 import {applyChanges, checkObject, type DataChanges, nextTimestamp, requireObject, type Session} from './objects.js'
 import {allOf, equals} from './search/query.js'
 import {searchObjects} from './search/search.js'
+import {checkLastUpdated} from './storage/refusals.js'
 import type {Page} from './storage/store.js'
 
 /** The named flags of `requests open/update` and the fields they set. */
@@ -90,7 +91,7 @@ export async function updateRequest(session: Session, id: string, update: Reques
   }
   return session.store.transaction(async (tx) => {
     const {object: stored} = await requireChangeable(tx, id, 'request', 'edit it')
-    checkLastUpdated(stored, update.ifLastUpdated)
+    checkLastUpdated(stored, stored.lastUpdated, update.ifLastUpdated)
     const request: ContextObject = {
       ...stored,
       fieldsets: update.fieldsets ?? stored.fieldsets,
@@ -108,7 +109,7 @@ export async function updateRequest(session: Session, id: string, update: Reques
 export async function closeRequest(session: Session, id: string, options: {ifLastUpdated?: string} = {}): Promise<ContextObject> {
   return session.store.transaction(async (tx) => {
     const {object: stored} = await requireChangeable(tx, id, 'request', 'close it again')
-    checkLastUpdated(stored, options.ifLastUpdated)
+    checkLastUpdated(stored, stored.lastUpdated, options.ifLastUpdated)
     const now = nextTimestamp(session.clock, stored.lastUpdated)
     const request: ContextObject = {...stored, state: 'closed', closedAt: now, closeReason: 'manual', lastUpdated: now}
     await tx.update(request, stored.lastUpdated)

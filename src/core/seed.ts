@@ -3,7 +3,7 @@
 // `now` give a byte-identical store. Realistic enough to exercise everything: names, emails,
 // phones, all eight media types, tags, comments, closed requests and stale ones for the sweep.
 import {BASE_FIELDSET, type ContextObject, MEDIA_TYPES} from './model.js'
-import type {Store} from './storage/store.js'
+import {commitsWhole, type Store} from './storage/store.js'
 
 export interface SeedOptions {
   customers: number
@@ -187,8 +187,7 @@ export async function seedStore(store: Store, options: SeedOptions, onProgress?:
   const random = new SeededRandom(options.seed)
   const tally: SeedSummary = {seed: options.seed, now: options.now, counts: {customer: 0, request: 0, activity: 0, comment: 0}, staleRequests: 0}
   const chunk = options.chunkCustomers ?? 1000
-  const whole = !Number.isFinite(store.capabilities.importBatchSize)
-  if (whole) {
+  if (commitsWhole(store)) {
     await store.transaction(async (tx) => {
       for (let from = 0; from < options.customers; from += chunk) {
         await tx.insert(generateChunk(options, random, from, Math.min(from + chunk, options.customers), tally))

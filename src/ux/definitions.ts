@@ -5,20 +5,18 @@ import {color, table} from './render.js'
 
 const yesNo = (value: boolean | undefined) => (value ? 'yes' : 'no')
 
-export function fieldListTable(fields: readonly FieldListing[]): string {
-  const rows = table(['Id', 'Label', 'Type', 'Classification', 'Searchable', 'In use by'])
-  for (const field of fields) {
-    rows.push([field.id, field.label, field.dataType, field.classification, yesNo(field.searchable !== false), field.usedBy.join(', ') || color.dim('—')])
-  }
-  return rows.toString()
+/** The columns of `fields list`. */
+export function fieldListRows(fields: readonly FieldListing[]): {head: string[]; rows: string[][]} {
+  const head = ['Id', 'Label', 'Type', 'Classification', 'Searchable', 'In use by']
+  const rows = fields.map((field) => [field.id, field.label, field.dataType, field.classification, yesNo(field.searchable !== false), field.usedBy.join(', ') || color.dim('—')])
+  return {head, rows}
 }
 
-export function fieldsetListTable(fieldsets: readonly FieldsetListing[]): string {
-  const rows = table(['Id', 'Description', 'Fields', 'Inactive', 'Objects'])
-  for (const fieldset of fieldsets) {
-    rows.push([fieldset.id, fieldset.description ?? '', fieldset.fields.length, fieldset.inactiveFields?.length ?? 0, fieldset.objects])
-  }
-  return rows.toString()
+/** The columns of `fieldsets list`. */
+export function fieldsetListRows(fieldsets: readonly FieldsetListing[]): {head: string[]; rows: string[][]} {
+  const head = ['Id', 'Description', 'Fields', 'Inactive', 'Objects']
+  const rows = fieldsets.map((fieldset) => [fieldset.id, fieldset.description ?? '', String(fieldset.fields.length), String(fieldset.inactiveFields?.length ?? 0), String(fieldset.objects)])
+  return {head, rows}
 }
 
 /** One field as a two-column table; `usedBy` (fieldset ids) when known. */

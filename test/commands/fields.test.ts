@@ -89,7 +89,8 @@ describe('fields and fieldsets commands', () => {
     expect(field.json).toEqual({id: 'Acme_Region', dataType: 'string', classification: 'PII', searchable: false, translations: {en_US: 'Region'}, maxLength: 8})
     await expectRun(box, ['fieldsets', 'create', '--id', 'acme.geo', '--field', 'Acme_Region', '--json'])
     const fields = await expectRun(box, ['fields', 'list'])
-    expect(fields.stdout).toMatch(/Acme_Region\s+│ Region\s+│ string\s+│ PII\s+│ no\s+│ acme.geo/)
+    // In a pipe, plain aligned rows like every other list.
+    expect(fields.stdout).toMatch(/\nAcme_Region\s+Region\s+string\s+PII\s+no\s+acme.geo\n/)
     await expectRun(box, ['fields', 'create', '--id', 'Acme_Region', '--data-type', 'string', '--classification', 'PII'], 4)
     await expectRun(box, ['fieldsets', 'create', '--id', 'acme.bad', '--field', 'Nope'], 5)
   })

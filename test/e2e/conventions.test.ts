@@ -99,11 +99,35 @@ describe('lists and searches', () => {
 
   it('gives every list and search --columns, --csv and --sort', () => {
     const manifest = JSON.parse(readFileSync(`${ROOT}/oclif.manifest.json`, 'utf8')) as {commands: Record<string, {flags: Record<string, unknown>}>}
-    // The definition lists are being reworked on their own and take the flags with that change.
-    const pending = new Set(['fields:list', 'fieldsets:list'])
-    const lists = Object.keys(manifest.commands).filter((id) => /(^|:)(list|search|recent)$/.test(id) && !pending.has(id))
-    expect(lists).toEqual(expect.arrayContaining(['search', 'customers:search', 'customers:list', 'customers:recent', 'activities:list', 'requests:list', 'config:list']))
+    const lists = Object.keys(manifest.commands).filter((id) => /(^|:)(list|search|recent)$/.test(id))
+    expect(lists).toEqual(expect.arrayContaining(['search', 'customers:search', 'customers:list', 'customers:recent', 'activities:list', 'requests:list', 'config:list', 'fields:list', 'fieldsets:list']))
     for (const id of lists) expect(Object.keys(manifest.commands[id].flags), id).toEqual(expect.arrayContaining(['columns', 'csv', 'sort']))
+  })
+
+  it('lists fields and fieldsets with --columns, --csv and --sort like every other list', async () => {
+    await expectRun(box, ['fieldsets', 'create', '--id', 'acme.empty', '--description', 'Nothing yet'])
+    const customer = (await expectRun(box, ['customers', 'create', '--first-name', 'Ada', '--json'])).json
+    expect(customer.fieldsets).toEqual(['cisco.base.customer'])
+    const fieldsets = await expectRun(box, ['fieldsets', 'list', '--csv', '--columns', 'id,objects', '--sort', '-objects'])
+    const rows = fieldsets.stdout.trim().split('\n')
+    expect(rows[0]).toBe('Id,Objects')
+    expect(rows[1]).toBe('cisco.base.customer,1')
+    expect(rows).toContain('acme.empty,0')
+    const idsSorted = async (sort: string) =>
+      (await expectRun(box, ['fields', 'list', '--csv', '--columns', 'id', '--sort', sort])).stdout.trim().split('\n').slice(1)
+    const ascending = await idsSorted('id')
+    expect(ascending.length).toBeGreaterThan(5)
+    expect(await idsSorted('-id')).toEqual([...ascending].reverse())
+    const fields = await expectRun(box, ['fields', 'list', '--csv', '--columns', 'id,type'])
+    expect(fields.stdout).toContain('\nContext_First_Name,string\n')
+    const plain = await expectRun(box, ['fieldsets', 'list', '--columns', 'id,description'])
+    expect(plain.stdout).toMatch(/^Id\s+Description\n/)
+    expect(plain.stdout).toMatch(/\nacme\.empty\s+Nothing yet\n/)
+    const json = await expectRun(box, ['fields', 'list', '--json', '--columns', 'id'])
+    expect(Object.keys(json.json)).toEqual(['items', 'next'])
+    const wrong = await expectRun(box, ['fieldsets', 'list', '--columns', 'nope'], 2)
+    expect(wrong.stderr).toContain('The columns are: Id, Description, Fields, Inactive, Objects')
+    await expectRun(box, ['fields', 'list', '--sort', 'nope'], 2)
   })
 
   it('refuses a column it does not have with a usage error naming the columns (exit 2)', async () => {

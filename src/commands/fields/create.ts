@@ -1,15 +1,12 @@
 import {Flags} from '@oclif/core'
 import {fieldPatch, patchField} from '../../core/definitions/edit.js'
-import {createField} from '../../core/definitions/manage.js'
 import type {FieldDefinition} from '../../core/definitions/model.js'
-import {readJsonFile} from '../../core/json-file.js'
-import {CtxCommand} from '../../ux/base-command.js'
+import {DefinitionCommand} from '../../ux/definition-commands.js'
 import {definitionFileFlag, fieldDefinitionFlags, fieldFlagNames} from '../../ux/definition-flags.js'
-import {fieldTable} from '../../ux/definitions.js'
 
 export type FieldsCreateResult = FieldDefinition
 
-export default class FieldsCreate extends CtxCommand<typeof FieldsCreate> {
+export default class FieldsCreate extends DefinitionCommand<typeof FieldsCreate> {
   static override summary = 'Define a new field.'
   static override description =
     'From flags, or from a JSON file holding one field (-f). The definition is checked against schemas/field.schema.json; a field that exists is a conflict (exit 4).'
@@ -26,19 +23,11 @@ export default class FieldsCreate extends CtxCommand<typeof FieldsCreate> {
   }
 
   async run(): Promise<FieldsCreateResult> {
-    const {file} = this.flags
-    let input: unknown
-    if (file === undefined) {
+    return this.createDefinition('field', this.flags.file, async () => {
       const id = await this.required(this.flags.id, 'Field id', '--id')
       const dataType = await this.required(this.flags['data-type'], 'Data type', '--data-type')
       const classification = await this.required(this.flags.classification, 'Classification', '--classification')
-      input = patchField({id}, {...fieldPatch(this.flags), dataType, classification})
-    } else {
-      input = await readJsonFile(file)
-    }
-    const session = await this.session()
-    const field = await createField(session.store, input, file)
-    if (!this.jsonEnabled()) this.log(fieldTable(field, []))
-    return field
+      return patchField({id}, {...fieldPatch(this.flags), dataType, classification})
+    })
   }
 }

@@ -1,15 +1,12 @@
 import {Args, Flags} from '@oclif/core'
 import {fieldPatch, UNSETTABLE_FIELD_PROPERTIES} from '../../core/definitions/edit.js'
-import {updateField} from '../../core/definitions/manage.js'
 import type {FieldDefinition} from '../../core/definitions/model.js'
-import {readJsonFile} from '../../core/json-file.js'
-import {CtxCommand} from '../../ux/base-command.js'
+import {DefinitionCommand} from '../../ux/definition-commands.js'
 import {definitionFileFlag, fieldDefinitionFlags, fieldFlagNames} from '../../ux/definition-flags.js'
-import {fieldTable} from '../../ux/definitions.js'
 
 export type FieldsUpdateResult = FieldDefinition
 
-export default class FieldsUpdate extends CtxCommand<typeof FieldsUpdate> {
+export default class FieldsUpdate extends DefinitionCommand<typeof FieldsUpdate> {
   static override summary = 'Change a field.'
   static override description = `Flags change only what they name; -f FILE replaces the whole definition. Everything but the id may change, with protections (exit 4): a field held by a fieldset keeps its dataType and its enum values (deactivate them with --deactivate-enum instead). Base fields may be relabelled.`
   static override examples = [
@@ -31,12 +28,6 @@ export default class FieldsUpdate extends CtxCommand<typeof FieldsUpdate> {
   }
 
   async run(): Promise<FieldsUpdateResult> {
-    const {file} = this.flags
-    const replacement = file === undefined ? undefined : await readJsonFile(file)
-    const id = await this.required(this.args.id ?? (replacement as {id?: string} | undefined)?.id, 'Field id', 'the field id as an argument')
-    const session = await this.session()
-    const field = await updateField(session.store, id, replacement === undefined ? {patch: fieldPatch(this.flags)} : {replace: replacement}, file)
-    if (!this.jsonEnabled()) this.log(fieldTable(field))
-    return field
+    return this.updateDefinition('field', this.args.id, this.flags.file, fieldPatch(this.flags))
   }
 }

@@ -1,15 +1,12 @@
 import {Flags} from '@oclif/core'
 import {fieldsetPatch, patchFieldset} from '../../core/definitions/edit.js'
-import {createFieldset} from '../../core/definitions/manage.js'
 import type {FieldsetDefinition} from '../../core/definitions/model.js'
-import {readJsonFile} from '../../core/json-file.js'
-import {CtxCommand} from '../../ux/base-command.js'
+import {DefinitionCommand} from '../../ux/definition-commands.js'
 import {definitionFileFlag, fieldsetDefinitionFlags, fieldsetFlagNames} from '../../ux/definition-flags.js'
-import {fieldsetTable} from '../../ux/definitions.js'
 
 export type FieldsetsCreateResult = FieldsetDefinition
 
-export default class FieldsetsCreate extends CtxCommand<typeof FieldsetsCreate> {
+export default class FieldsetsCreate extends DefinitionCommand<typeof FieldsetsCreate> {
   static override summary = 'Define a new fieldset: the fields an object using it may hold.'
   static override description =
     'From flags, or from a JSON file holding one fieldset (-f). Every field it names must be defined; a fieldset that exists is a conflict (exit 4). Objects choose it with --fieldset.'
@@ -25,17 +22,9 @@ export default class FieldsetsCreate extends CtxCommand<typeof FieldsetsCreate> 
   }
 
   async run(): Promise<FieldsetsCreateResult> {
-    const {file} = this.flags
-    let input: unknown
-    if (file === undefined) {
+    return this.createDefinition('fieldset', this.flags.file, async () => {
       const id = await this.required(this.flags.id, 'Fieldset id', '--id')
-      input = patchFieldset({id}, fieldsetPatch(this.flags))
-    } else {
-      input = await readJsonFile(file)
-    }
-    const session = await this.session()
-    const fieldset = await createFieldset(session.store, input, file)
-    if (!this.jsonEnabled()) this.log(fieldsetTable(fieldset, await session.store.definitions()))
-    return fieldset
+      return patchFieldset({id}, fieldsetPatch(this.flags))
+    })
   }
 }

@@ -1,12 +1,10 @@
 import {Args} from '@oclif/core'
-import {showFieldset} from '../../core/definitions/manage.js'
 import type {FieldsetDefinition} from '../../core/definitions/model.js'
-import {CtxCommand} from '../../ux/base-command.js'
-import {fieldsetTable} from '../../ux/definitions.js'
+import {DefinitionCommand} from '../../ux/definition-commands.js'
 
 export type FieldsetsShowResult = FieldsetDefinition
 
-export default class FieldsetsShow extends CtxCommand<typeof FieldsetsShow> {
+export default class FieldsetsShow extends DefinitionCommand<typeof FieldsetsShow> {
   static override summary = 'Show one fieldset: its fields by label and the objects using it.'
   static override description = 'With --json, prints the definition exactly as `fieldsets create -f`, `fieldsets update -f` and `fields apply` take it.'
   static override examples = ['<%= config.bin %> <%= command.id %> cisco.base.customer', '<%= config.bin %> <%= command.id %> acme.support --json']
@@ -16,10 +14,6 @@ export default class FieldsetsShow extends CtxCommand<typeof FieldsetsShow> {
   }
 
   async run(): Promise<FieldsetsShowResult> {
-    const id = await this.required(this.args.id, 'Fieldset id', 'the fieldset id as an argument')
-    const session = await this.session()
-    const {fieldset, definitions, usage} = await showFieldset(session.store, id)
-    if (!this.jsonEnabled()) this.log(fieldsetTable(fieldset, definitions, usage))
-    return fieldset
+    return this.showDefinition('fieldset', this.args.id)
   }
 }

@@ -7,21 +7,22 @@
 import type {Definitions} from '../definitions/model.js'
 import type {ContextObject, ObjectType} from '../model.js'
 import type {Filter} from '../search/query.js'
-import type {
-  CloseStaleOptions,
-  CloseStaleResult,
-  FindOptions,
-  KeyReader,
-  Page,
-  ScanOptions,
-  Store,
-  StoreCapabilities,
-  StoredKeyring,
-  StoreInfo,
-  StoreMode,
-  StoreReader,
-  StoreWriter,
-  UpgradeOptions,
+import {
+  commitsWhole,
+  type CloseStaleOptions,
+  type CloseStaleResult,
+  type FindOptions,
+  type KeyReader,
+  type Page,
+  type ScanOptions,
+  type Store,
+  type StoreCapabilities,
+  type StoredKeyring,
+  type StoreInfo,
+  type StoreMode,
+  type StoreReader,
+  type StoreWriter,
+  type UpgradeOptions,
 } from '../storage/store.js'
 import {KeyError} from './errors.js'
 import type {KeyEncryptionKey, KeyFileLocation} from './key-file.js'
@@ -46,7 +47,52 @@ export interface KeySettings {
 
 type Reader = StoreReader & KeyReader
 
-export class SealedStore implements Store {
+/**
+ * Reading through a store or one of its transactions (`reader`): what is sealed is opened, a search
+ * for words in encrypted fields looks for their tokens. Ids, definitions and keys pass through.
+ */
+abstract class OpeningReader implements Reader {
+  constructor(protected readonly reader: Reader) {}
+
+  /** The store whose keys open what `reader` returns. */
+  protected abstract get sealing(): SealedStore
+
+  async get(id: string): Promise<ContextObject | null> {
+    return this.sealing.openOne(await this.reader.get(id), this.reader)
+  }
+
+  async getByExternalId(type: ObjectType, externalId: string): Promise<ContextObject | null> {
+    return this.sealing.openOne(await this.reader.getByExternalId(type, externalId), this.reader)
+  }
+
+  idsWithPrefix(prefix: string, limit: number): Promise<string[]> {
+    return this.reader.idsWithPrefix(prefix, limit)
+  }
+
+  async find(options: FindOptions = {}): Promise<Page<ContextObject>> {
+    const where = await this.sealing.searchFilter(options.where, this.reader)
+    const page = await this.reader.find({...options, where})
+    return {items: await this.sealing.openAll(page.items, this.reader), next: page.next}
+  }
+
+  async count(where?: Filter): Promise<number> {
+    return this.reader.count(await this.sealing.searchFilter(where, this.reader))
+  }
+
+  definitions(): Promise<Definitions> {
+    return this.reader.definitions()
+  }
+
+  keyring(): Promise<StoredKeyring | null> {
+    return this.reader.keyring()
+  }
+
+  wrappedKeys(ids: readonly string[] | 'all'): Promise<Record<string, string>> {
+    return this.reader.wrappedKeys(ids)
+  }
+}
+
+export class SealedStore extends OpeningReader implements Store {
   readonly location: string
   readonly capabilities: StoreCapabilities
   private keys: Promise<Keyring | null> | undefined
@@ -59,43 +105,13 @@ export class SealedStore implements Store {
     private readonly inner: Store,
     private readonly settings: KeySettings & {now: () => string},
   ) {
+    super(inner)
     this.location = inner.location
     this.capabilities = inner.capabilities
   }
 
-  async get(id: string): Promise<ContextObject | null> {
-    return this.openOne(await this.inner.get(id), this.inner)
-  }
-
-  async getByExternalId(type: ObjectType, externalId: string): Promise<ContextObject | null> {
-    return this.openOne(await this.inner.getByExternalId(type, externalId), this.inner)
-  }
-
-  /** Ids are never sealed: passed through. */
-  idsWithPrefix(prefix: string, limit: number): Promise<string[]> {
-    return this.inner.idsWithPrefix(prefix, limit)
-  }
-
-  async find(options: FindOptions = {}): Promise<Page<ContextObject>> {
-    const where = await this.searchFilter(options.where, this.inner)
-    const page = await this.inner.find({...options, where})
-    return {items: await this.openAll(page.items, this.inner), next: page.next}
-  }
-
-  async count(where?: Filter): Promise<number> {
-    return this.inner.count(await this.searchFilter(where, this.inner))
-  }
-
-  definitions(): Promise<Definitions> {
-    return this.inner.definitions()
-  }
-
-  keyring(): Promise<StoredKeyring | null> {
-    return this.inner.keyring()
-  }
-
-  wrappedKeys(ids: readonly string[] | 'all'): Promise<Record<string, string>> {
-    return this.inner.wrappedKeys(ids)
+  protected get sealing(): SealedStore {
+    return this
   }
 
   async transaction<T>(work: (tx: StoreWriter) => Promise<T>): Promise<T> {
@@ -144,7 +160,7 @@ export class SealedStore implements Store {
    */
   async upgrade(options: UpgradeOptions = {}): Promise<{from: number | null; to: number}> {
     this.forgetKeys()
-    if (this.capabilities.importBatchSize === Number.POSITIVE_INFINITY) {
+    if (commitsWhole(this)) {
       return this.inner.upgrade({
         within: async (tx) => {
           await options.within?.(tx)
@@ -283,24 +299,18 @@ export class SealedStore implements Store {
 }
 
 /** A transaction's writes through the store: sealed on the way in, opened on the way out. */
-class SealingWriter implements StoreWriter {
+class SealingWriter extends OpeningReader implements StoreWriter {
   constructor(
     private readonly tx: StoreWriter,
     private readonly store: SealedStore,
     /** Data keys this transaction destroys: forgotten by the keyring once it commits. */
     private readonly destroyed: string[],
-  ) {}
-
-  async get(id: string): Promise<ContextObject | null> {
-    return this.store.openOne(await this.tx.get(id), this.tx)
+  ) {
+    super(tx)
   }
 
-  async getByExternalId(type: ObjectType, externalId: string): Promise<ContextObject | null> {
-    return this.store.openOne(await this.tx.getByExternalId(type, externalId), this.tx)
-  }
-
-  idsWithPrefix(prefix: string, limit: number): Promise<string[]> {
-    return this.tx.idsWithPrefix(prefix, limit)
+  protected get sealing(): SealedStore {
+    return this.store
   }
 
   async getMany(ids: readonly string[]): Promise<ContextObject[]> {
@@ -309,28 +319,6 @@ class SealingWriter implements StoreWriter {
 
   async getManyByExternalId(type: ObjectType, externalIds: readonly string[]): Promise<ContextObject[]> {
     return this.store.openAll(await this.tx.getManyByExternalId(type, externalIds), this.tx)
-  }
-
-  async find(options: FindOptions = {}): Promise<Page<ContextObject>> {
-    const where = await this.store.searchFilter(options.where, this.tx)
-    const page = await this.tx.find({...options, where})
-    return {items: await this.store.openAll(page.items, this.tx), next: page.next}
-  }
-
-  async count(where?: Filter): Promise<number> {
-    return this.tx.count(await this.store.searchFilter(where, this.tx))
-  }
-
-  definitions(): Promise<Definitions> {
-    return this.tx.definitions()
-  }
-
-  keyring(): Promise<StoredKeyring | null> {
-    return this.tx.keyring()
-  }
-
-  wrappedKeys(ids: readonly string[] | 'all'): Promise<Record<string, string>> {
-    return this.tx.wrappedKeys(ids)
   }
 
   async insert(objects: readonly ContextObject[]): Promise<void> {

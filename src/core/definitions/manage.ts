@@ -84,49 +84,64 @@ export async function showFieldset(reader: StoreReader, id: string): Promise<{fi
 /** What an update does: patch the stored definition with flags, or replace it with a whole one (`-f`). */
 export type DefinitionChange<P> = {patch: P} | {replace: unknown}
 
-export async function createField(store: Store, input: unknown, source?: string): Promise<FieldDefinition> {
-  return changeDefinitions(store, source, (before) => {
-    const field = canonicalField(checkFieldDefinition(input, source))
-    refuseExisting(before, 'field', field.id)
-    return withDefinition(before, 'field', field)
-  }).then((after) => fieldOf(after, (input as FieldDefinition).id)!)
+export type DefinitionOf<K extends DefinitionKind> = K extends 'field' ? FieldDefinition : FieldsetDefinition
+export type PatchOf<K extends DefinitionKind> = K extends 'field' ? FieldPatch : FieldsetPatch
+type AnyDefinition = FieldDefinition | FieldsetDefinition
+
+/** All that differs between a field and a fieldset when one is created, changed, found or kept. */
+const KINDS: Record<DefinitionKind, {
+  check(input: unknown, source?: string): AnyDefinition
+  canonical(definition: AnyDefinition): AnyDefinition
+  patch(stored: AnyDefinition, patch: FieldPatch | FieldsetPatch): Record<string, unknown>
+  find(definitions: Readonly<Definitions>, id: string): AnyDefinition | undefined
+  /** The definitions of this kind, by id. */
+  held(definitions: Definitions): Record<string, AnyDefinition>
+}> = {
+  field: {
+    check: checkFieldDefinition,
+    canonical: (field) => canonicalField(field as FieldDefinition),
+    patch: (stored, patch) => patchField(stored as FieldDefinition, patch as FieldPatch),
+    find: fieldOf,
+    held: (definitions) => definitions.fields,
+  },
+  fieldset: {
+    check: checkFieldsetDefinition,
+    canonical: (fieldset) => canonicalFieldset(fieldset as FieldsetDefinition),
+    patch: (stored, patch) => patchFieldset(stored as FieldsetDefinition, patch as FieldsetPatch),
+    find: fieldsetOf,
+    held: (definitions) => definitions.fieldsets,
+  },
 }
 
-export async function updateField(store: Store, id: string, change: DefinitionChange<FieldPatch>, source?: string): Promise<FieldDefinition> {
-  refuseEmpty('field', change)
+/** `fields create` and `fieldsets create`: a definition that does not exist yet, under any case of its id. */
+export async function createDefinition<K extends DefinitionKind>(store: Store, kind: K, input: unknown, source?: string): Promise<DefinitionOf<K>> {
+  const rules = KINDS[kind]
+  const definition = rules.canonical(rules.check(input, source))
   const after = await changeDefinitions(store, source, (before) => {
-    const stored = requireDefinition(before, 'field', id)
-    const candidate = 'patch' in change ? patchField(stored, change.patch) : change.replace
-    const field = canonicalField(checkFieldDefinition(candidate, source))
-    refuseRename('field', id, field.id)
-    return withDefinition(before, 'field', field)
+    refuseExisting(before, kind, definition.id)
+    return withDefinition(before, kind, definition)
   })
-  return fieldOf(after, id)!
+  return rules.find(after, definition.id) as DefinitionOf<K>
 }
 
-export async function createFieldset(store: Store, input: unknown, source?: string): Promise<FieldsetDefinition> {
-  return changeDefinitions(store, source, (before) => {
-    const fieldset = canonicalFieldset(checkFieldsetDefinition(input, source))
-    refuseExisting(before, 'fieldset', fieldset.id)
-    return withDefinition(before, 'fieldset', fieldset)
-  }).then((after) => fieldsetOf(after, (input as FieldsetDefinition).id)!)
-}
-
-export async function updateFieldset(
+/** `fields update` and `fieldsets update`: patched or replaced whole, never renamed. */
+export async function updateDefinition<K extends DefinitionKind>(
   store: Store,
+  kind: K,
   id: string,
-  change: DefinitionChange<FieldsetPatch>,
+  change: DefinitionChange<PatchOf<K>>,
   source?: string,
-): Promise<FieldsetDefinition> {
-  refuseEmpty('fieldset', change)
+): Promise<DefinitionOf<K>> {
+  refuseEmpty(kind, change)
+  const rules = KINDS[kind]
   const after = await changeDefinitions(store, source, (before) => {
-    const stored = requireDefinition(before, 'fieldset', id)
-    const candidate = 'patch' in change ? patchFieldset(stored, change.patch) : change.replace
-    const fieldset = canonicalFieldset(checkFieldsetDefinition(candidate, source))
-    refuseRename('fieldset', id, fieldset.id)
-    return withDefinition(before, 'fieldset', fieldset)
+    const stored = requireDefinition(before, kind, id)
+    const candidate = 'patch' in change ? rules.patch(stored, change.patch) : change.replace
+    const definition = rules.canonical(rules.check(candidate, source))
+    refuseRename(kind, id, definition.id)
+    return withDefinition(before, kind, definition)
   })
-  return fieldsetOf(after, id)!
+  return rules.find(after, id) as DefinitionOf<K>
 }
 
 export interface DeletedDefinition {
@@ -139,8 +154,7 @@ export async function deleteDefinition(store: Store, kind: DefinitionKind, id: s
   await changeDefinitions(store, undefined, (before) => {
     requireDefinition(before, kind, id)
     const after = structuredClone(before)
-    if (kind === 'field') delete after.fields[id]
-    else delete after.fieldsets[id]
+    delete KINDS[kind].held(after)[id]
     return after
   })
   return {kind, id, deleted: true}
@@ -172,13 +186,13 @@ export function planDefinitions(before: Definitions, file: {fields?: FieldDefini
   const plan: Omit<DefinitionsPlan, 'dryRun'> = {created: [], updated: [], unchanged: []}
   let after = before
   const consider = (kind: DefinitionKind, wanted: FieldDefinition | FieldsetDefinition) => {
-    const stored = kind === 'field' ? fieldOf(before, wanted.id) : fieldsetOf(before, wanted.id)
-    const canonical = kind === 'field' ? canonicalField(wanted as FieldDefinition) : canonicalFieldset(wanted as FieldsetDefinition)
+    const rules = KINDS[kind]
+    const stored = rules.find(before, wanted.id)
+    const canonical = rules.canonical(wanted)
     if (!stored) {
       plan.created.push({kind, id: wanted.id})
     } else {
-      const current = kind === 'field' ? canonicalField(stored as FieldDefinition) : canonicalFieldset(stored as FieldsetDefinition)
-      const changes = differences(current, canonical)
+      const changes = differences(rules.canonical(stored), canonical)
       if (changes.length === 0) {
         plan.unchanged.push({kind, id: wanted.id})
         return
@@ -320,18 +334,14 @@ function differences(before: object, after: object): string[] {
   return [...keys].filter((key) => JSON.stringify(a[key]) !== JSON.stringify(b[key]))
 }
 
-function withDefinition(definitions: Definitions, kind: DefinitionKind, definition: FieldDefinition | FieldsetDefinition): Definitions {
+function withDefinition(definitions: Definitions, kind: DefinitionKind, definition: AnyDefinition): Definitions {
   const out: Definitions = {fields: {...definitions.fields}, fieldsets: {...definitions.fieldsets}}
-  if (kind === 'field') out.fields[definition.id] = definition as FieldDefinition
-  else out.fieldsets[definition.id] = definition as FieldsetDefinition
+  KINDS[kind].held(out)[definition.id] = definition
   return out
 }
 
-function requireDefinition(definitions: Definitions, kind: 'field', id: string): FieldDefinition
-function requireDefinition(definitions: Definitions, kind: 'fieldset', id: string): FieldsetDefinition
-function requireDefinition(definitions: Definitions, kind: DefinitionKind, id: string): FieldDefinition | FieldsetDefinition
-function requireDefinition(definitions: Definitions, kind: DefinitionKind, id: string): FieldDefinition | FieldsetDefinition {
-  const found = kind === 'field' ? fieldOf(definitions, id) : fieldsetOf(definitions, id)
+function requireDefinition<K extends DefinitionKind>(definitions: Definitions, kind: K, id: string): DefinitionOf<K> {
+  const found = KINDS[kind].find(definitions, id) as DefinitionOf<K> | undefined
   if (!found) {
     throw new NotFoundError(`no ${kind} ${id}`, {where: id, hint: `Run \`ctx ${kind}s list\` to see the ${kind}s this store knows.`})
   }
@@ -339,7 +349,7 @@ function requireDefinition(definitions: Definitions, kind: DefinitionKind, id: s
 }
 
 function refuseExisting(definitions: Definitions, kind: DefinitionKind, id: string): void {
-  const existing = Object.keys(kind === 'field' ? definitions.fields : definitions.fieldsets).find((known) => known.toLowerCase() === id.toLowerCase())
+  const existing = Object.keys(KINDS[kind].held(definitions)).find((known) => known.toLowerCase() === id.toLowerCase())
   if (existing !== undefined) {
     throw new ConflictError(`${kind} ${existing} already exists`, {
       where: id,

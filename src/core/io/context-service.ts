@@ -47,6 +47,7 @@ export interface ExportFile {
   path: string
   /** The type its objects are when they do not say (from the file's name). */
   type: ObjectType | null
+  bytes: number
 }
 
 /**
@@ -60,8 +61,9 @@ export async function exportDirectoryFiles(dir: string): Promise<{files: ExportF
   for (const type of ['customer', 'request', 'activity', 'comment', 'feedback'] as const) {
     for (const name of names.sort()) {
       if (used.has(name) || !name.toLowerCase().endsWith('.json') || typeOfFile(name) !== type) continue
-      if (!(await stat(join(dir, name))).isFile()) continue
-      files.push({path: join(dir, name), type})
+      const stats = await stat(join(dir, name))
+      if (!stats.isFile()) continue
+      files.push({path: join(dir, name), type, bytes: stats.size})
       used.add(name)
     }
   }

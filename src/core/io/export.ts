@@ -59,21 +59,36 @@ export interface ExportSummary {
 
 const BATCH = 1000
 
-/** Writes the export to `path` through a temporary file renamed into place, so a failed export leaves no half file. */
+/** Writes the export to `path` (see writeCustomerFile). */
 export async function exportToFile(store: Store, path: string, options: ExportOptions): Promise<ExportSummary> {
+  const summary = await writeCustomerFile(path, (out) => exportObjects(store, out, options))
+  return {...summary, file: path}
+}
+
+/**
+ * Writes a file of customer data through a temporary one renamed into place, so a failed write
+ * leaves no half file. When `keep` refuses what was written, no file is left at `path`, not even
+ * one an earlier run left there.
+ */
+async function writeCustomerFile<T>(path: string, write: (out: Writable) => Promise<T>, keep: (written: T) => boolean = () => true): Promise<T> {
   const partial = `${path}.partial-${process.pid}`
   // 0600: an export holds customer data in clear text (the store's values, opened with its key).
   const out = createWriteStream(partial, {encoding: 'utf8', mode: 0o600})
   const failed = new Promise<never>((_, reject) => out.once('error', (error) => reject(new StorageError(`cannot write ${path}: ${error.message}`, {where: path}))))
   failed.catch(() => undefined)
   try {
-    const summary = await Promise.race([exportObjects(store, out, options), failed])
+    const written = await Promise.race([write(out), failed])
     out.end()
     await Promise.race([finished(out), failed])
+    if (!keep(written)) {
+      await rm(partial, {force: true})
+      await rm(path, {force: true})
+      return written
+    }
     // Explicitly, not only at creation: a umask could take bits away, never add them; chmod is exact.
     await chmod(partial, 0o600)
     await rename(partial, path)
-    return {...summary, file: path}
+    return written
   } catch (error) {
     out.destroy()
     await rm(partial, {force: true})
@@ -201,12 +216,11 @@ export async function exportContextService(store: Store, dir: string, options: C
   let exported = 0
   for (const {type, file} of CS_FILES) {
     const path = join(dir, file)
-    const partial = `${path}.partial-${process.pid}`
-    const out = createWriteStream(partial, {encoding: 'utf8', mode: 0o600})
-    const failed = new Promise<never>((_, reject) => out.once('error', (error) => reject(new StorageError(`cannot write ${path}: ${error.message}`, {where: path}))))
-    failed.catch(() => undefined)
-    try {
-      const writing = (async () => {
+    // No details: no file, not even one an earlier export left in DIR, which a re-import would read.
+    const optional = type === 'comment' || type === 'feedback'
+    const written = await writeCustomerFile(
+      path,
+      async (out) => {
         await write(out, '[')
         for await (const batch of store.scan({types: [type], batchSize: BATCH})) {
           const texts = batch.map((object) => contextServiceText(object, definitions, options.pretty === true))
@@ -216,23 +230,11 @@ export async function exportContextService(store: Store, dir: string, options: C
           options.onProgress?.({exported, total})
         }
         await write(out, options.pretty ? '\n]\n' : ']')
-      })()
-      await Promise.race([writing, failed])
-      out.end()
-      await Promise.race([finished(out), failed])
-    } catch (error) {
-      out.destroy()
-      await rm(partial, {force: true})
-      throw error
-    }
-    if (counts[type] === 0 && (type === 'comment' || type === 'feedback')) {
-      // No details: no file, not even one an earlier export left in DIR, which a re-import would read.
-      await rm(partial, {force: true})
-      await rm(path, {force: true})
-      continue
-    }
-    await chmod(partial, 0o600)
-    await rename(partial, path)
+        return counts[type]
+      },
+      (objects) => objects > 0 || !optional,
+    )
+    if (written === 0 && optional) continue
     files.push({file: path, type, exported: counts[type]})
   }
   return {file: dir, format: 'cs-json', type: null, since: null, exported, counts, files, seconds: Math.round(performance.now() - started) / 1000}

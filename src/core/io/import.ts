@@ -13,13 +13,14 @@ import {requireChangeable} from '../changes.js'
 import {closedRequest, resolveLinks} from '../links.js'
 import {BASE_FIELDSET, canonical, type ContextObject, type FieldValue, type ObjectType} from '../model.js'
 import {applyChanges, checkObject, type DataChanges, nextTimestamp, type Session} from '../objects.js'
-import {type Cell, type CsvLayout, type CsvRow, readCsv, sniffCsv} from './csv-source.js'
+import {type Cell, type CsvLayout, type CsvReader, type CsvRow, readCsv, sniffCsv, WORKER_MIN_BYTES} from './csv-source.js'
 import {importFormatOf, type ImportFormat} from './formats.js'
 import {CS_TYPE_OF, exportDirectoryFiles, type ExportFile, readJsonArray, recordFromContextService, typeOfFile} from './context-service.js'
 import {parseRecordJson, readJsonLines} from './json-source.js'
 import {readLeadingDefinitions} from './definitions-line.js'
-import {loadMapping, planColumns, recordFromCells} from './mapping.js'
-import {PendingWrites} from './pending.js'
+import {type ColumnPlan, loadMapping, planColumns, recordFromCells} from './mapping.js'
+import {commitsWhole, type StoreReader} from '../storage/store.js'
+import {type ImportWriter, PendingWrites} from './pending.js'
 import {type ImportRecord, isPlainObject, recordFromObjectJson} from './records.js'
 import {RejectsFile, type RejectsShape} from './rejects.js'
 import {schemaValidator} from './schemas.js'
@@ -93,8 +94,6 @@ export interface ImportSummary extends ImportCounts {
   dryRun: boolean
 }
 
-/** Writes are handed to the store this often inside a transaction, whatever its size. */
-const FLUSH_EVERY = 1000
 const FIRST_REJECTS = 10
 
 interface SourceItem {
@@ -128,8 +127,8 @@ class DryRunDone extends Error {}
 
 export async function importFile(session: Session, options: ImportOptions): Promise<ImportSummary> {
   const started = performance.now()
-  const totalBytes = await sizeOf(options.file)
-  const format = (await isDirectory(options.file)) ? directoryFormat(options.file, options.format) : importFormatOf(options.file, options.format)
+  const input = await inspectInput(options.file)
+  const format = input.files ? directoryFormat(options.file, options.format) : importFormatOf(options.file, options.format)
   const carried = format === 'jsonl' ? await readLeadingDefinitions(options.file) : null
   let plan: DefinitionsPlan | null = null
   let definitions = await session.store.definitions()
@@ -145,9 +144,9 @@ export async function importFile(session: Session, options: ImportOptions): Prom
       definitions = await session.store.definitions()
     }
   }
-  const progress: ImportProgress = {read: 0, rejected: 0, bytes: 0, totalBytes}
+  const progress: ImportProgress = {read: 0, rejected: 0, bytes: 0, totalBytes: input.bytes}
   const onBytes = (bytes: number) => (progress.bytes = bytes)
-  const source = await openSource(format, options, definitions, onBytes)
+  const source = await openSource(format, options, input, definitions, onBytes)
   if (carried) source.definitionsLine = carried.line
   // Compiled now rather than at the first row: meanwhile a big CSV's reading thread starts up.
   schemaValidator('context-object')
@@ -197,10 +196,8 @@ export async function importFile(session: Session, options: ImportOptions): Prom
       options.onProgress?.(progress)
     },
   }
-  const batchSize = session.store.capabilities.importBatchSize
   try {
-    if (options.dryRun || !Number.isFinite(batchSize)) await importWhole(run, {dryRun: Boolean(options.dryRun)})
-    else await importInBatches(run, batchSize)
+    await importRows(run, Boolean(options.dryRun))
   } finally {
     source.close?.()
     await rejects.close()
@@ -212,7 +209,7 @@ export async function importFile(session: Session, options: ImportOptions): Prom
   return summary
 }
 
-/** What both ways of importing share: where rows come from, the rules, and what happens once a transaction committed. */
+/** Where rows come from, the rules, and what happens once a transaction committed. */
 interface ImportRun {
   session: Session
   source: Source
@@ -222,103 +219,104 @@ interface ImportRun {
   settle(outcome: BatchOutcome): Promise<void>
 }
 
-/**
- * The whole file in one transaction, read inside it chunk by chunk: what the file and memory stores
- * commit anyway, and any dry run. Each row's cells and record are garbage as soon as it is staged,
- * rather than all of them living until the end (on 100k rows, most of the import's GC; bench
- * P3). The work reads the file from its start each time it runs, so a store may run it again.
- */
-async function importWhole(run: ImportRun, {dryRun}: {dryRun: boolean}): Promise<void> {
-  const {session, source, importer, progress} = run
-  // A store that commits an import whole (file, memory:) reads from memory: nothing to fetch ahead or hold back.
-  const batched = Number.isFinite(session.store.capabilities.importBatchSize)
-  let outcome = emptyOutcome()
-  try {
-    await session.store.transaction(async (tx) => {
-      outcome = emptyOutcome()
-      progress.read = 0
-      const pending = new PendingWrites(tx, {batched})
-      for await (const batch of source.items()) {
-        // Read ahead, a batch's records are made together; otherwise each as its row comes, so it
-        // is garbage before the next (fewer objects alive at each collection, bench P3).
-        const records = batched ? batch.map((item) => recordOf(item)) : null
-        if (records) await pending.readAhead(...lookupsOf(records))
-        await importBatch(importer, pending, batch, records, outcome)
-        outcome.read += batch.length
-        progress.read += batch.length
-        run.onProgress?.(progress)
-        // A file read from memory resolves every await at once: a turn of the event loop per batch
-        // lets a Ctrl-C (SIGINT) be handled while the rows are read, not only once all are stored.
-        await new Promise((resolve) => setImmediate(resolve))
-      }
-      await pending.flush()
-      if (dryRun) throw new DryRunDone()
-    })
-  } catch (error) {
-    if (!(error instanceof DryRunDone)) throw error
-  }
-  await run.settle(outcome)
+/** Items as read, and (when the store fetches ahead) their records, made together. */
+interface Chunk {
+  items: SourceItem[]
+  records: (ImportRecord | CtxError)[] | null
 }
 
 /**
- * A transaction per `batchSize` rows (a database). A batch is read, and its records made, before
- * its transaction: a store may run a transaction's work again (Postgres retries serialization
- * failures), so the work must not consume input or write rejects. The next batch is read while this
- * one is written, so parsing overlaps the database's work (bench P2); records are pure, so a
- * retried transaction reuses them.
+ * The one way rows go in; the store's importBatchSize is the rows a transaction commits.
+ *
+ * Infinity (file, memory: each commit rewrites the whole file, so batching would make an import
+ * quadratic) makes the whole import one transaction, reading the file inside it chunk by chunk;
+ * each row's record is made as its row comes and is garbage before the next (fewer objects alive
+ * at each collection; bench P3), and writes go straight to the transaction, which holds them.
+ *
+ * A number (a database) makes a transaction per that many rows. A batch is read, and its records
+ * made, before its transaction, while the previous one is written, so parsing overlaps the
+ * database's work (bench P2); its reads are fetched ahead and its writes held back to go as one
+ * statement (PendingWrites).
+ *
+ * A dry run is one transaction on any store, rolled back at its end. A store may run a
+ * transaction's work again (Postgres retries serialization failures): the work reads its rows from
+ * the start each time and writes no rejects, which are written once it committed.
  */
-async function importInBatches(run: ImportRun, batchSize: number): Promise<void> {
-  const {session, source, importer, progress} = run
-  const items = source.items()
-  const readBatch = batchReader(items)
-  const nextBatch = async () => {
-    const batch = await readBatch(batchSize, () => {
-      if (++progress.read % 500 === 0) run.onProgress?.(progress)
-    })
-    return {batch, records: batch.map((item) => recordOf(item))}
+async function importRows(run: ImportRun, dryRun: boolean): Promise<void> {
+  const {store} = run.session
+  const heldBack = !commitsWhole(store)
+  for await (const commit of transactions(run, dryRun ? Number.POSITIVE_INFINITY : store.capabilities.importBatchSize, heldBack)) {
+    let outcome = emptyOutcome()
+    try {
+      await store.transaction(async (tx) => {
+        outcome = emptyOutcome()
+        const pending = heldBack ? new PendingWrites(tx) : null
+        for await (const chunk of commit()) {
+          if (pending && chunk.records) await pending.readAhead(...lookupsOf(chunk.records))
+          await importChunk(run.importer, pending ?? tx, chunk, outcome)
+        }
+        await pending?.flush()
+        if (dryRun) throw new DryRunDone()
+      })
+    } catch (error) {
+      if (!(error instanceof DryRunDone)) throw error
+    }
+    await run.settle(outcome)
   }
+}
+
+/**
+ * The transactions' rows: each a function giving them from the start. With `size` Infinity, one
+ * that reads the whole source afresh each time; otherwise one per `size` rows, read (the next one
+ * while the previous is written) before its transaction.
+ */
+async function* transactions(run: ImportRun, size: number, withRecords: boolean): AsyncGenerator<() => AsyncIterable<Chunk>> {
+  if (!Number.isFinite(size)) {
+    yield () => chunksOf(run, withRecords)
+    return
+  }
+  const chunks = chunksOf(run, withRecords)
+  const nextBatch = batchReader(chunks, size)
   let upcoming = nextBatch()
   try {
     for (;;) {
-      const {batch, records} = await upcoming
-      if (batch.length === 0) break
+      const batch = await upcoming
+      if (batch.items.length === 0) break
       upcoming = nextBatch()
       upcoming.catch(() => undefined)
-      let outcome = emptyOutcome()
-      await session.store.transaction(async (tx) => {
-        outcome = emptyOutcome()
-        const pending = new PendingWrites(tx)
-        await pending.readAhead(...lookupsOf(records))
-        await importBatch(importer, pending, batch, records, outcome)
-        await pending.flush()
-      })
-      outcome.read = batch.length
-      await run.settle(outcome)
+      yield async function* () {
+        yield batch
+      }
     }
   } finally {
     await upcoming.catch(() => undefined)
-    await items.return(undefined)
+    await chunks.return(undefined)
   }
 }
 
-/**
- * Stages a batch's records (made here from the items when not given) through `pending`, handing
- * its writes to the store every FLUSH_EVERY; refused rows go to the outcome.
- */
-async function importBatch(
-  importer: RecordImporter,
-  pending: PendingWrites,
-  batch: readonly SourceItem[],
-  records: readonly (ImportRecord | CtxError)[] | null,
-  outcome: BatchOutcome,
-): Promise<void> {
-  for (let index = 0; index < batch.length; index++) {
-    const record = records ? records[index] : recordOf(batch[index])
-    const item = batch[index]
+/** The source's chunks from its start, counted as read, with their records when asked. */
+async function* chunksOf(run: ImportRun, withRecords: boolean): AsyncGenerator<Chunk> {
+  run.progress.read = 0
+  for await (const items of run.source.items()) {
+    run.progress.read += items.length
+    run.onProgress?.(run.progress)
+    yield {items, records: withRecords ? items.map((item) => recordOf(item)) : null}
+    // A file read from memory resolves every await at once: a turn of the event loop per chunk
+    // lets a Ctrl-C (SIGINT) be handled while the rows are read, not only once all are stored.
+    await new Promise((resolve) => setImmediate(resolve))
+  }
+}
+
+/** Imports a chunk's records (made here from its items when not made ahead) through `writer`; refused rows go to the outcome. */
+async function importChunk(importer: RecordImporter, writer: ImportWriter, chunk: Chunk, outcome: BatchOutcome): Promise<void> {
+  const {items, records} = chunk
+  for (let index = 0; index < items.length; index++) {
+    const record = records ? records[index] : recordOf(items[index])
+    const item = items[index]
     let kind: Outcome | 'rejected'
     try {
       if (record instanceof Error) throw record
-      kind = await importer.import(pending, record)
+      kind = await importer.import(writer, record)
       outcome.counts[kind]++
     } catch (error) {
       if (!isRowProblem(error)) throw error
@@ -331,8 +329,8 @@ async function importBatch(
       counts.read++
       counts[kind]++
     }
-    if (pending.size >= FLUSH_EVERY) await pending.flush()
   }
+  outcome.read += items.length
 }
 
 interface BatchOutcome {
@@ -351,22 +349,24 @@ function emptyCounts(): Record<Outcome | 'rejected' | 'read', number> {
   return {read: 0, created: 0, updated: 0, unchanged: 0, skipped: 0, rejected: 0}
 }
 
-/** Reads the source `size` items at a time, carrying what is left of the source's last batch over to the next call. */
-function batchReader(items: AsyncIterator<SourceItem[]>): (size: number, onItem: () => void) => Promise<SourceItem[]> {
-  let queue: SourceItem[] = []
+/** Reads the chunks `size` items at a time, carrying what is left of a chunk over to the next call. */
+function batchReader(chunks: AsyncIterator<Chunk>, size: number): () => Promise<Chunk> {
+  let queue: Chunk = {items: [], records: null}
   let at = 0
-  return async (size, onItem) => {
-    const batch: SourceItem[] = []
-    while (batch.length < size) {
-      if (at >= queue.length) {
-        const next = await items.next()
+  return async () => {
+    const batch: Chunk = {items: [], records: []}
+    while (batch.items.length < size) {
+      if (at >= queue.items.length) {
+        const next = await chunks.next()
         if (next.done) break
         queue = next.value
         at = 0
         continue
       }
-      batch.push(queue[at++])
-      onItem()
+      const end = Math.min(queue.items.length, at + size - batch.items.length)
+      batch.items.push(...queue.items.slice(at, end))
+      batch.records!.push(...queue.records!.slice(at, end))
+      at = end
     }
     return batch
   }
@@ -400,10 +400,6 @@ function isRowProblem(error: unknown): error is CtxError {
   return error instanceof InvalidDataError || error instanceof NotFoundError || error instanceof ConflictError
 }
 
-async function isDirectory(path: string): Promise<boolean> {
-  return (await stat(path)).isDirectory()
-}
-
 /** A directory is a Context Service export: the one format that comes as a directory. */
 function directoryFormat(path: string, given: ImportFormat | undefined): ImportFormat {
   if (given && given !== 'cs-json') {
@@ -412,18 +408,24 @@ function directoryFormat(path: string, given: ImportFormat | undefined): ImportF
   return 'cs-json'
 }
 
-/** The bytes to read: the file's, or a Context Service export directory's files'. */
-async function sizeOf(file: string): Promise<number> {
+/** What is to be read: a file, or a Context Service export directory and its files; looked at once. */
+interface ImportInput {
+  /** The bytes to read: the file's, or the export's files'. */
+  bytes: number
+  /** A directory: the export's files, in link order, and what else it holds. */
+  files?: ExportFile[]
+  ignored?: string[]
+}
+
+async function inspectInput(file: string): Promise<ImportInput> {
   try {
     const stats = await stat(file)
     if (stats.isDirectory()) {
-      const {files} = await exportDirectoryFiles(file)
-      let total = 0
-      for (const {path} of files) total += (await stat(path)).size
-      return total
+      const {files, ignored} = await exportDirectoryFiles(file)
+      return {bytes: files.reduce((total, {bytes}) => total + bytes, 0), files, ignored}
     }
     if (!stats.isFile()) throw new UsageError(`${file} is not a file`, {where: file})
-    return stats.size
+    return {bytes: stats.size}
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new NotFoundError(`${file} does not exist`, {where: file})
     throw error
@@ -438,29 +440,39 @@ export function defaultRejectsPath(file: string, extension: string): string {
   return join(dirname(file), `${basename(name, extname(name))}.rejects.${extension}`)
 }
 
-async function openSource(format: ImportFormat, options: ImportOptions, definitions: Definitions, onBytes: (bytes: number) => void): Promise<Source> {
-  if (format === 'csv') return openCsvSource(options, definitions, onBytes)
-  if (format === 'cs-json') return openContextServiceSource(options, onBytes)
+async function openSource(format: ImportFormat, options: ImportOptions, input: ImportInput, definitions: Definitions, onBytes: (bytes: number) => void): Promise<Source> {
+  if (format === 'csv') return openCsvSource(options, input, definitions, onBytes)
+  if (format === 'cs-json') return openContextServiceSource(options, input, onBytes)
   const source: Source = {items, rejects: {kind: 'jsonl'}, type: options.type ?? null}
   async function* items(): AsyncGenerator<SourceItem[]> {
+    let chunk: SourceItem[] = []
     for await (const {line, text} of readJsonLines(options.file, onBytes)) {
       if (line === source.definitionsLine) continue
-      yield [{line, original: text, record: () => recordFromObjectJson(parseRecordJson(text))}]
+      chunk.push({line, original: text, record: () => recordFromObjectJson(parseRecordJson(text))})
+      if (chunk.length === JSON_LINES_CHUNK) {
+        yield chunk
+        chunk = []
+      }
     }
+    if (chunk.length > 0) yield chunk
   }
   return source
 }
+
+/** JSON Lines are handed on this many at a time, as a CSV's rows come a chunk at a time. */
+const JSON_LINES_CHUNK = 256
 
 /**
  * A Context Service export: the files of its directory in link order (customers first, so what
  * links to them finds them), or the one file given. Items are numbered by their index in their
  * file's array.
  */
-async function openContextServiceSource(options: ImportOptions, onBytes: (bytes: number) => void): Promise<Source> {
-  const {files, ignored} = (await isDirectory(options.file)) ? await exportDirectoryFiles(options.file) : {files: [{path: options.file, type: typeOfFile(options.file)}], ignored: undefined}
+async function openContextServiceSource(options: ImportOptions, input: ImportInput, onBytes: (bytes: number) => void): Promise<Source> {
+  const files = input.files ?? [{path: options.file, type: typeOfFile(options.file), bytes: input.bytes}]
+  const {ignored} = input
   async function* items(): AsyncGenerator<SourceItem[]> {
     let done = 0
-    for (const {path, type} of files) {
+    for (const {path, type, bytes} of files) {
       for await (const elements of readJsonArray(path, (bytes) => onBytes(done + bytes))) {
         yield elements.map(({index, value}) => ({
           line: index,
@@ -469,14 +481,18 @@ async function openContextServiceSource(options: ImportOptions, onBytes: (bytes:
           record: () => recordFromContextService(value, type),
         }))
       }
-      done += (await stat(path)).size
+      done += bytes
     }
   }
   return {items, rejects: {kind: 'cs-json'}, type: options.type ?? null, files, ...(ignored ? {ignored} : {})}
 }
 
-/** Reads the header and plans the columns before anything is written: a bad header refuses the file. */
-async function openCsvSource(options: ImportOptions, definitions: Definitions, onBytes: (bytes: number) => void): Promise<Source> {
+/**
+ * Reads the header and plans the columns before anything is written: a bad header refuses the
+ * file. The header comes from the rows' reader, which starts now (a big file's reading thread boots
+ * while the import gets ready), so the file is parsed once; a source read again starts over.
+ */
+async function openCsvSource(options: ImportOptions, input: ImportInput, definitions: Definitions, onBytes: (bytes: number) => void): Promise<Source> {
   const mapping = options.mapping === undefined ? undefined : await loadMapping(options.mapping)
   if (options.type && mapping?.type && options.type !== mapping.type) {
     throw new UsageError(`--type ${options.type} and the mapping's type ${mapping.type} disagree`, {hint: 'Leave one of them out.'})
@@ -484,21 +500,35 @@ async function openCsvSource(options: ImportOptions, definitions: Definitions, o
   const type = options.type ?? mapping?.type
   if (!type) throw new UsageError('a CSV import needs --type (customer, request, activity, comment or feedback)', {hint: 'Or set "type" in the mapping file.'})
   const layout = await sniffCsv(options.file)
-  const head = readCsv(options.file, layout, undefined, false)
-  const first = await head.next()
-  await head.return(undefined)
+  const inWorker = input.bytes >= WORKER_MIN_BYTES
+  let ahead: CsvReader | undefined = readCsv(options.file, layout, onBytes, inWorker)
+  let first: IteratorResult<CsvRow[]>
+  let plan: ColumnPlan | null
+  try {
+    first = await ahead.next()
+    plan = first.done ? null : planColumns(first.value[0].cells, type, definitions, mapping, options.file)
+  } catch (error) {
+    ahead.stop()
+    throw error
+  }
+  if (!plan) ahead = undefined
   const header = first.done ? [] : first.value[0].cells
-  const plan = first.done ? null : planColumns(header, type, definitions, mapping, options.file)
+  // What the first chunk holds after the header, handed on first by the reader that read it.
+  let firstRows = first.done ? [] : first.value.slice(1)
   const itemsOf = (rows: CsvRow[]): SourceItem[] => rows.map(({line, cells}) => ({line, original: cells, record: () => recordFromCells(plan!, cells)}))
-  // The rows' reader starts now: a big file's reading thread boots while the import gets ready.
-  let ahead = plan ? readCsv(options.file, layout, onBytes) : undefined
   async function* items(): AsyncGenerator<SourceItem[]> {
     if (!plan) return
-    let rest = false
-    const reader = ahead ?? readCsv(options.file, layout, onBytes)
+    const reader = ahead
     ahead = undefined
-    // The header's chunk is parsed again: 64 KiB, for a source that can start over.
-    for await (const rows of reader) {
+    if (reader) {
+      const rows = firstRows
+      firstRows = []
+      if (rows.length > 0) yield itemsOf(rows)
+      for await (const chunk of reader) yield itemsOf(chunk)
+      return
+    }
+    let rest = false
+    for await (const rows of readCsv(options.file, layout, onBytes, inWorker)) {
       yield itemsOf(rest ? rows : rows.slice(1))
       rest = true
     }
@@ -524,30 +554,30 @@ class RecordImporter {
     this.nowMs = Date.parse(this.now)
   }
 
-  async import(pending: PendingWrites, record: ImportRecord): Promise<Outcome> {
+  async import(writer: ImportWriter, record: ImportRecord): Promise<Outcome> {
     if (this.only && record.type !== this.only) return 'skipped'
-    const stored = await this.storedFor(pending, record)
+    const stored = await this.storedFor(writer, record)
     if (!stored) {
-      const {object, request} = await this.checkedNew(pending, record)
-      await pending.insert(object)
+      const {object, request} = await this.checkedNew(writer, record)
+      await writer.insert([object])
       // New work (no timestamps of its own) counts as an update of its request (rule 3); restored history does not.
-      if (record.keys.created === undefined && record.keys.lastUpdated === undefined) await this.touch(pending, request, object.lastUpdated)
+      if (record.keys.created === undefined && record.keys.lastUpdated === undefined) await this.touch(writer, request, object.lastUpdated)
       return 'created'
     }
     const merged = merge(stored, record)
     if (sameObject(merged, {...stored, lastUpdated: merged.lastUpdated})) return 'unchanged'
-    await requireChangeable(pending, stored.id, stored.type, `change ${stored.type} ${stored.id}`)
+    await requireChangeable(writer, stored.id, stored.type, `change ${stored.type} ${stored.id}`)
     const changed = {...merged, lastUpdated: record.keys.lastUpdated ?? nextTimestamp(this.session.clock, stored.lastUpdated)}
-    const {object, links} = await resolveLinks(pending, changed, {allowClosed: true})
+    const {object, links} = await resolveLinks(writer, changed, {allowClosed: true})
     if (links.request?.state === 'closed') throw closedRequest(links.request, `move ${object.type} ${object.id} into it`)
     await checkObject(object, this.definitions, stored)
-    await pending.update(object)
-    if (record.keys.lastUpdated === undefined) await this.touch(pending, links.request, object.lastUpdated)
+    await writer.update(object)
+    if (record.keys.lastUpdated === undefined) await this.touch(writer, links.request, object.lastUpdated)
     return 'updated'
   }
 
   /** The stored object a record is about: same id, or with --upsert the same (type, externalId). */
-  private async storedFor(reader: PendingWrites, record: ImportRecord): Promise<ContextObject | null> {
+  private async storedFor(reader: StoreReader, record: ImportRecord): Promise<ContextObject | null> {
     const {id, externalId} = record.keys
     const byId = id === undefined ? null : await reader.get(id)
     const byExternal = externalId === undefined ? null : await reader.getByExternalId(record.type, externalId)
@@ -564,7 +594,7 @@ class RecordImporter {
     return stored
   }
 
-  private async checkedNew(reader: PendingWrites, record: ImportRecord): Promise<{object: ContextObject; request: ContextObject | null}> {
+  private async checkedNew(reader: StoreReader, record: ImportRecord): Promise<{object: ContextObject; request: ContextObject | null}> {
     const now = this.now
     const keys = record.keys
     // Every key named rather than spreads, then made canonical once: the store keeps that very
@@ -597,9 +627,9 @@ class RecordImporter {
   }
 
   /** Moves an active request's lastUpdated up to `at`, so the auto-close sweep sees the work done in it. */
-  private async touch(pending: PendingWrites, request: ContextObject | null, at: string): Promise<void> {
+  private async touch(writer: ImportWriter, request: ContextObject | null, at: string): Promise<void> {
     if (!request || request.state !== 'active' || request.lastUpdated >= at) return
-    await pending.update({...request, lastUpdated: at})
+    await writer.update({...request, lastUpdated: at})
   }
 }
 

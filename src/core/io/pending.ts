@@ -2,14 +2,21 @@
 // many objects per flush (a multi-row statement on a database) instead of one call per row. Reads
 // through it see the pending writes first, so a later row can link to or update an earlier one,
 // then what `readAhead` fetched for the whole batch in two queries, and only then the store. A
-// store that reads from memory gets reads and writes straight through instead.
+// store that commits an import whole (file, memory:) holds its transaction's writes itself and
+// reads from memory: import writes to it directly, without this.
 import {ByExternalId} from '../by-external-id.js'
 import type {Definitions} from '../definitions/model.js'
 import type {ContextObject, ObjectType} from '../model.js'
 import type {Filter} from '../search/query.js'
 import type {FindOptions, Page, StoreReader, StoreWriter} from '../storage/store.js'
 
-export class PendingWrites implements StoreReader {
+/** Held writes are handed to the store this often, whatever the size of the transaction. */
+const FLUSH_EVERY = 1000
+
+/** What an import reads and writes through: a transaction, or PendingWrites over one. */
+export type ImportWriter = StoreReader & Pick<StoreWriter, 'insert' | 'update'>
+
+export class PendingWrites implements ImportWriter {
   private readonly inserts = new Map<string, ContextObject>()
   private readonly updates = new Map<string, ContextObject>()
   private readonly external = new ByExternalId<string>()
@@ -18,19 +25,10 @@ export class PendingWrites implements StoreReader {
   /** Ids of objects read ahead or flushed, by (type, externalId); null where the store has none. */
   private readonly knownExternal = new ByExternalId<string | null>()
 
-  /**
-   * `batched: false` for a store that reads from memory (file, memory:): there fetching ahead saves
-   * no round trip and holding writes back no statement, only copying every row through more maps
-   * (bench P3), so each write goes to the transaction at once and reads come from it.
-   */
-  constructor(
-    private readonly tx: StoreWriter,
-    private readonly options: {batched: boolean} = {batched: true},
-  ) {}
+  constructor(private readonly tx: StoreWriter) {}
 
   /** Fetches what a batch of records will ask for (ids, links, externalIds) in one query per kind. */
   async readAhead(ids: Iterable<string>, externalIds: Iterable<[ObjectType, string]>): Promise<void> {
-    if (!this.options.batched) return
     const wanted = [...new Set(ids)].filter((id) => !this.known.has(id))
     for (const id of wanted) this.known.set(id, null)
     for (const object of await this.tx.getMany(wanted)) this.remember(object)
@@ -38,7 +36,6 @@ export class PendingWrites implements StoreReader {
     for (const [type, externalId] of externalIds) {
       if (this.knownExternal.get(type, externalId) !== undefined) continue
       this.knownExternal.set(type, externalId, null)
-      // Pushed, not spread into a new array: a file-store import reads ahead its whole file at once.
       let wanted = byType.get(type)
       if (!wanted) byType.set(type, (wanted = []))
       wanted.push(externalId)
@@ -46,10 +43,6 @@ export class PendingWrites implements StoreReader {
     for (const [type, wantedExternal] of byType) {
       for (const object of await this.tx.getManyByExternalId(type, wantedExternal)) this.remember(object)
     }
-  }
-
-  get size(): number {
-    return this.inserts.size + this.updates.size
   }
 
   async get(id: string): Promise<ContextObject | null> {
@@ -90,27 +83,33 @@ export class PendingWrites implements StoreReader {
     return this.tx.definitions()
   }
 
-  async insert(object: ContextObject): Promise<void> {
-    if (!this.options.batched) return this.tx.insert([object])
-    this.inserts.set(object.id, object)
-    this.stage(object)
+  async insert(objects: readonly ContextObject[]): Promise<void> {
+    for (const object of objects) {
+      this.inserts.set(object.id, object)
+      this.stage(object)
+    }
+    await this.flushWhenFull()
   }
 
   async update(object: ContextObject): Promise<void> {
-    if (!this.options.batched) return this.tx.update(object)
     if (this.inserts.has(object.id)) this.inserts.set(object.id, object)
     else this.updates.set(object.id, object)
     this.stage(object)
+    await this.flushWhenFull()
   }
 
   /** Hands the pending writes to the transaction: updates first, so an externalId they free can be taken by an insert. */
   async flush(): Promise<void> {
     for (const object of this.updates.values()) await this.tx.update(object)
     if (this.inserts.size > 0) await this.tx.insert([...this.inserts.values()])
-    if (this.options.batched) for (const object of [...this.updates.values(), ...this.inserts.values()]) this.remember(object)
+    for (const object of [...this.updates.values(), ...this.inserts.values()]) this.remember(object)
     this.inserts.clear()
     this.updates.clear()
     this.external.clear()
+  }
+
+  private async flushWhenFull(): Promise<void> {
+    if (this.inserts.size + this.updates.size >= FLUSH_EVERY) await this.flush()
   }
 
   private stage(object: ContextObject): void {

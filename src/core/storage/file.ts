@@ -6,7 +6,7 @@ import {isAscii} from 'node:buffer'
 import {lstat, mkdir, readlink, realpath, stat} from 'node:fs/promises'
 import {basename, dirname, join, resolve} from 'node:path'
 import {Low, type Adapter} from 'lowdb'
-import {ConflictError, StorageError} from '../errors.js'
+import {StorageError} from '../errors.js'
 import type {ContextObject, ObjectType} from '../model.js'
 import type {Filter} from '../search/query.js'
 import type {StoreLock} from './file-lock.js'
@@ -14,7 +14,7 @@ import type {WriteHooks} from './file-write.js'
 import {StoreFileBytes, StoreFilePeek} from './file-peek.js'
 import {storeDamage} from './shape.js'
 import {upgradeDefinitions, upgradeObject} from './upgrades/context-zip.js'
-import {refuseFlush} from './memory.js'
+import {checkFlushable, checkMode} from './refusals.js'
 import {countByType, newState, scanState, stateOfDocument, STORE_FORMAT, STORE_FORMAT_VERSION, StateTransaction, type StoreDocument, type StoreState} from './state.js'
 import type {FindOptions, ScanOptions, Store, StoreCapabilities, StoreInfo, StoreMode, StoreWriter, UpgradeOptions} from './store.js'
 
@@ -137,9 +137,7 @@ export class FileStore implements Store {
   async init(mode: StoreMode): Promise<StoreInfo> {
     await this.locked(async () => {
       const state = await this.load(true, {allowOld: true})
-      if (state && state.mode !== mode) {
-        throw new ConflictError(`${this.location} is already a ${state.mode} store`, {hint: 'A store keeps the mode it was initialised with.'})
-      }
+      checkMode(this.location, state?.mode, mode)
       if (!state) await this.save(newState(mode, this.options.now()))
     })
     return this.info()
@@ -148,8 +146,8 @@ export class FileStore implements Store {
   async flush(): Promise<void> {
     await this.locked(async () => {
       const state = await this.load(true)
-      if (state?.mode !== 'lab') throw refuseFlush(this.location, state?.mode ?? null)
-      await this.save(newState('lab', state.created))
+      checkFlushable(this.location, state?.mode)
+      await this.save(newState('lab', state!.created))
     })
   }
 

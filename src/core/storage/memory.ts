@@ -1,7 +1,7 @@
 // The `memory:` adapter: a store that lives as long as the process, for tests and dry runs.
 // `memory:NAME` opens the same store again within one process; plain `memory:` is always new.
-import {ConflictError} from '../errors.js'
 import type {ContextObject} from '../model.js'
+import {checkFlushable, checkMode} from './refusals.js'
 import {countByType, newState, scanState, STORE_FORMAT_VERSION, StateTransaction, type StoreState} from './state.js'
 import type {FindOptions, ScanOptions, Store, StoreCapabilities, StoreInfo, StoreMode, StoreWriter, UpgradeOptions} from './store.js'
 import type {Filter} from '../search/query.js'
@@ -95,16 +95,14 @@ export class MemoryStore implements Store {
   }
 
   async init(mode: StoreMode): Promise<StoreInfo> {
-    if (this.state && this.state.mode !== mode) {
-      throw new ConflictError(`${this.location} is already a ${this.state.mode} store`, {hint: 'A store keeps the mode it was initialised with.'})
-    }
+    checkMode(this.location, this.state?.mode, mode)
     this.state ??= newState(mode, this.now())
     return this.info()
   }
 
   async flush(): Promise<void> {
-    if (this.state?.mode !== 'lab') throw refuseFlush(this.location, this.state?.mode ?? null)
-    this.state = newState('lab', this.state.created)
+    checkFlushable(this.location, this.state?.mode)
+    this.state = newState('lab', this.state!.created)
   }
 
   async upgrade(options: UpgradeOptions = {}): Promise<{from: number | null; to: number}> {
@@ -114,10 +112,4 @@ export class MemoryStore implements Store {
   }
 
   async close(): Promise<void> {}
-}
-
-export function refuseFlush(location: string, mode: StoreMode | null): ConflictError {
-  return new ConflictError(`${location} is ${mode === null ? 'not initialised' : `a ${mode} store`}; only lab stores can be flushed`, {
-    hint: 'Flush works on stores made with `ctx store init --mode lab`. To remove one customer, use `ctx customers delete`.',
-  })
 }

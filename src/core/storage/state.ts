@@ -4,6 +4,7 @@
 import {baseDefinitions, type Definitions} from '../definitions/model.js'
 import {ConflictError, NotFoundError} from '../errors.js'
 import {ByExternalId} from '../by-external-id.js'
+import {checkLastUpdated} from './refusals.js'
 import {canonical, type ContextObject, isCanonical, LINK_ORDER, type ObjectType} from '../model.js'
 import {decodeCursor, encodeCursor, isAfter, newestFirst} from '../search/cursor.js'
 import {checkFilter, matcher} from '../search/evaluate.js'
@@ -219,12 +220,7 @@ export class StateTransaction implements StoreWriter {
   async update(object: ContextObject, expectedLastUpdated?: string): Promise<void> {
     const stored = this.current(object.id)
     if (!stored) throw new NotFoundError(`${object.type} ${object.id} does not exist`, {where: object.id})
-    if (expectedLastUpdated !== undefined && stored.lastUpdated !== expectedLastUpdated) {
-      throw new ConflictError(
-        `${stored.type} ${stored.id} was changed at ${stored.lastUpdated}, after the ${expectedLastUpdated} you read`,
-        {where: stored.id, hint: 'Show it again, then retry with the new lastUpdated.', details: {stored: stored.lastUpdated}},
-      )
-    }
+    checkLastUpdated(stored, stored.lastUpdated, expectedLastUpdated)
     if (stored.externalId !== object.externalId) {
       if (stored.externalId !== undefined) this.addedExternal.set(stored.type, stored.externalId, null)
       this.claimExternalId(object)

@@ -216,6 +216,14 @@ export interface UpgradeOptions {
   within?: (tx: StoreWriter) => Promise<void>
 }
 
+/**
+ * Whether the store commits a bulk write (import, seed, migrate, an upgrade's resealing) as one
+ * transaction: an importBatchSize of Infinity.
+ */
+export function commitsWhole(store: {capabilities: StoreCapabilities}): boolean {
+  return !Number.isFinite(store.capabilities.importBatchSize)
+}
+
 export const DEFAULT_PAGE = 50
 export const MAX_PAGE = 1000
 

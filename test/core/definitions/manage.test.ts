@@ -3,15 +3,13 @@ import {systemClock} from '../../../src/core/clock.js'
 import {fieldPatch, fieldsetPatch, isEmptyPatch, patchField, patchFieldset} from '../../../src/core/definitions/edit.js'
 import {
   applyDefinitions,
-  createField,
-  createFieldset,
+  createDefinition,
   deleteDefinition,
   fieldsetUsage,
   listFields,
   listFieldsets,
   planDefinitions,
-  updateField,
-  updateFieldset,
+  updateDefinition,
 } from '../../../src/core/definitions/manage.js'
 import {baseDefinitions} from '../../../src/core/definitions/model.js'
 import {ConflictError, InvalidDataError, NotFoundError, UsageError} from '../../../src/core/errors.js'
@@ -124,20 +122,20 @@ describe('protection rules', () => {
   })
 
   it('deletes a field no fieldset holds', async () => {
-    await createField(store, {id: 'Loose', dataType: 'boolean', classification: 'UNENCRYPTED'})
+    await createDefinition(store, 'field', {id: 'Loose', dataType: 'boolean', classification: 'UNENCRYPTED'})
     expect(await deleteDefinition(store, 'field', 'Loose')).toEqual({kind: 'field', id: 'Loose', deleted: true})
     expect((await store.definitions()).fields.Loose).toBeUndefined()
   })
 
   it('refuses a new dataType for a held field, and allows it for a loose one', async () => {
-    await refusal(updateField(store, 'Acme_Score', {patch: {dataType: 'long'}}), ConflictError)
-    await createField(store, {id: 'Loose', dataType: 'boolean', classification: 'UNENCRYPTED'})
-    expect((await updateField(store, 'Loose', {patch: {dataType: 'date'}})).dataType).toBe('date')
+    await refusal(updateDefinition(store, 'field', 'Acme_Score', {patch: {dataType: 'long'}}), ConflictError)
+    await createDefinition(store, 'field', {id: 'Loose', dataType: 'boolean', classification: 'UNENCRYPTED'})
+    expect((await updateDefinition(store, 'field', 'Loose', {patch: {dataType: 'date'}})).dataType).toBe('date')
   })
 
   it('refuses to remove an enum value from a held field but lets it be deactivated', async () => {
-    await refusal(updateField(store, 'Acme_Tier', {replace: {...tier, enum: [{value: 'gold'}]}}), ConflictError)
-    const updated = await updateField(store, 'Acme_Tier', {patch: {deactivateEnum: ['silver']}})
+    await refusal(updateDefinition(store, 'field', 'Acme_Tier', {replace: {...tier, enum: [{value: 'gold'}]}}), ConflictError)
+    const updated = await updateDefinition(store, 'field', 'Acme_Tier', {patch: {deactivateEnum: ['silver']}})
     expect(updated.enum).toEqual([
       {value: 'gold', active: true},
       {value: 'silver', active: false},
@@ -162,37 +160,37 @@ describe('protection rules', () => {
 
   it('lets a used fieldset move fields to inactiveFields and back, but not drop them', async () => {
     await useFieldset('acme.support')
-    const inactive = await updateFieldset(store, 'acme.support', {patch: {inactiveFields: ['Acme_Score']}})
+    const inactive = await updateDefinition(store, 'fieldset', 'acme.support', {patch: {inactiveFields: ['Acme_Score']}})
     expect(inactive).toMatchObject({fields: ['Acme_Tier'], inactiveFields: ['Acme_Score']})
-    await refusal(updateFieldset(store, 'acme.support', {patch: {removeFields: ['Acme_Score']}}), ConflictError)
-    const back = await updateFieldset(store, 'acme.support', {patch: {fields: ['Acme_Score']}})
+    await refusal(updateDefinition(store, 'fieldset', 'acme.support', {patch: {removeFields: ['Acme_Score']}}), ConflictError)
+    const back = await updateDefinition(store, 'fieldset', 'acme.support', {patch: {fields: ['Acme_Score']}})
     expect(back).toMatchObject({fields: ['Acme_Tier', 'Acme_Score'], inactiveFields: []})
   })
 
   it('lets an unused fieldset drop a field', async () => {
-    expect((await updateFieldset(store, 'acme.support', {patch: {removeFields: ['Acme_Score']}})).fields).toEqual(['Acme_Tier'])
+    expect((await updateDefinition(store, 'fieldset', 'acme.support', {patch: {removeFields: ['Acme_Score']}})).fields).toEqual(['Acme_Tier'])
   })
 
   it('keeps base definitions: no deleting, base fields stay active in base fieldsets, labels may change', async () => {
     await refusal(deleteDefinition(store, 'fieldset', 'cisco.base.request'), ConflictError)
-    await refusal(updateFieldset(store, 'cisco.base.request', {patch: {inactiveFields: ['Context_Title']}}), ConflictError)
-    await refusal(updateField(store, 'Context_Title', {patch: {dataType: 'integer', unset: ['maxLength']}}), ConflictError)
-    const relabelled = await updateField(store, 'Context_Title', {patch: {translations: {fr_FR: 'Titre'}}})
+    await refusal(updateDefinition(store, 'fieldset', 'cisco.base.request', {patch: {inactiveFields: ['Context_Title']}}), ConflictError)
+    await refusal(updateDefinition(store, 'field', 'Context_Title', {patch: {dataType: 'integer', unset: ['maxLength']}}), ConflictError)
+    const relabelled = await updateDefinition(store, 'field', 'Context_Title', {patch: {translations: {fr_FR: 'Titre'}}})
     expect(relabelled.translations).toEqual({en_US: 'Title', fr_FR: 'Titre'})
-    expect((await updateFieldset(store, 'cisco.base.request', {patch: {fields: ['Acme_Score']}})).fields).toContain('Acme_Score')
+    expect((await updateDefinition(store, 'fieldset', 'cisco.base.request', {patch: {fields: ['Acme_Score']}})).fields).toContain('Acme_Score')
   })
 })
 
 describe('create, update, list', () => {
   it('refuses to create what exists (also in another case), and to update what does not', async () => {
-    await refusal(createField(store, {...score, id: 'context_city'}), ConflictError)
-    await refusal(createFieldset(store, {id: 'cisco.base.customer', fields: []}), ConflictError)
-    await refusal(updateField(store, 'Nope', {patch: {description: 'x'}}), NotFoundError)
+    await refusal(createDefinition(store, 'field', {...score, id: 'context_city'}), ConflictError)
+    await refusal(createDefinition(store, 'fieldset', {id: 'cisco.base.customer', fields: []}), ConflictError)
+    await refusal(updateDefinition(store, 'field', 'Nope', {patch: {description: 'x'}}), NotFoundError)
   })
 
   it('refuses a replacement whose id differs from the one named', async () => {
-    await createField(store, score)
-    await refusal(updateField(store, 'Acme_Score', {replace: {...score, id: 'Other'}}), UsageError)
+    await createDefinition(store, 'field', score)
+    await refusal(updateDefinition(store, 'field', 'Acme_Score', {replace: {...score, id: 'Other'}}), UsageError)
   })
 
   it('lists fields with labels and the fieldsets holding them, fieldsets with the objects using them', async () => {

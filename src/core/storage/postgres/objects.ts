@@ -7,6 +7,7 @@ import {decodeCursor, encodeCursor, newestFirst} from '../../search/cursor.js'
 import {checkFilter} from '../../search/evaluate.js'
 import type {Filter} from '../../search/query.js'
 import {type CloseStaleOptions, type CloseStaleResult, DEFAULT_PAGE, type FindOptions, MAX_PAGE, type KeyReader, type Page, type StoredKeyring, type StoreReader, type StoreWriter} from '../store.js'
+import {checkLastUpdated} from '../refusals.js'
 import {readDefinitions, writeDefinitions} from './definitions.js'
 import {externalIdClaim, idClaim} from './citus.js'
 import {compileFilter, customerKeysOf, linkEquality, linkListQuery, namesLinkList, needsDefinitions, Params} from './filter.js'
@@ -285,13 +286,7 @@ export class PgWriter extends PgReader implements StoreWriter {
     )
     const stored = rows[0]
     if (!stored) throw new NotFoundError(`${object.type} ${object.id} does not exist`, {where: object.id})
-    if (expectedLastUpdated !== undefined && stored.last_updated !== expectedLastUpdated) {
-      throw new ConflictError(`${object.type} ${object.id} was changed at ${stored.last_updated}, after the ${expectedLastUpdated} you read`, {
-        where: object.id,
-        hint: 'Show it again, then retry with the new lastUpdated.',
-        details: {stored: stored.last_updated},
-      })
-    }
+    checkLastUpdated(object, stored.last_updated, expectedLastUpdated)
     if (object.externalId !== undefined) {
       const holder = await this.externalIdHolder(object.type, object.externalId, object.id)
       if (holder) throw externalIdTaken(object, holder)

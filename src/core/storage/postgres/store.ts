@@ -6,10 +6,10 @@ import {pipeline} from 'node:stream/promises'
 import type pg from 'pg'
 import {from as copyFrom} from 'pg-copy-streams'
 import {baseDefinitions, type Definitions} from '../../definitions/model.js'
-import {ConflictError, StorageError} from '../../errors.js'
+import {StorageError} from '../../errors.js'
 import {type ContextObject, LINK_ORDER, type ObjectType} from '../../model.js'
 import type {Filter} from '../../search/query.js'
-import {refuseFlush} from '../memory.js'
+import {checkFlushable, checkMode} from '../refusals.js'
 import {emptyCounts, type FindOptions, type ScanOptions, type Store, type StoreCapabilities, type StoreInfo, type StoreMode, type StoreWriter} from '../store.js'
 import {DISTRIBUTED, distributeOnCitus} from './citus.js'
 import {createPool, isRetryable, type PgAddress, pgAddress, pgFailure, storeCommand} from './connection.js'
@@ -212,9 +212,7 @@ export class PostgresStore implements Store {
     await this.administer(async (client) => {
       await this.migrate(client)
       const {rows} = await client.query<{mode: StoreMode}>('SELECT mode FROM ctx_store FOR UPDATE')
-      if (rows[0] && rows[0].mode !== mode) {
-        throw new ConflictError(`${this.location} is already a ${rows[0].mode} store`, {hint: 'A store keeps the mode it was initialised with.'})
-      }
+      checkMode(this.location, rows[0]?.mode, mode)
       if (!rows[0]) await client.query('INSERT INTO ctx_store (mode, created) VALUES ($1, $2)', [mode, this.options.now()])
     })
     return this.info()
@@ -224,7 +222,7 @@ export class PostgresStore implements Store {
     await this.guard(() => this.ready())
     await this.administer(async (client) => {
       const {rows} = await client.query<{mode: StoreMode}>('SELECT mode FROM ctx_store FOR UPDATE')
-      if (rows[0]?.mode !== 'lab') throw refuseFlush(this.location, rows[0]?.mode ?? null)
+      checkFlushable(this.location, rows[0]?.mode)
       const {distributed} = (await client.query<{distributed: boolean}>(`SELECT ${DISTRIBUTED} AS distributed`)).rows[0]
       await client.query(distributed ? 'TRUNCATE ctx_objects, ctx_keys, ctx_keyring, ctx_claims' : 'TRUNCATE ctx_objects, ctx_keys, ctx_keyring')
       await writeDefinitions(client, baseDefinitions())
