@@ -100,8 +100,18 @@ export class Keyring {
    * open. `searchWords` (the field's words, for a searchable field) become blind-index tokens.
    */
   seal(objectId: string, fieldId: string, keyId: string, value: FieldValue, searchWords?: readonly string[]): SealedValue {
+    return this.sealed(objectId, fieldId, keyId, value, searchWords && searchWords.length > 0 ? this.tokens(searchWords) : undefined)
+  }
+
+  /** Like seal, for a searchable field: the tokens are those of the value's words (words() cuts them). */
+  sealSearchable(objectId: string, fieldId: string, keyId: string, value: FieldValue): SealedValue {
+    const tokens = this.blindIndex().tokensOfText(String(value))
+    return this.sealed(objectId, fieldId, keyId, value, tokens.length > 0 ? tokens : undefined)
+  }
+
+  private sealed(objectId: string, fieldId: string, keyId: string, value: FieldValue, tokens: readonly string[] | undefined): SealedValue {
     const sealed: SealedValue = {sealed: sealValue(this.dataKey(keyId, true), objectId, fieldId, value), key: keyId}
-    if (searchWords && searchWords.length > 0) sealed.tokens = this.tokens(searchWords)
+    if (tokens) sealed.tokens = tokens
     return sealed
   }
 
