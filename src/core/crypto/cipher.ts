@@ -1,7 +1,6 @@
-// The operations on one value that a keyring (keyring.ts) and the sealing thread (seal-worker.ts)
-// share, so both seal exactly alike: AES-256-GCM from node:crypto with a fresh random nonce per
-// value and the object id and field id bound as associated data; blind-index tokens as keyed
-// HMAC-SHA256. Written to allocate little: an import seals five values or more per row (bench P3).
+// The operations on one value of a keyring (keyring.ts): AES-256-GCM from node:crypto with a fresh
+// random nonce per value and the object id and field id bound as associated data; blind-index
+// tokens as keyed HMAC-SHA256. Written to allocate little: an import seals five values or more per row (bench P3).
 import {createCipheriv, createDecipheriv, createHmac, createSecretKey, type KeyObject, randomFillSync} from 'node:crypto'
 import type {FieldValue} from '../model.js'
 import {words} from '../search/words.js'

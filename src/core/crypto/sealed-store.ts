@@ -46,6 +46,9 @@ export interface KeySettings {
 
 type Reader = StoreReader & KeyReader
 
+/** Data keys a store keeps unwrapped between transactions (about 3 MB); beyond, they are read again when needed. */
+const KEYS_HELD = 10_000
+
 export class SealedStore implements Store {
   readonly location: string
   readonly capabilities: StoreCapabilities
@@ -112,6 +115,7 @@ export class SealedStore implements Store {
     this.keyringUnsaved = false
     const keyring = await this.keys?.catch(() => null)
     for (const id of destroyed) keyring?.destroy(id)
+    keyring?.forgetBeyond(KEYS_HELD)
     return result
   }
 

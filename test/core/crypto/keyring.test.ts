@@ -152,6 +152,25 @@ describe('a keyring', () => {
   })
 })
 
+describe('keys held in memory', () => {
+  it('are forgotten past a bound once stored, but for the store\'s, the index\'s and those not yet stored; a forgotten one is read again', () => {
+    const keyring = Keyring.create(kek(), NOW)
+    const customers = ['c1', 'c2', 'c3', 'c4'].map(customerKeyId)
+    const sealed = customers.map((id) => keyring.seal('o', 'F', id, id))
+    const stored = keyring.takeFresh()
+    const unstored = customerKeyId('c5')
+    keyring.seal('o', 'F', unstored, 'not stored yet')
+    keyring.forgetBeyond(100)
+    expect(customers.every((id) => keyring.has(id))).toBe(true)
+    keyring.forgetBeyond(3)
+    expect(customers.some((id) => keyring.has(id))).toBe(false)
+    expect([STORE_KEY_ID, INDEX_KEY_ID, unstored].every((id) => keyring.has(id))).toBe(true)
+    expect(keyring.takeFresh()).toHaveProperty([unstored])
+    keyring.learn(stored)
+    expect(sealed.map((value) => keyring.open('o', 'F', value))).toEqual(customers)
+  })
+})
+
 describe('blind-index tokens', () => {
   it('are the same for the same word under one store, differ between words and between stores, and hide the word', () => {
     const key = kek()
