@@ -106,10 +106,14 @@ export function unwrapKeyBytes(kek: Buffer, id: string, wrapped: string): Buffer
   return key
 }
 
-/** Words whose tokens are remembered (about 10 MB at most). */
-const TOKEN_CACHE_SIZE = 100_000
+/**
+ * Words whose tokens are remembered (about 1 MB at most). What repeats (names, cities, domains) is a
+ * few thousand words; unique ones (emails, phone numbers) only fill the cache, and a bigger one held
+ * ~10 MB more during a bulk import into PostgreSQL, which V8 let grow ~4× before collecting (bench P2a).
+ */
+const TOKEN_CACHE_SIZE = 10_000
 /** Texts whose tokens are remembered: names, cities, streets and countries repeat across an import (bench P3). */
-const TEXT_CACHE_SIZE = 20_000
+const TEXT_CACHE_SIZE = 10_000
 
 /**
  * The blind index of a store: the token of a word is the same store-wide, so each distinct word is
