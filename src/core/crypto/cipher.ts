@@ -1,6 +1,7 @@
 // The operations on one value of a keyring (keyring.ts): AES-256-GCM from node:crypto with a fresh
 // random nonce per value and the object id and field id bound as associated data; blind-index
-// tokens as keyed HMAC-SHA256. Written to allocate little: an import seals five values or more per row (bench P3).
+// tokens as keyed HMAC-SHA256. Written to allocate little: an import seals five values or more per
+// row (bench P3; docs/import-profile.md).
 import {createCipheriv, createDecipheriv, createHmac, createSecretKey, type KeyObject, randomFillSync} from 'node:crypto'
 import type {FieldValue} from '../model.js'
 import {words} from '../search/words.js'
