@@ -1,8 +1,10 @@
-// The operations on one value that a keyring (keyring.ts) seals, opens and wraps with: AES-256-GCM
-// from node:crypto with a fresh random nonce per value and the object id and field id bound as
-// associated data; blind-index tokens as keyed HMAC-SHA256. Written to allocate little: an import seals five values or more per row (bench P3).
+// The operations on one value of a keyring (keyring.ts): AES-256-GCM from node:crypto with a fresh
+// random nonce per value and the object id and field id bound as associated data; blind-index
+// tokens as keyed HMAC-SHA256. Written to allocate little: an import seals five values or more per
+// row (bench P3; docs/import-profile.md).
 import {createCipheriv, createDecipheriv, createHmac, createSecretKey, type KeyObject, randomFillSync} from 'node:crypto'
 import type {FieldValue} from '../model.js'
+import {words} from '../search/words.js'
 import {TOKEN_PREFIX} from './sealed-value.js'
 
 export const KEY_BYTES = 32
@@ -49,19 +51,26 @@ function valueAad(objectId: string, fieldId: string): Buffer {
   return aad(`ctx value\0${objectId}\0${fieldId}`)
 }
 
+/** The nonce, ciphertext and tag of a value are put together here before their base64 is taken. */
+const SEALED_SCRATCH = Buffer.allocUnsafe(4096)
+const SCRATCH_NONCE = SEALED_SCRATCH.subarray(0, NONCE_BYTES)
+
 /** `clear` encrypted under `key` with a fresh nonce and `associated` bound: nonce, ciphertext and tag, base64. */
 function encrypt(key: Buffer, associated: Buffer, clear: Buffer | string): string {
   const length = typeof clear === 'string' ? Buffer.byteLength(clear, 'utf8') : clear.length
-  const out = Buffer.allocUnsafe(NONCE_BYTES + length + TAG_BYTES)
+  const size = NONCE_BYTES + length + TAG_BYTES
+  // The scratch buffer when the value fits (nearly always): no buffer allocated per value but the cipher's own.
+  const out = size <= SEALED_SCRATCH.length ? SEALED_SCRATCH : Buffer.allocUnsafe(size)
   fillRandom(out, 0, NONCE_BYTES)
-  const cipher = createCipheriv('aes-256-gcm', key, out.subarray(0, NONCE_BYTES))
+  // The cipher copies the nonce (and the key) when it is made.
+  const cipher = createCipheriv('aes-256-gcm', key, out === SEALED_SCRATCH ? SCRATCH_NONCE : out.subarray(0, NONCE_BYTES))
   cipher.setAAD(associated)
   const body = typeof clear === 'string' ? cipher.update(clear, 'utf8') : cipher.update(clear)
   body.copy(out, NONCE_BYTES)
   // GCM is a stream mode: final() gives no more bytes, only the tag.
   cipher.final()
   cipher.getAuthTag().copy(out, NONCE_BYTES + length)
-  return out.toString('base64')
+  return out.toString('base64', 0, size)
 }
 
 /** The clear bytes of what `encrypt` made; throws when the tag does not match (tampered, moved, another key). */
@@ -98,8 +107,14 @@ export function unwrapKeyBytes(kek: Buffer, id: string, wrapped: string): Buffer
   return key
 }
 
-/** Words whose tokens are remembered (about 10 MB at most). */
-const TOKEN_CACHE_SIZE = 100_000
+/**
+ * Words whose tokens are remembered (about 1 MB at most). What repeats (names, cities, domains) is a
+ * few thousand words; unique ones (emails, phone numbers) only fill the cache, and a bigger one held
+ * ~10 MB more during a bulk import into PostgreSQL, which V8 let grow ~4× before collecting (bench P2a).
+ */
+const TOKEN_CACHE_SIZE = 10_000
+/** Texts whose tokens are remembered: names, cities, streets and countries repeat across an import (bench P3). */
+const TEXT_CACHE_SIZE = 10_000
 
 /**
  * The blind index of a store: the token of a word is the same store-wide, so each distinct word is
@@ -109,6 +124,7 @@ const TOKEN_CACHE_SIZE = 100_000
 export class BlindIndex {
   private readonly key: KeyObject
   private readonly cache = new Map<string, string>()
+  private readonly texts = new Map<string, readonly string[]>()
 
   constructor(key: Buffer) {
     // One key object for every HMAC: from raw bytes, each call would import the key again.
@@ -137,5 +153,19 @@ export class BlindIndex {
       if (index > 0) tokens.add(this.token(`${searchWords[index - 1]} ${searchWords[index]}`))
     }
     return [...tokens].sort()
+  }
+
+  /**
+   * The tokens of a text's words (words() cuts them), as `tokens` gives them. A text seen before gets
+   * the same frozen list again: words() and the lookups of each word and pair cost more than the
+   * HMACs of an import's repeated values (bench P3). Bounded like the word cache.
+   */
+  tokensOfText(text: string): readonly string[] {
+    const known = this.texts.get(text)
+    if (known !== undefined) return known
+    const tokens = Object.freeze(this.tokens(words(text)))
+    if (this.texts.size >= TEXT_CACHE_SIZE) this.texts.clear()
+    this.texts.set(text, tokens)
+    return tokens
   }
 }

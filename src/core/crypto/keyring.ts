@@ -95,13 +95,36 @@ export class Keyring {
   }
 
   /**
+   * Forgets the data keys read or made so far, but for the store's, the index's and any not yet
+   * taken to be stored, once more than `max` are held: a bulk write into a database meets each
+   * customer's key once, and holding them all grew its memory with every batch (bench P2a). A key
+   * forgotten is read again from the store (SealedStore.keysFor) by the next batch that needs it.
+   */
+  forgetBeyond(max: number): void {
+    if (this.wrapped.size + this.unwrapped.size <= max) return
+    const kept = (id: string) => id === STORE_KEY_ID || id === INDEX_KEY_ID || this.fresh.has(id)
+    for (const id of [...this.wrapped.keys()]) if (!kept(id)) this.wrapped.delete(id)
+    for (const id of [...this.unwrapped.keys()]) if (!kept(id)) this.unwrapped.delete(id)
+  }
+
+  /**
    * Encrypts a field's value with the data key `keyId` (made on first use), a fresh nonce, and the
    * object and field bound as associated data: the value copied to another field or object fails to
    * open. `searchWords` (the field's words, for a searchable field) become blind-index tokens.
    */
   seal(objectId: string, fieldId: string, keyId: string, value: FieldValue, searchWords?: readonly string[]): SealedValue {
+    return this.sealed(objectId, fieldId, keyId, value, searchWords && searchWords.length > 0 ? this.tokens(searchWords) : undefined)
+  }
+
+  /** Like seal, for a searchable field: the tokens are those of the value's words (words() cuts them). */
+  sealSearchable(objectId: string, fieldId: string, keyId: string, value: FieldValue): SealedValue {
+    const tokens = this.blindIndex().tokensOfText(String(value))
+    return this.sealed(objectId, fieldId, keyId, value, tokens.length > 0 ? tokens : undefined)
+  }
+
+  private sealed(objectId: string, fieldId: string, keyId: string, value: FieldValue, tokens: readonly string[] | undefined): SealedValue {
     const sealed: SealedValue = {sealed: sealValue(this.dataKey(keyId, true), objectId, fieldId, value), key: keyId}
-    if (searchWords && searchWords.length > 0) sealed.tokens = this.tokens(searchWords)
+    if (tokens) sealed.tokens = tokens
     return sealed
   }
 
@@ -113,11 +136,6 @@ export class Keyring {
     } catch {
       throw tampered(objectId, fieldId)
     }
-  }
-
-  /** A data key itself (made on first use when `create`). */
-  key(id: string, create: boolean): Buffer {
-    return this.dataKey(id, create)
   }
 
   /** The blind-index token of one word (as words() cuts it): the same word, the same token, store-wide. */

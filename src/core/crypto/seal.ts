@@ -5,7 +5,6 @@
 import type {Definitions, FieldDefinition} from '../definitions/model.js'
 import {isSearchable} from '../definitions/model.js'
 import type {ContextObject, FieldValue} from '../model.js'
-import {words} from '../search/words.js'
 import type {Keyring} from './keyring.js'
 import {customerKeyId, isSealed, type SealedValue, STORE_KEY_ID} from './sealed-value.js'
 
@@ -68,7 +67,7 @@ export function sealObject(object: ContextObject, fields: ReadonlyMap<string, {s
     if (isSealed(value) && value.key === keyId) continue
     const clear = isSealed(value) ? keyring.open(object.id, field, value) : value
     data ??= {...object.data}
-    data[field] = keyring.seal(object.id, field, keyId, clear, encrypted.searchable ? words(String(clear)) : undefined)
+    data[field] = encrypted.searchable ? keyring.sealSearchable(object.id, field, keyId, clear) : keyring.seal(object.id, field, keyId, clear)
   }
   return data ? {...object, data: data as Record<string, FieldValue>} : object
 }

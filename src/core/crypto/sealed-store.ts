@@ -47,6 +47,9 @@ export interface KeySettings {
 
 type Reader = StoreReader & KeyReader
 
+/** Data keys a store keeps unwrapped between transactions (about 3 MB); beyond, they are read again when needed. */
+const KEYS_HELD = 10_000
+
 /**
  * Reading through a store or one of its transactions (`reader`): what is sealed is opened, a search
  * for words in encrypted fields looks for their tokens. Ids, definitions and keys pass through.
@@ -128,6 +131,7 @@ export class SealedStore extends OpeningReader implements Store {
     this.keyringUnsaved = false
     const keyring = await this.keys?.catch(() => null)
     for (const id of destroyed) keyring?.destroy(id)
+    keyring?.forgetBeyond(KEYS_HELD)
     return result
   }
 

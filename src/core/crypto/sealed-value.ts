@@ -21,7 +21,7 @@ export function customerKeyId(customerId: string): string {
 export interface SealedValue {
   sealed: string
   key: string
-  tokens?: string[]
+  tokens?: readonly string[]
 }
 
 export function isSealed(value: unknown): value is SealedValue {

@@ -4,6 +4,7 @@ import {randomBytes} from 'node:crypto'
 import {describe, expect, it} from 'vitest'
 import {KeyError} from '../../../src/core/crypto/errors.js'
 import {fingerprintOf, type KeyEncryptionKey} from '../../../src/core/crypto/key-file.js'
+import {words} from '../../../src/core/search/words.js'
 import {customerKeyId, INDEX_KEY_ID, isSealed, Keyring, type KeyringRecord, STORE_KEY_ID} from '../../../src/core/crypto/keyring.js'
 
 const NOW = '2026-12-07T03:00:00.000Z'
@@ -151,6 +152,25 @@ describe('a keyring', () => {
   })
 })
 
+describe('keys held in memory', () => {
+  it('are forgotten past a bound once stored, but for the store\'s, the index\'s and those not yet stored; a forgotten one is read again', () => {
+    const keyring = Keyring.create(kek(), NOW)
+    const customers = ['c1', 'c2', 'c3', 'c4'].map(customerKeyId)
+    const sealed = customers.map((id) => keyring.seal('o', 'F', id, id))
+    const stored = keyring.takeFresh()
+    const unstored = customerKeyId('c5')
+    keyring.seal('o', 'F', unstored, 'not stored yet')
+    keyring.forgetBeyond(100)
+    expect(customers.every((id) => keyring.has(id))).toBe(true)
+    keyring.forgetBeyond(3)
+    expect(customers.some((id) => keyring.has(id))).toBe(false)
+    expect([STORE_KEY_ID, INDEX_KEY_ID, unstored].every((id) => keyring.has(id))).toBe(true)
+    expect(keyring.takeFresh()).toHaveProperty([unstored])
+    keyring.learn(stored)
+    expect(sealed.map((value) => keyring.open('o', 'F', value))).toEqual(customers)
+  })
+})
+
 describe('blind-index tokens', () => {
   it('are the same for the same word under one store, differ between words and between stores, and hide the word', () => {
     const key = kek()
@@ -169,5 +189,19 @@ describe('blind-index tokens', () => {
     const expected = [keyring.token('new'), keyring.token('york'), keyring.token('new york'), keyring.token('york new')].sort()
     expect(sealed.tokens).toEqual(expected)
     expect(keyring.seal('o', 'F', ALICE, 'x', []).tokens).toBeUndefined()
+  })
+
+  it('of a searchable value are those of its words, the same when the text comes again, and a new ciphertext each time', () => {
+    const keyring = Keyring.create(kek(), NOW)
+    for (const text of ['New York new YORK', '+44 20 7946 0000', 'ada@example.com', 'New York new YORK', 42]) {
+      const sealed = keyring.sealSearchable('o', 'F', ALICE, text)
+      expect(sealed.tokens).toEqual(keyring.seal('o', 'F', ALICE, text, words(String(text))).tokens)
+      expect(keyring.open('o', 'F', sealed)).toEqual(text)
+    }
+    const first = keyring.sealSearchable('o', 'F', ALICE, 'Paris')
+    const again = keyring.sealSearchable('p', 'F', customerKeyId('c-bob'), 'Paris')
+    expect(again.tokens).toEqual(first.tokens)
+    expect(again.sealed).not.toBe(first.sealed)
+    expect(keyring.sealSearchable('o', 'F', ALICE, '...').tokens).toBeUndefined()
   })
 })
