@@ -2,18 +2,28 @@
 // screen read back. Every wait is a bounded poll for the text expected, never a fixed sleep. Without
 // tmux the suites that need it are skipped with a printed notice; under CI=true they fail instead.
 import {execFileSync, spawnSync} from 'node:child_process'
-import {existsSync, readFileSync} from 'node:fs'
+import {existsSync, readFileSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {describe} from 'vitest'
+import {afterAll, describe} from 'vitest'
 import {BIN} from './cli.js'
 
 export const TMUX = spawnSync('tmux', ['-V'], {encoding: 'utf8'}).status === 0
+
+// A tmux server of this test process's own: on the shared default server, a session that ends as
+// the last one stops the server under another process's new-session ("server exited unexpectedly").
+const socket = join(tmpdir(), `ctx-tmux-${process.pid}`)
+const SOCKET = ['-S', socket]
 
 /** A describe block that needs tmux: skipped with a notice locally when it is missing, failing under CI. */
 export function describeTerminal(name: string, register: () => void): void {
   if (!TMUX && process.env.CI === 'true') throw new Error('tmux is required under CI=true for the terminal tests (install it in .ci/run)')
   if (!TMUX) console.warn(`[skip] ${name}: tmux is not installed, so the terminal tests do not run here.`)
-  ;(TMUX ? describe : describe.skip)(name, register)
+  ;(TMUX ? describe : describe.skip)(name, () => {
+    register()
+    // The server has stopped with its last session; its socket file stays behind.
+    afterAll(() => rmSync(socket, {force: true}))
+  })
 }
 
 const WAIT_MS = 20_000
@@ -21,7 +31,7 @@ const POLL_MS = 50
 let sessions = 0
 
 function tmux(...args: string[]): string {
-  return execFileSync('tmux', args, {encoding: 'utf8'})
+  return execFileSync('tmux', [...SOCKET, ...args], {encoding: 'utf8'})
 }
 
 const quote = (text: string) => `'${text.replaceAll("'", `'\\''`)}'`
@@ -109,7 +119,7 @@ export function openTerminal(label: string, args: readonly string[], env: NodeJS
     exitCode: () => until('the program to end', () => (existsSync(rcFile) && readFileSync(rcFile, 'utf8').trim() !== '' ? Number(readFileSync(rcFile, 'utf8')) : undefined)),
     history: () => tmux('capture-pane', '-p', '-J', '-S', '-', '-t', target),
     close: () => {
-      spawnSync('tmux', ['kill-session', '-t', name])
+      spawnSync('tmux', [...SOCKET, 'kill-session', '-t', name])
     },
   }
   return terminal
