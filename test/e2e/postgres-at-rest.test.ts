@@ -131,9 +131,11 @@ await describePostgres('customer data at rest on PostgreSQL', () => {
 
     const env = {...box.env, CTX_STORE: schema.url}
     const child = spawn(process.execPath, [BIN, 'store', 'upgrade', '--json'], {env, stdio: 'ignore'})
+    // Listened to at once: an upgrade that ends within the wait would close unheard, and the test hang.
+    const closed = new Promise((resolve) => child.once('close', resolve))
     await new Promise((resolve) => setTimeout(resolve, 1000))
     child.kill('SIGKILL')
-    await new Promise((resolve) => child.once('close', resolve))
+    await closed
     await expectRun(box, ['store', 'upgrade', '--json', '--store', schema.url])
 
     expectNoClearValue(await dump(schema.schema), ['Plaintext', 'Clear1499'])

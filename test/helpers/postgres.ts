@@ -87,9 +87,7 @@ export async function testSchema(label = 'test', base = PG_URL): Promise<{url: s
   return {
     url: withSchema(base, schema),
     schema,
-    drop: async () => {
-      await admin((client) => client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`), base)
-    },
+    drop: () => dropSchema(schema, base),
   }
 }
 
@@ -101,9 +99,22 @@ export function sandboxSchema(): {url: string; drop(): Promise<void>} {
   const schema = `ctx_e2e_${process.pid}_${made++}_${Math.random().toString(36).slice(2, 8)}`
   return {
     url: withSchema(PG_URL, schema),
-    drop: async () => {
-      await admin((client) => client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`))
-    },
+    drop: () => dropSchema(schema),
+  }
+}
+
+/**
+ * Drops a test's schema. On Citus two schemas dropped at once by two test processes can deadlock
+ * (each drop takes locks on every node); the server ends one of them, which is dropped again.
+ */
+async function dropSchema(schema: string, url = PG_URL): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await admin((client) => client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`), url)
+      return
+    } catch (error) {
+      if ((error as {code?: string}).code !== '40P01' || attempt === 3) throw error
+    }
   }
 }
 

@@ -10,8 +10,9 @@ import {BIN} from './cli.js'
 
 export const TMUX = spawnSync('tmux', ['-V'], {encoding: 'utf8'}).status === 0
 
-// A tmux server of this test process's own: on the shared default server, a session that ends as
-// the last one stops the server under another process's new-session ("server exited unexpectedly").
+// A tmux server of this test process's own, kept running between sessions (exit-empty off) until
+// the suite ends: one that stops with its last session fails the next new-session, from this
+// process or, on the shared default server, from another ("server exited unexpectedly").
 const socket = join(tmpdir(), `ctx-tmux-${process.pid}`)
 const SOCKET = ['-S', socket]
 
@@ -21,8 +22,10 @@ export function describeTerminal(name: string, register: () => void): void {
   if (!TMUX) console.warn(`[skip] ${name}: tmux is not installed, so the terminal tests do not run here.`)
   ;(TMUX ? describe : describe.skip)(name, () => {
     register()
-    // The server has stopped with its last session; its socket file stays behind.
-    afterAll(() => rmSync(socket, {force: true}))
+    afterAll(() => {
+      spawnSync('tmux', [...SOCKET, 'kill-server'])
+      rmSync(socket, {force: true})
+    })
   })
 }
 
@@ -64,7 +67,7 @@ export function openTerminal(label: string, args: readonly string[], env: NodeJS
     .map(([key, value]) => quote(`${key}=${value}`))
   // The shell traps Ctrl-C (a handler, which ctx does not inherit) so it outlives the command to record its exit code.
   const command = `trap true INT; env -i ${vars.join(' ')} ${quote(process.execPath)} ${quote(BIN)} ${args.map(quote).join(' ')}; echo $? > ${quote(rcFile)}; sleep 600`
-  tmux('new-session', '-d', '-s', name, '-x', String(width), '-y', '24', command)
+  tmux('new-session', '-d', '-s', name, '-x', String(width), '-y', '24', command, ';', 'set-option', '-g', 'exit-empty', 'off')
   const target = `${name}:0.0`
 
   const screen = () =>
