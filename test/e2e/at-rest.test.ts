@@ -191,9 +191,11 @@ describe('a store written before encryption', () => {
     const ids = await clearStore(4000)
     const before = storeText()
     const child = spawn(process.execPath, [BIN, 'store', 'upgrade', '--json'], {env: {...box.env, CTX_STORE: box.storePath}, stdio: 'ignore'})
+    // Listened to at once: an upgrade that ends within the wait would close unheard, and the test hang.
+    const closed = new Promise((resolve) => child.once('close', resolve))
     await new Promise((resolve) => setTimeout(resolve, 400))
     child.kill('SIGKILL')
-    await new Promise((resolve) => child.once('close', resolve))
+    await closed
     const after = storeText()
     if (after !== before) expectNoClearValue(after, ['Plaintext'])
     await expectRun(box, ['store', 'upgrade', '--json'])

@@ -1,7 +1,7 @@
 // The store on a Citus coordinator (a coordinator and two workers; .ci/run starts one): what
 // `store init` and `store upgrade` make of it, externalId uniqueness across customers and shards,
-// and which statements run on one shard. The storage contract and the PostgreSQL end-to-end suites
-// run on Citus as a whole too (the "on citus" project of vitest.config.ts).
+// and which statements run on one shard. The storage contract and PostgreSQL's end-to-end suites
+// run on Citus as a whole too (the "unit on citus" and "e2e on citus" projects, docs/testing.md).
 import {afterEach, beforeEach, expect, it} from 'vitest'
 import {ConflictError} from '../../src/core/errors.js'
 import {allOf, equals} from '../../src/core/search/query.js'

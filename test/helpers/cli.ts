@@ -5,7 +5,9 @@ import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
-import {sandboxStore} from './postgres.js'
+import {systemClock} from '../../src/core/clock.js'
+import {openStore} from '../../src/core/storage/open.js'
+import {sandboxSchema} from './postgres.js'
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 export const BIN = join(ROOT, 'bin', 'run.js')
@@ -42,6 +44,9 @@ export const TEST_STORE = process.env.CTX_TEST_STORE === 'postgres' ? 'postgres'
  */
 export const SANDBOX_CONFIG_DIRS = new Map<string, string>()
 
+/** Each PostgreSQL sandbox store's installation, by URL: awaited before the store is first used. */
+export const SANDBOX_READY = new Map<string, Promise<void>>()
+
 export function sandbox(prefix = 'ctx-test-'): Sandbox {
   const dir = mkdtempSync(join(tmpdir(), prefix))
   const env: NodeJS.ProcessEnv = {
@@ -54,21 +59,40 @@ export function sandbox(prefix = 'ctx-test-'): Sandbox {
     LANG: 'en_US.UTF-8',
     CTX_OPERATOR: 'tester',
   }
-  const postgres = TEST_STORE === 'postgres' ? sandboxStore() : null
+  const postgres = TEST_STORE === 'postgres' ? sandboxSchema() : null
   const storePath = postgres?.url ?? join(dir, 'store.json')
   SANDBOX_CONFIG_DIRS.set(storePath, join(dir, 'config', 'ctx'))
+  // A database becomes a store by `ctx store upgrade`, and the first write then makes a production
+  // store, as on a new file. Upgraded here in-process (the same src/core code), which spares every
+  // PostgreSQL test a start of the CLI; runs and helpers/store.ts wait for it.
+  const ready = postgres ? upgraded(storePath, join(dir, 'config', 'ctx')) : Promise.resolve()
+  ready.catch(() => undefined)
+  if (postgres) SANDBOX_READY.set(storePath, ready)
   // Any other file store inside the sandbox's directory (a migrate's target) has its key there too.
   SANDBOX_CONFIG_DIRS.set(join(dir, 'store.json'), join(dir, 'config', 'ctx'))
   return {
     dir,
     env,
     storePath,
-    run: (args, options = {}) =>
-      runCli(args, {...options, env: {...env, CTX_STORE: storePath, ...(options.now ? {CTX_NOW: options.now} : {}), ...options.env}}),
-    cleanup: () => {
-      rmSync(dir, {recursive: true, force: true})
-      return postgres?.drop()
+    run: async (args, options = {}) => {
+      await ready
+      return runCli(args, {...options, env: {...env, CTX_STORE: storePath, ...(options.now ? {CTX_NOW: options.now} : {}), ...options.env}})
     },
+    cleanup: async () => {
+      rmSync(dir, {recursive: true, force: true})
+      await ready.catch(() => undefined)
+      SANDBOX_READY.delete(storePath)
+      await postgres?.drop()
+    },
+  }
+}
+
+async function upgraded(url: string, configDir: string): Promise<void> {
+  const store = await openStore(url, {clock: systemClock, keys: {configDir}})
+  try {
+    await store.upgrade()
+  } finally {
+    await store.close()
   }
 }
 

@@ -1,8 +1,6 @@
 // PostgreSQL for tests: the server of CTX_TEST_PG_URL, a schema of its own for each store a test
 // makes (dropped afterwards), and the rule of the README's "Install and test" — skipped with a printed notice when no
 // server answers, except under CI=true, where that is a failure.
-import {execFileSync} from 'node:child_process'
-import {fileURLToPath} from 'node:url'
 import pg from 'pg'
 import {describe, it} from 'vitest'
 
@@ -89,32 +87,34 @@ export async function testSchema(label = 'test', base = PG_URL): Promise<{url: s
   return {
     url: withSchema(base, schema),
     schema,
-    drop: async () => {
-      await admin((client) => client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`), base)
-    },
+    drop: () => dropSchema(schema, base),
   }
 }
 
-const BIN = fileURLToPath(new URL('../../bin/run.js', import.meta.url))
+/**
+ * A schema of its own for one sandbox when the e2e suites run on PostgreSQL (CTX_TEST_STORE=postgres):
+ * its URL, and a function that drops it. helpers/cli.ts installs ctx's schema there as `ctx store upgrade` would.
+ */
+export function sandboxSchema(): {url: string; drop(): Promise<void>} {
+  const schema = `ctx_e2e_${process.pid}_${made++}_${Math.random().toString(36).slice(2, 8)}`
+  return {
+    url: withSchema(PG_URL, schema),
+    drop: () => dropSchema(schema),
+  }
+}
 
 /**
- * A store for one sandbox when the e2e suites run on PostgreSQL (CTX_TEST_STORE=postgres): a schema
- * of its own, installed before this returns by the built CLI's `ctx store upgrade` (so the first
- * write creates a production store, as on a new file), ready for any test that opens it directly.
+ * Drops a test's schema. On Citus two schemas dropped at once by two test processes can deadlock
+ * (each drop takes locks on every node); the server ends one of them, which is dropped again.
  */
-export function sandboxStore(): {url: string; drop(): Promise<void>} {
-  const schema = `ctx_e2e_${process.pid}_${made++}_${Math.random().toString(36).slice(2, 8)}`
-  const url = withSchema(PG_URL, schema)
-  try {
-    execFileSync(process.execPath, [BIN, 'store', 'upgrade', '--store', url, '--json'], {stdio: 'pipe'})
-  } catch (error) {
-    throw new Error(`ctx store upgrade failed on ${redacted(url)}: ${String((error as {stderr?: Buffer}).stderr ?? error)}`)
-  }
-  return {
-    url,
-    drop: async () => {
-      await admin((client) => client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`))
-    },
+async function dropSchema(schema: string, url = PG_URL): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await admin((client) => client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`), url)
+      return
+    } catch (error) {
+      if ((error as {code?: string}).code !== '40P01' || attempt === 3) throw error
+    }
   }
 }
 

@@ -4,10 +4,11 @@ import {systemClock} from '../../src/core/clock.js'
 import type {ContextObject} from '../../src/core/model.js'
 import {openStore} from '../../src/core/storage/open.js'
 import {dirname} from 'node:path'
-import {SANDBOX_CONFIG_DIRS} from './cli.js'
+import {SANDBOX_CONFIG_DIRS, SANDBOX_READY} from './cli.js'
 
 /** A store opened in-process with the key the CLI uses for it (its sandbox's config directory). */
-export function openTestStore(url: string) {
+export async function openTestStore(url: string) {
+  await SANDBOX_READY.get(url)
   // A sandbox's own store, or another file inside a sandbox's directory: the key the CLI makes there.
   const configDir = SANDBOX_CONFIG_DIRS.get(url) ?? [...SANDBOX_CONFIG_DIRS].find(([store]) => url.startsWith(dirname(store)))?.[1]
   return openStore(url, {clock: systemClock, keys: configDir ? {configDir} : undefined})

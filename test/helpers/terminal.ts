@@ -2,18 +2,31 @@
 // screen read back. Every wait is a bounded poll for the text expected, never a fixed sleep. Without
 // tmux the suites that need it are skipped with a printed notice; under CI=true they fail instead.
 import {execFileSync, spawnSync} from 'node:child_process'
-import {existsSync, readFileSync} from 'node:fs'
+import {existsSync, readFileSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {describe} from 'vitest'
+import {afterAll, describe} from 'vitest'
 import {BIN} from './cli.js'
 
 export const TMUX = spawnSync('tmux', ['-V'], {encoding: 'utf8'}).status === 0
+
+// A tmux server of this test process's own, kept running between sessions (exit-empty off) until
+// the suite ends: one that stops with its last session fails the next new-session, from this
+// process or, on the shared default server, from another ("server exited unexpectedly").
+const socket = join(tmpdir(), `ctx-tmux-${process.pid}`)
+const SOCKET = ['-S', socket]
 
 /** A describe block that needs tmux: skipped with a notice locally when it is missing, failing under CI. */
 export function describeTerminal(name: string, register: () => void): void {
   if (!TMUX && process.env.CI === 'true') throw new Error('tmux is required under CI=true for the terminal tests (install it in .ci/run)')
   if (!TMUX) console.warn(`[skip] ${name}: tmux is not installed, so the terminal tests do not run here.`)
-  ;(TMUX ? describe : describe.skip)(name, register)
+  ;(TMUX ? describe : describe.skip)(name, () => {
+    register()
+    afterAll(() => {
+      spawnSync('tmux', [...SOCKET, 'kill-server'])
+      rmSync(socket, {force: true})
+    })
+  })
 }
 
 const WAIT_MS = 20_000
@@ -21,7 +34,7 @@ const POLL_MS = 50
 let sessions = 0
 
 function tmux(...args: string[]): string {
-  return execFileSync('tmux', args, {encoding: 'utf8'})
+  return execFileSync('tmux', [...SOCKET, ...args], {encoding: 'utf8'})
 }
 
 const quote = (text: string) => `'${text.replaceAll("'", `'\\''`)}'`
@@ -54,7 +67,7 @@ export function openTerminal(label: string, args: readonly string[], env: NodeJS
     .map(([key, value]) => quote(`${key}=${value}`))
   // The shell traps Ctrl-C (a handler, which ctx does not inherit) so it outlives the command to record its exit code.
   const command = `trap true INT; env -i ${vars.join(' ')} ${quote(process.execPath)} ${quote(BIN)} ${args.map(quote).join(' ')}; echo $? > ${quote(rcFile)}; sleep 600`
-  tmux('new-session', '-d', '-s', name, '-x', String(width), '-y', '24', command)
+  tmux('new-session', '-d', '-s', name, '-x', String(width), '-y', '24', command, ';', 'set-option', '-g', 'exit-empty', 'off')
   const target = `${name}:0.0`
 
   const screen = () =>
@@ -109,7 +122,7 @@ export function openTerminal(label: string, args: readonly string[], env: NodeJS
     exitCode: () => until('the program to end', () => (existsSync(rcFile) && readFileSync(rcFile, 'utf8').trim() !== '' ? Number(readFileSync(rcFile, 'utf8')) : undefined)),
     history: () => tmux('capture-pane', '-p', '-J', '-S', '-', '-t', target),
     close: () => {
-      spawnSync('tmux', ['kill-session', '-t', name])
+      spawnSync('tmux', [...SOCKET, 'kill-session', '-t', name])
     },
   }
   return terminal

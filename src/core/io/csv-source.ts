@@ -250,14 +250,22 @@ interface CsvThread {
 }
 
 /**
+ * The thread's script: the build's bundle of csv-worker.ts (scripts/bundle.js), or the file
+ * CTX_CSV_WORKER names — the unit tests' bundle of it from src/ (test/setup/csv-worker.ts), so
+ * that they need no build.
+ */
+function workerFile(): string | URL {
+  return process.env.CTX_CSV_WORKER || new URL('../../../dist/csv-worker.cjs', import.meta.url)
+}
+
+/**
  * The worker starts when readCsv is called, not when its rows are first asked for, so it boots
  * while the caller gets ready; it is listened to from the start, for a Worker drops messages that
  * come before a listener. It holds the process open only while rows are awaited: a reader given up
  * unread does not keep ctx from exiting.
  */
 function startWorker(path: string, layout: CsvLayout): CsvThread {
-  // The build's bundle of csv-worker.ts, found the same way from dist/ and (in tests) from src/.
-  const worker = new Worker(new URL('../../../dist/csv-worker.cjs', import.meta.url), {workerData: {path, layout}})
+  const worker = new Worker(workerFile(), {workerData: {path, layout}})
   const thread: CsvThread = {worker, inbox: []}
   const deliver = (message: WorkerMessage) => {
     thread.inbox.push(message)

@@ -1,7 +1,7 @@
 // readCsv on this thread and on its worker thread (a file of WORKER_MIN_BYTES or more): the same
 // rows, lines, quoted-empty cells and errors either way, for the csv-spectrum corpus and the ugly
 // cases; and a reader given up early, or never read, neither hangs nor holds the process open.
-// The worker is the build's dist/csv-worker.cjs (`npm test` builds first).
+// The worker is csv-worker.ts bundled from source by test/setup/csv-worker.ts: no build needed.
 import {spawnSync} from 'node:child_process'
 import {mkdtempSync, readdirSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
@@ -9,6 +9,7 @@ import {createRequire} from 'node:module'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {Worker} from 'node:worker_threads'
+import {build} from 'esbuild'
 import {afterAll, describe, expect, it, vi} from 'vitest'
 import {type CsvRow, QUOTED_EMPTY, readCsv, sniffCsv, WORKER_MIN_BYTES} from '../../../src/core/io/csv-source.js'
 import {InvalidDataError} from '../../../src/core/errors.js'
@@ -157,11 +158,14 @@ describe('readCsv on its worker thread', () => {
     expect(batches).toBe(1)
   })
 
-  it('does not hold the process open when it is never read', () => {
+  it('does not hold the process open when it is never read', async () => {
     let text = 'a,b\n'
     while (text.length < WORKER_MIN_BYTES * 2) text += 'one,two\n'
     const path = file('unread.csv', text)
-    const script = `import {readCsv} from ${JSON.stringify(join(REPO, 'dist/core/io/csv-source.js'))}
+    // This module from source, as one file a plain node process can import.
+    const module = join(dir, 'csv-source.mjs')
+    await build({entryPoints: [join(REPO, 'src/core/io/csv-source.ts')], bundle: true, platform: 'node', format: 'esm', outfile: module, logLevel: 'warning'})
+    const script = `import {readCsv} from ${JSON.stringify(module)}
 readCsv(${JSON.stringify(path)}, {delimiter: ',', lineEnding: '\\n', bom: false}, undefined, true)
 console.log('started')`
     const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], {encoding: 'utf8', timeout: 20_000})

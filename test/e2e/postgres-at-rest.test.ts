@@ -7,16 +7,16 @@ import {execFileSync, spawn} from 'node:child_process'
 import {readdirSync, readFileSync, renameSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {afterEach, beforeEach, expect, it} from 'vitest'
-import {systemClock} from '../../../src/core/clock.js'
-import type {ContextObject} from '../../../src/core/model.js'
-import {openStore} from '../../../src/core/storage/open.js'
-import {storeSchema} from '../../../src/core/storage/postgres/migrations/001-store.js'
-import {PostgresStore} from '../../../src/core/storage/postgres/store.js'
-import {seedSearchFixtures} from '../../contract/search-contract.js'
-import {fixture} from '../../contract/store-contract.js'
-import {BIN, expectRun, type Sandbox, sandbox} from '../../helpers/cli.js'
-import {admin, describePostgres, PG_URL, testSchema} from '../../helpers/postgres.js'
-import {expectNoClearValue} from '../../helpers/clear-text.js'
+import {systemClock} from '../../src/core/clock.js'
+import type {ContextObject} from '../../src/core/model.js'
+import {openStore} from '../../src/core/storage/open.js'
+import {storeSchema} from '../../src/core/storage/postgres/migrations/001-store.js'
+import {PostgresStore} from '../../src/core/storage/postgres/store.js'
+import {seedSearchFixtures} from '../contract/search-contract.js'
+import {fixture} from '../contract/store-contract.js'
+import {BIN, expectRun, type Sandbox, sandbox} from '../helpers/cli.js'
+import {admin, describePostgres, PG_URL, testSchema} from '../helpers/postgres.js'
+import {expectNoClearValue} from '../helpers/clear-text.js'
 
 /** PII values of the search fixtures (names, emails, phones, notes, comments' display names), as they would appear in clear. */
 const PII = ['Lovelace', 'ada@example.com', 'Smithson', 'jane@smithson.org', 'Núñez', 'Zürich', 'called about the refund', 'Agent Smith', '5551234567', '442079460000']
@@ -131,9 +131,11 @@ await describePostgres('customer data at rest on PostgreSQL', () => {
 
     const env = {...box.env, CTX_STORE: schema.url}
     const child = spawn(process.execPath, [BIN, 'store', 'upgrade', '--json'], {env, stdio: 'ignore'})
+    // Listened to at once: an upgrade that ends within the wait would close unheard, and the test hang.
+    const closed = new Promise((resolve) => child.once('close', resolve))
     await new Promise((resolve) => setTimeout(resolve, 1000))
     child.kill('SIGKILL')
-    await new Promise((resolve) => child.once('close', resolve))
+    await closed
     await expectRun(box, ['store', 'upgrade', '--json', '--store', schema.url])
 
     expectNoClearValue(await dump(schema.schema), ['Plaintext', 'Clear1499'])
