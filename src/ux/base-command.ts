@@ -118,7 +118,15 @@ export abstract class CtxCommand<T extends typeof Command = typeof Command> exte
     // printing cannot wait for them, so they are read now. A store that cannot give them fails the
     // command on its own, with its own error.
     if (this.jsonEnabled() && this.viewDefinitions === undefined) this.viewDefinitions = await store.definitions().catch(() => undefined)
-    return {store, clock: this.clock, actor: operatorName()}
+    // Who is working, asked of the system (a passwd lookup) only by a command that records it.
+    let actor: string | undefined
+    return {
+      store,
+      clock: this.clock,
+      get actor() {
+        return (actor ??= operatorName())
+      },
+    }
   }
 
   /** A user-given id: whole, or a unique prefix of 8 characters or more (resolveId), from the command's store. */
