@@ -43,6 +43,8 @@ export interface KeySettings {
   configDir?: string
   /** Told once when a key file is made: where it is, and that it must be backed up. */
   onCreated?: (key: KeyEncryptionKey, location: KeyFileLocation) => void
+  /** How many data keys stay unwrapped between transactions and batches of a scan (KEYS_HELD). */
+  keysHeld?: number
 }
 
 type Reader = StoreReader & KeyReader
@@ -131,12 +133,18 @@ export class SealedStore extends OpeningReader implements Store {
     this.keyringUnsaved = false
     const keyring = await this.keys?.catch(() => null)
     for (const id of destroyed) keyring?.destroy(id)
-    keyring?.forgetBeyond(KEYS_HELD)
+    keyring?.forgetBeyond(this.settings.keysHeld ?? KEYS_HELD)
     return result
   }
 
   async *scan(options?: ScanOptions): AsyncIterable<ContextObject[]> {
-    for await (const batch of this.inner.scan(options)) yield this.openAll(batch, this.inner)
+    for await (const batch of this.inner.scan(options)) {
+      const opened = await this.openAll(batch, this.inner)
+      // A scan reads every customer's key once: held no longer than a transaction's (bench P4's memory).
+      const keyring = await this.keys?.catch(() => null)
+      keyring?.forgetBeyond(this.settings.keysHeld ?? KEYS_HELD)
+      yield opened
+    }
   }
 
   info(): Promise<StoreInfo> {

@@ -1,7 +1,7 @@
 // The encryption layer over an adapter (memory: here; the contract suites run it on every adapter):
 // what it hands the adapter is sealed, a moved activity takes its comments to its new customer's
 // key, and a deleted customer's key goes with the customer.
-import {describe, expect, it} from 'vitest'
+import {describe, expect, it, vi} from 'vitest'
 import {systemClock} from '../../../src/core/clock.js'
 import {isSealed} from '../../../src/core/crypto/sealed-value.js'
 import type {ContextObject} from '../../../src/core/model.js'
@@ -60,5 +60,28 @@ describe('the encryption layer', () => {
     await store.transaction((tx) => tx.insert([second]))
     expect((await store.get(second.id))!.data.Context_First_Name).toBe('Second')
     expect(Object.keys(await store.wrappedKeys('all'))).toEqual(expect.arrayContaining(['store', 'index', `customer:${second.id}`]))
+  })
+})
+
+describe('data keys held in memory', () => {
+  it('forgets keys past its limit between batches of a scan, as between transactions, and reads them again when needed', async () => {
+    const name = `memory:sealed-held-${process.pid}-${count++}`
+    const store = await openStore(name, {clock: systemClock, keys: {keysHeld: 2}})
+    const customers = ['A', 'B', 'C', 'D', 'E'].map((first) => fixture('customer', {data: {Context_First_Name: first}}))
+    await store.transaction((tx) => tx.insert(customers))
+    const {Keyring} = await import('../../../src/core/crypto/keyring.js')
+    const spy = vi.spyOn(Keyring.prototype, 'learn')
+    const scanAll = async () => {
+      const names: string[] = []
+      for await (const batch of store.scan({types: ['customer'], batchSize: 1})) names.push(...batch.map((object) => String(object.data.Context_First_Name)))
+      return names.sort()
+    }
+    expect(await scanAll()).toEqual(['A', 'B', 'C', 'D', 'E'])
+    const first = spy.mock.calls.flatMap(([keys]) => Object.keys(keys)).filter((id) => id.startsWith('customer:')).length
+    expect(await scanAll()).toEqual(['A', 'B', 'C', 'D', 'E'])
+    const second = spy.mock.calls.flatMap(([keys]) => Object.keys(keys)).filter((id) => id.startsWith('customer:')).length - first
+    spy.mockRestore()
+    // Held without a limit, the second scan would find all five keys in memory and read none.
+    expect(second).toBeGreaterThanOrEqual(3)
   })
 })
