@@ -93,6 +93,26 @@ const ajvLoader = `const __ctxAjv = (name) => {
   return (require.cache[file] ?? require('../bin/load.js').loadBundle(file).module).exports[name];
 };`
 
+// cli-table3 and oclif measure text with string-width: they get src/ux/text-width.ts instead, which
+// answers the texts ctx prints most without compiling string-width's emoji pattern (bench P1).
+const TEXT_WIDTH = join(DIST, 'ux', 'text-width.js')
+let widthRedirects = 0
+const textWidth = {
+  name: 'text-width',
+  setup(bundler) {
+    bundler.onResolve({filter: /^string-width$/}, ({importer}) => {
+      if (importer === TEXT_WIDTH) return undefined
+      widthRedirects++
+      return {path: 'string-width', namespace: 'ctx-text-width'}
+    })
+    bundler.onLoad({filter: /.*/, namespace: 'ctx-text-width'}, () => ({
+      contents: `const {textWidth} = require(${JSON.stringify(TEXT_WIDTH)});\nmodule.exports = textWidth;\nmodule.exports.default = textWidth;`,
+      resolveDir: DIST,
+      loader: 'js',
+    }))
+  },
+}
+
 const moduleUrlBanner = `const __ctxModuleUrl = (file) => require('node:url').pathToFileURL(require('node:path').join(__dirname, file)).href;`
 
 // The thread that parses a big CSV file (src/core/io/csv-worker.ts), with csv-parse, in one file:
@@ -116,8 +136,9 @@ await build({
   // loaders oclif probes for are optional and absent. ajv is in dist/ajv.cjs (above). stream-json
   // (an ES module, imported) only where a Context Service export is read.
   external: ['csv-parse', 'csv-stringify', '@inquirer/prompts', 'stream-json', 'pg-native', 'typescript', 'ts-node'],
-  plugins: [moduleUrl, ajvBundle],
+  plugins: [moduleUrl, ajvBundle, textWidth],
 })
+if (widthRedirects === 0) throw new Error('scripts/bundle.js: nothing imported string-width, so src/ux/text-width.ts is not in its place: is the plugin still needed?')
 
 // Two rewrites of the output, checked here:
 // - import() calls go to __ctxImport, a function bin/load.js passes in from an ES module. An import()
