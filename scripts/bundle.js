@@ -43,6 +43,7 @@ const outcome = () => require('./ux/outcome.js')
 module.exports = {
   COMMANDS, flush, handle, run,
   fail: (error, argv) => outcome().fail(error, argv, Object.keys(COMMANDS)),
+  succeed: () => outcome().succeed(),
   versionJson: (argv, userAgent, version) => outcome().versionJson(argv, userAgent, version),
   connectEarly: (argv) => earlyStore().connectEarly(argv),
   hideSecrets: (argv) => require('./ux/secret-argv.js').hideSecrets(argv),
