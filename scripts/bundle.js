@@ -99,6 +99,22 @@ const ajvLoader = `const __ctxAjv = (name) => {
   return (require.cache[file] ?? require('../bin/load.js').loadBundle(file).module).exports[name];
 };`
 
+// oclif reads each package.json and manifest with fs/promises: four round trips through libuv's
+// thread pool a file, which a start then has to create and keep waking — and on a busy machine every
+// wake-up waits for a core. Read synchronously (as oclif reads the rest at that point), `ctx
+// --version` and `ctx customers show` start no thread pool at all (bench P1, docs/performance.md).
+const OCLIF_READ = "const contents = await (0, promises_1.readFile)(path, 'utf8');"
+const oclifSyncReads = {
+  name: 'oclif-sync-reads',
+  setup(bundler) {
+    bundler.onLoad({filter: /[\\/]@oclif[\\/]core[\\/]lib[\\/]util[\\/]fs\.js$/}, async ({path}) => {
+      const text = await readFile(path, 'utf8')
+      if (!text.includes(OCLIF_READ)) throw new Error(`scripts/bundle.js: ${path} no longer reads JSON as it did: look again at how @oclif/core reads files`)
+      return {contents: text.replace(OCLIF_READ, "const contents = (0, node_fs_1.readFileSync)(path, 'utf8');"), loader: 'js'}
+    })
+  },
+}
+
 // cli-table3 and oclif measure text with string-width: they get src/ux/text-width.ts instead, which
 // answers the texts ctx prints most without compiling string-width's emoji pattern (bench P1).
 const TEXT_WIDTH = join(DIST, 'ux', 'text-width.js')
@@ -142,7 +158,7 @@ await build({
   // loaders oclif probes for are optional and absent. ajv is in dist/ajv.cjs (above). stream-json
   // (an ES module, imported) only where a Context Service export is read.
   external: ['csv-parse', 'csv-stringify', '@inquirer/prompts', 'stream-json', 'pg-native', 'typescript', 'ts-node'],
-  plugins: [moduleUrl, ajvBundle, textWidth],
+  plugins: [moduleUrl, ajvBundle, textWidth, oclifSyncReads],
 })
 if (widthRedirects === 0) throw new Error('scripts/bundle.js: nothing imported string-width, so src/ux/text-width.ts is not in its place: is the plugin still needed?')
 
