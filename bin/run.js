@@ -10,7 +10,7 @@ const {loadBundle} = require('./load.js')
 // of a start (bench P1, docs/performance.md). package.json already asks for Node 20 (npm warns on install).
 process.env.OCLIF_DISABLE_ENGINE_WARNING ??= 'true'
 const root = join(__dirname, '..')
-const {closeEarlyStore, connectEarly, fail, flush, hideSecrets, run, versionJson} = loadBundle(join(root, 'dist', 'ctx.cjs')).module.exports
+const {closeEarlyStore, connectEarly, fail, flush, hideSecrets, run, succeed, versionJson} = loadBundle(join(root, 'dist', 'ctx.cjs')).module.exports
 const argv = process.argv.slice(2)
 
 // `ctx --version --json`: oclif answers --version itself, in text only.
@@ -26,9 +26,10 @@ if (versionText) {
   const shown = hideSecrets(argv)
   process.argv = [...process.argv.slice(0, 2), ...shown]
   // The package root, not this file: oclif takes the nearest package.json, which here is bin/'s own.
-  // Any error, and any exit a command chose, ends in src/ux/outcome.ts once stdout is written out.
+  // Every end goes through src/ux/outcome.ts once stdout and stderr are written out: a success (with
+  // the exit code a command set), any error, and any exit a command chose.
   run(shown, root)
     .then(() => flush())
     .then(() => closeEarlyStore())
-    .catch((error) => fail(error, shown))
+    .then(() => succeed(), (error) => fail(error, shown))
 }

@@ -43,6 +43,7 @@ const outcome = () => require('./ux/outcome.js')
 module.exports = {
   COMMANDS, flush, handle, run,
   fail: (error, argv) => outcome().fail(error, argv, Object.keys(COMMANDS)),
+  succeed: () => outcome().succeed(),
   versionJson: (argv, userAgent, version) => outcome().versionJson(argv, userAgent, version),
   connectEarly: (argv) => earlyStore().connectEarly(argv),
   hideSecrets: (argv) => require('./ux/secret-argv.js').hideSecrets(argv),
@@ -69,8 +70,13 @@ const moduleUrl = {
 // load it, so the main bundle stays as small as before.
 export const AJV_BUNDLE = join(DIST, 'ajv.cjs')
 
-/** Both bundles: CommonJS for Node 20, written as ASCII (bin/load.js reads it as latin1). */
-const BUNDLED = {bundle: true, platform: 'node', target: 'node20', format: 'cjs', charset: 'ascii', legalComments: 'none', logLevel: 'warning'}
+/**
+ * The bundles: CommonJS for Node 20, written as ASCII (bin/load.js reads it as latin1), without
+ * whitespace and with shorter syntax: every byte is read and held on every start, and dist/ctx.cjs
+ * went from 1.66 MB to 1.13 MB (bench P1, docs/performance.md). Names are kept as they are: error
+ * classes take theirs from `new.target.name` (src/core/errors.ts).
+ */
+const BUNDLED = {bundle: true, platform: 'node', target: 'node20', format: 'cjs', charset: 'ascii', legalComments: 'none', logLevel: 'warning', minifyWhitespace: true, minifySyntax: true}
 
 await build({
   ...BUNDLED,
@@ -92,6 +98,42 @@ const ajvLoader = `const __ctxAjv = (name) => {
   const file = require('node:path').join(__dirname, 'ajv.cjs');
   return (require.cache[file] ?? require('../bin/load.js').loadBundle(file).module).exports[name];
 };`
+
+// oclif reads each package.json and manifest with fs/promises: four round trips through libuv's
+// thread pool a file, which a start then has to create and keep waking — and on a busy machine every
+// wake-up waits for a core. Read synchronously (as oclif reads the rest at that point), `ctx
+// --version` and `ctx customers show` start no thread pool at all (bench P1, docs/performance.md).
+const OCLIF_READ = "const contents = await (0, promises_1.readFile)(path, 'utf8');"
+const oclifSyncReads = {
+  name: 'oclif-sync-reads',
+  setup(bundler) {
+    bundler.onLoad({filter: /[\\/]@oclif[\\/]core[\\/]lib[\\/]util[\\/]fs\.js$/}, async ({path}) => {
+      const text = await readFile(path, 'utf8')
+      if (!text.includes(OCLIF_READ)) throw new Error(`scripts/bundle.js: ${path} no longer reads JSON as it did: look again at how @oclif/core reads files`)
+      return {contents: text.replace(OCLIF_READ, "const contents = (0, node_fs_1.readFileSync)(path, 'utf8');"), loader: 'js'}
+    })
+  },
+}
+
+// cli-table3 and oclif measure text with string-width: they get src/ux/text-width.ts instead, which
+// answers the texts ctx prints most without compiling string-width's emoji pattern (bench P1).
+const TEXT_WIDTH = join(DIST, 'ux', 'text-width.js')
+let widthRedirects = 0
+const textWidth = {
+  name: 'text-width',
+  setup(bundler) {
+    bundler.onResolve({filter: /^string-width$/}, ({importer}) => {
+      if (importer === TEXT_WIDTH) return undefined
+      widthRedirects++
+      return {path: 'string-width', namespace: 'ctx-text-width'}
+    })
+    bundler.onLoad({filter: /.*/, namespace: 'ctx-text-width'}, () => ({
+      contents: `const {textWidth} = require(${JSON.stringify(TEXT_WIDTH)});\nmodule.exports = textWidth;\nmodule.exports.default = textWidth;`,
+      resolveDir: DIST,
+      loader: 'js',
+    }))
+  },
+}
 
 const moduleUrlBanner = `const __ctxModuleUrl = (file) => require('node:url').pathToFileURL(require('node:path').join(__dirname, file)).href;`
 
@@ -116,8 +158,9 @@ await build({
   // loaders oclif probes for are optional and absent. ajv is in dist/ajv.cjs (above). stream-json
   // (an ES module, imported) only where a Context Service export is read.
   external: ['csv-parse', 'csv-stringify', '@inquirer/prompts', 'stream-json', 'pg-native', 'typescript', 'ts-node'],
-  plugins: [moduleUrl, ajvBundle],
+  plugins: [moduleUrl, ajvBundle, textWidth, oclifSyncReads],
 })
+if (widthRedirects === 0) throw new Error('scripts/bundle.js: nothing imported string-width, so src/ux/text-width.ts is not in its place: is the plugin still needed?')
 
 // Two rewrites of the output, checked here:
 // - import() calls go to __ctxImport, a function bin/load.js passes in from an ES module. An import()

@@ -1,7 +1,10 @@
 // The customers this operator touched last (`customers recent`), kept per store in the CLI's config
 // directory; and the small per-store lists like it (the desk's open customers, desk.ts). Convenience
-// lists: a lost update between two processes costs nothing.
-import {mkdir, readFile} from 'node:fs/promises'
+// lists: a lost update between two processes costs nothing. Read and written synchronously: a few
+// hundred bytes, where each asynchronous step (read, mkdir, and write-file-atomic's realpath, stat,
+// open, write, close, chown, chmod, rename) is a round trip through libuv's thread pool — ~5 ms of
+// a `customers show` (bench P1, docs/performance.md).
+import {mkdirSync, readFileSync} from 'node:fs'
 import {dirname} from 'node:path'
 import writeFileAtomic from 'write-file-atomic'
 
@@ -19,9 +22,9 @@ interface ListsFile<T> {
   stores: Record<string, T[]>
 }
 
-async function readLists<T>(path: string): Promise<ListsFile<T>> {
+function readLists<T>(path: string): ListsFile<T> {
   try {
-    const parsed = JSON.parse(await readFile(path, 'utf8')) as ListsFile<T>
+    const parsed = JSON.parse(readFileSync(path, 'utf8')) as ListsFile<T>
     if (parsed?.version === 1 && typeof parsed.stores === 'object' && parsed.stores !== null) return parsed
   } catch {
     // A missing or damaged list is an empty one: it only remembers, it never holds data.
@@ -43,7 +46,7 @@ export async function forgetRecent(path: string, location: string, ids: readonly
 
 /** The list kept in `path` for the store at `location` (empty when there is none). */
 export async function readStoreList<T>(path: string, location: string): Promise<T[]> {
-  return storeListOf((await readLists<T>(path)).stores, location)
+  return storeListOf(readLists<T>(path).stores, location)
 }
 
 /** The list of one store; a location is a user's string, so only an own array counts (never `constructor`). */
@@ -54,11 +57,11 @@ function storeListOf<T>(stores: Record<string, T[]>, location: string): T[] {
 /** Rewrites the list of one store in `path` (0600, atomic); best effort, never failing the caller. */
 export async function changeStoreList<T>(path: string, location: string, change: (entries: T[]) => T[]): Promise<void> {
   try {
-    const file = await readLists<T>(path)
+    const file = readLists<T>(path)
     file.stores[location] = change(storeListOf(file.stores, location))
-    await mkdir(dirname(path), {recursive: true, mode: 0o700})
+    mkdirSync(dirname(path), {recursive: true, mode: 0o700})
     // Atomic, so never torn, but not synced: losing the last entry to a power cut costs nothing.
-    await writeFileAtomic(path, `${JSON.stringify(file, null, 2)}\n`, {mode: 0o600, fsync: false})
+    writeFileAtomic.sync(path, `${JSON.stringify(file, null, 2)}\n`, {mode: 0o600, fsync: false})
   } catch {
     // Remembering is best effort: a read-only config directory must not fail the command.
   }

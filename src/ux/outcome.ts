@@ -69,6 +69,17 @@ export async function exitWhenWritten(code: number): Promise<never> {
 }
 
 /**
+ * The end of a run that succeeded, with the exit code the command chose (6: partial success) or 0,
+ * as soon as its output is written out: left to end by itself once nothing is pending, Node first
+ * runs the garbage collection V8 has scheduled and frees the heap page by page, ~5-10 ms of a
+ * `customers show` (bench P1).
+ */
+export function succeed(): Promise<never> {
+  const code = process.exitCode
+  return exitWhenWritten(code === undefined || code === null ? 0 : Number(code))
+}
+
+/**
  * The end of a run that threw: an exit a command chose (its error is already reported), or an error
  * from outside any command, reported here as a command would report it. An unknown command is a
  * usage error that names the closest command by its words, and runs nothing.

@@ -55,6 +55,17 @@ describe('peeking into a store file', () => {
     expect(peek.object('not-a-key')).toBeNull()
   })
 
+  it('does not take a keyring that does not end where the definitions begin, and still reads objects', async () => {
+    const bytes = await writtenStore()
+    const whole = JSON.parse(bytes.toString('utf8'))
+    const moved = Buffer.from(bytes.toString('utf8').replace(',"definitions":', ',"later":{"keys":{}},"definitions":'))
+    const peek = StoreFilePeek.of(StoreFileBytes.of(moved))
+    expect(peek).toBeDefined()
+    expect(peek!.keyring()).toBeUndefined()
+    expect(peek!.object(awkward[0].id)).toEqual(whole.objects[awkward[0].id])
+    expect(peek!.definitions()).toEqual(whole.definitions)
+  })
+
   it('does not read files laid out otherwise: pretty-printed, cut off, another format version, foreign', async () => {
     const bytes = await writtenStore()
     const whole = JSON.parse(bytes.toString('utf8'))

@@ -1,8 +1,9 @@
 // The CLI surface itself: version, help, usage errors, store administration, the default store.
+import {spawnSync} from 'node:child_process'
 import {existsSync, statSync} from 'node:fs'
 import {join} from 'node:path'
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
-import {expectRun, runCli, type Sandbox, sandbox} from '../helpers/cli.js'
+import {BIN, expectRun, runCli, type Sandbox, sandbox} from '../helpers/cli.js'
 import {readStore} from '../helpers/store.js'
 import {STORE_FORMAT_VERSION} from '../../src/core/storage/state.js'
 
@@ -49,6 +50,17 @@ describe('the ctx command', () => {
 
   it('refuses a malformed CTX_NOW as a usage error', async () => {
     await expectRun(box, ['customers', 'create', '--first-name', 'A'], 2, {now: 'yesterday'})
+  })
+
+  it('writes a long result whole into a pipe whose reader is slow before it exits, with exit 0', async () => {
+    await expectRun(box, ['seed', '--customers', '500', '--seed', 'pipe', '--json'])
+    // The reader starts after half a second: ctx fills the pipe and has to wait for it before it may exit.
+    const script = `set -o pipefail; "$NODE" "$BIN" search type:customer --limit 500 --json | { sleep 0.5; cat; }`
+    const result = spawnSync('bash', ['-c', script], {env: {...box.env, CTX_STORE: box.storePath, NODE: process.execPath, BIN}, encoding: 'utf8', maxBuffer: 1 << 26})
+    expect(result.stderr).toBe('')
+    expect(result.status).toBe(0)
+    expect(result.stdout.length, result.stdout.slice(0, 200)).toBeGreaterThan(256 * 1024)
+    expect(JSON.parse(result.stdout).items).toHaveLength(500)
   })
 
   it('prints no stack trace unless DEBUG is set', async () => {

@@ -3,8 +3,8 @@
 // ctx's config directory, created 0600 on the store's first write. Only the KEK's fingerprint is
 // recorded in the store, so a wrong key is told apart from a damaged one.
 import {createHash, randomBytes} from 'node:crypto'
-import {lstatSync, readlinkSync, realpathSync} from 'node:fs'
-import {mkdir, open, readFile, stat} from 'node:fs/promises'
+import {lstatSync, readFileSync, readlinkSync, realpathSync} from 'node:fs'
+import {mkdir, open, stat} from 'node:fs/promises'
 import {basename, dirname, join, resolve} from 'node:path'
 import {parseStoreUrl, redactUrl} from '../storage/open.js'
 import {KeyError} from './errors.js'
@@ -130,7 +130,9 @@ export function fingerprintOf(key: Buffer): string {
 export async function readKeyFile(path: string): Promise<KeyEncryptionKey | null> {
   let text: string
   try {
-    text = await readFile(path, 'utf8')
+    // Synchronously, like the store file's peek: with the config's, the only reads a `customers
+    // show` would otherwise make through libuv's thread pool (bench P1).
+    text = readFileSync(path, 'utf8')
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null
     throw new KeyError(`cannot read the key file ${path}: ${(error as Error).message}`, {where: path, cause: error})

@@ -62,6 +62,10 @@ describe('making and reading a key file', () => {
     const error = await readKeyFile(path).catch((caught: unknown) => caught)
     expect(error).toBeInstanceOf(KeyError)
     expect((error as KeyError).exitCode).toBe(7)
+    // One that cannot be read at all (here a directory) is exit 7 too, as a rejection, not a throw.
+    const unreadable = readKeyFile(dir)
+    await expect(unreadable).rejects.toBeInstanceOf(KeyError)
+    expect(((await unreadable.catch((caught: unknown) => caught)) as KeyError).exitCode).toBe(7)
   })
 
   it('fingerprints differ between keys and do not hold the key', async () => {
