@@ -333,8 +333,20 @@ class SealingWriter extends OpeningReader implements StoreWriter {
     return this.store.openAll(await this.tx.getManyByExternalId(type, externalIds), this.tx)
   }
 
-  async insert(objects: readonly ContextObject[]): Promise<void> {
-    await this.tx.insert(await this.seal(objects))
+  /**
+   * The objects go to the store with a sealing of its own to apply to each as it takes it: a
+   * database seals each object as it makes its row, while the server inserts the rows before.
+   */
+  async insert(objects: readonly ContextObject[], prepare?: (object: ContextObject) => ContextObject): Promise<void> {
+    const given = prepare ? objects.map(prepare) : objects
+    const sealer = await this.sealer(given)
+    if (!sealer) return this.tx.insert(given)
+    try {
+      await this.tx.insert(given, sealer.seal)
+    } finally {
+      // Keys made as the rows were, held until a transaction writing them commits (a failed one's too).
+      this.store.collectFresh(sealer.keyring)
+    }
   }
 
   async update(object: ContextObject, expectedLastUpdated?: string): Promise<void> {
@@ -392,15 +404,25 @@ class SealingWriter extends OpeningReader implements StoreWriter {
 
   /** The objects with their encrypted values sealed under their customer's data key (made on first use). */
   private async seal(objects: readonly ContextObject[]): Promise<ContextObject[]> {
+    const sealer = await this.sealer(objects)
+    if (!sealer) return [...objects]
+    const sealed = objects.map(sealer.seal)
+    this.store.collectFresh(sealer.keyring)
+    return sealed
+  }
+
+  /**
+   * How to seal each of `objects` (null when none holds a value to seal), with the keys they need
+   * read in; a key made as an object is sealed waits in the keyring for collectFresh.
+   */
+  private async sealer(objects: readonly ContextObject[]): Promise<{seal: (object: ContextObject) => ContextObject; keyring: Keyring} | null> {
     const fields = encryptedFields(await this.tx.definitions())
-    if (fields.size === 0 || !objects.some((object) => holdsEncryptedValue(object, fields))) return [...objects]
+    if (fields.size === 0 || !objects.some((object) => holdsEncryptedValue(object, fields))) return null
     // Only an object linked to no customer takes its key from a parent (an import's customers never do).
     const parentKey = objects.some(keyFromParent) ? await this.parentKeys(objects) : undefined
-    const keyIds = objects.map((object) => dataKeyIdOf(object, parentKey))
-    const keyring = await this.store.keysFor(this.tx, [...keyIds, INDEX_KEY_ID], true)
-    const sealed = objects.map((object, index) => (holdsEncryptedValue(object, fields) ? sealObject(object, fields, keyring, keyIds[index]) : object))
-    this.store.collectFresh(keyring)
-    return sealed
+    const keyring = await this.store.keysFor(this.tx, [...objects.map((object) => dataKeyIdOf(object, parentKey)), INDEX_KEY_ID], true)
+    const seal = (object: ContextObject) => (holdsEncryptedValue(object, fields) ? sealObject(object, fields, keyring, dataKeyIdOf(object, parentKey)) : object)
+    return {seal, keyring}
   }
 
   /**
