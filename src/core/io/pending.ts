@@ -13,6 +13,9 @@ import type {FindOptions, Page, StoreReader, StoreWriter} from '../storage/store
 /** Held writes are handed to the store this often, whatever the size of the transaction. */
 const FLUSH_EVERY = 1000
 
+/** While writes are in flight, the rows staged between two turns of the event loop (letWritesOn). */
+const ROWS_PER_TURN = 50
+
 /** What an import reads and writes through: a transaction, or PendingWrites over one. */
 export type ImportWriter = StoreReader & Pick<StoreWriter, 'insert' | 'update'>
 
@@ -28,6 +31,9 @@ export class PendingWrites implements ImportWriter {
   /** The writes handed to the store and not yet done (resolves, never rejects: see `failed`). */
   private writing: Promise<void> | undefined
   private failed: unknown
+  private inFlight = false
+  /** Rows staged while writes were in flight, counted for letWritesOn. */
+  private staged = 0
 
   constructor(private readonly tx: StoreWriter) {}
 
@@ -120,7 +126,7 @@ export class PendingWrites implements ImportWriter {
   }
 
   private async flushWhenFull(): Promise<void> {
-    if (this.inserts.size + this.updates.size < FLUSH_EVERY) return
+    if (this.inserts.size + this.updates.size < FLUSH_EVERY) return this.letWritesOn()
     await this.written()
     // An update may rewrite other objects than its own (an activity moved: the comments under it), which
     // a read here would not see coming: only inserts are left to go on while the next rows are checked.
@@ -147,9 +153,23 @@ export class PendingWrites implements ImportWriter {
       for (const object of updates) await this.tx.update(object)
       if (inserts.length > 0) await this.tx.insert(inserts)
     })()
-    this.writing = writing.catch((error: unknown) => {
-      this.failed ??= error
-    })
+    this.inFlight = true
+    this.writing = writing
+      .catch((error: unknown) => {
+        this.failed ??= error
+      })
+      .finally(() => (this.inFlight = false))
+  }
+
+  /**
+   * While writes are in flight, a turn of the event loop every few rows: rows are checked from
+   * memory without waiting on anything, and the store makes the rows it sends (sealing each) only
+   * when the connection takes more, which it tells in an event. Without, the server waited for the
+   * rows checked here to be done before it was sent more.
+   */
+  private async letWritesOn(): Promise<void> {
+    if (!this.inFlight || ++this.staged % ROWS_PER_TURN !== 0) return
+    await new Promise((resolve) => setImmediate(resolve))
   }
 
   /** Waits for the writes in flight; throws what made them fail. */
