@@ -251,11 +251,16 @@ async function importRows(run: ImportRun, dryRun: boolean): Promise<void> {
       await store.transaction(async (tx) => {
         outcome = emptyOutcome()
         const pending = heldBack ? new PendingWrites(tx) : null
-        for await (const chunk of commit()) {
-          if (pending && chunk.records) await pending.readAhead(...lookupsOf(chunk.records))
-          await importChunk(run.importer, pending ?? tx, chunk, outcome, pending)
+        try {
+          for await (const chunk of commit()) {
+            if (pending && chunk.records) await pending.readAhead(...lookupsOf(chunk.records))
+            await importChunk(run.importer, pending ?? tx, chunk, outcome, pending)
+          }
+          await pending?.flush()
+        } catch (error) {
+          await pending?.settled()
+          throw error
         }
-        await pending?.flush()
         if (dryRun) throw new DryRunDone()
       })
     } catch (error) {

@@ -172,6 +172,14 @@ export class PendingWrites implements ImportWriter {
     await new Promise((resolve) => setImmediate(resolve))
   }
 
+  /**
+   * Waits for the writes in flight, whatever becomes of them: a transaction that fails for another
+   * reason waits for them before it is rolled back, so none of its statements comes after.
+   */
+  async settled(): Promise<void> {
+    await this.writing
+  }
+
   /** Waits for the writes in flight; throws what made them fail. */
   private async written(): Promise<void> {
     await this.writing

@@ -47,6 +47,35 @@ describe('writes handed to the store while the next rows are checked', () => {
     expect(() => dir.read('rejects.out')).toThrow()
   })
 
+  it('a transaction that fails for another reason ends only once the writes handed over are done', async () => {
+    const inner = memoryStore()
+    let inFlight = 0
+    let inFlightAtEnd = -1
+    const store = Object.assign(Object.create(inner) as Store, {
+      capabilities: {...inner.capabilities, importBatchSize: 3000},
+      transaction<T>(work: (tx: StoreWriter) => Promise<T>): Promise<T> {
+        return inner.transaction(async (tx) => {
+          const insert = async (objects: readonly ContextObject[], prepare?: (object: ContextObject) => ContextObject) => {
+            inFlight++
+            await new Promise((resolve) => setTimeout(resolve, 200))
+            await tx.insert(objects, prepare)
+            inFlight--
+          }
+          try {
+            return await work(Object.assign(Object.create(tx) as StoreWriter, {insert}))
+          } finally {
+            inFlightAtEnd = inFlight
+          }
+        })
+      },
+    })
+    // A dry run reads the file inside its one transaction: the unclosed quote at its end fails it
+    // while the 1000 rows before the last 500 are being written.
+    const file = dir.write('people.csv', `${people(20_500)}\n"p-x,Unclosed`)
+    await expect(importInto(store, file, {type: 'customer', dryRun: true}, dir)).rejects.toThrow(/quote/i)
+    expect(inFlightAtEnd).toBe(0)
+  })
+
   it('imports every row when none fails, whatever the batch size', async () => {
     for (const batchSize of [999, 1000, 2500]) {
       const inner = memoryStore()
