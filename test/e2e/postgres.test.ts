@@ -2,7 +2,7 @@
 // missing, empty or unreachable (exit 7, never a password), the sweep and imports where the file
 // store's suites look at its file, and `ctx migrate` both ways.
 import {spawn} from 'node:child_process'
-import {mkdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {afterEach, beforeEach, expect, it} from 'vitest'
 import {SCHEMA_VERSION} from '../../src/core/storage/postgres/schema.js'
@@ -152,6 +152,26 @@ await describePostgres('ctx on postgres://', () => {
     const stored = await readStore(schema.url)
     expect(new Set(stored.map((object) => object.externalId)).size).toBe(rows)
     expect(stored).toHaveLength(rows)
+  })
+
+  it('stops at a write the server refuses while the next rows are checked: earlier batches stay, no row is refused for it (exit 5)', async () => {
+    await run(['store', 'init'])
+    const rows = 6000
+    const file = join(box.dir, 'people.jsonl')
+    const line = (index: number, externalId: string) => JSON.stringify({type: 'customer', externalId, data: {Context_First_Name: `Name ${index}`}})
+    // Row 4500 is in the second batch's first 1000, written while the rows after them are checked;
+    // its externalId is text PostgreSQL cannot hold (a lone surrogate), found as its row is made.
+    writeFileSync(file, Array.from({length: rows}, (_, index) => line(index, index === 4500 ? 'k-\ud800' : `k-${index}`)).join('\n') + '\n')
+    const failed = await run(['import', file, '--json'], 5)
+    expect(failed.json.error).toMatchObject({code: 'INVALID_DATA', exitCode: 5})
+    expect(failed.json.error.message).toContain('lone surrogate')
+    const kept = await readStore(schema.url)
+    expect(kept.map((object) => object.externalId).sort()).toEqual(Array.from({length: 4000}, (_, index) => `k-${index}`).sort())
+    expect(existsSync(join(box.dir, 'people.rejects.jsonl'))).toBe(false)
+    writeFileSync(file, Array.from({length: rows}, (_, index) => line(index, `k-${index}`)).join('\n') + '\n')
+    const again = await run(['import', file, '--upsert', '--json'])
+    expect(again.json).toMatchObject({read: rows, created: 2000, unchanged: 4000, rejected: 0})
+    expect(await readStore(schema.url)).toHaveLength(rows)
   })
 
   it('imports a Context Service export directory once its definitions are applied, and writes it back out the same', async () => {

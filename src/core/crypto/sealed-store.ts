@@ -123,9 +123,10 @@ export class SealedStore extends OpeningReader implements Store {
     const destroyed: string[] = []
     const result = await this.inner.transaction(async (tx) => {
       destroyed.length = 0
-      const writer = new SealingWriter(tx, this, destroyed)
+      const saved = new Set<string>()
+      const writer = new SealingWriter(tx, this, destroyed, saved)
       const value = await work(writer)
-      await this.saveKeys(tx)
+      await this.saveKeys(tx, saved)
       return value
     })
     // Committed: the keys written are the store's now, and the destroyed ones are gone from it.
@@ -176,9 +177,10 @@ export class SealedStore extends OpeningReader implements Store {
       return this.inner.upgrade({
         within: async (tx) => {
           await options.within?.(tx)
-          const writer = new SealingWriter(tx, this, [])
+          const saved = new Set<string>()
+          const writer = new SealingWriter(tx, this, [], saved)
           await writer.reseal(await writer.clearObjects())
-          await this.saveKeys(tx)
+          await this.saveKeys(tx, saved)
           this.unsaved.clear()
           this.keyringUnsaved = false
         },
@@ -244,9 +246,12 @@ export class SealedStore extends OpeningReader implements Store {
     return keyring
   }
 
-  /** Keys the keyring made since it last handed them over, kept until a transaction writing them commits. */
-  collectFresh(keyring: Keyring): void {
-    keyring.drainFresh(this.unsaved)
+  /** Keys the keyring made since it last handed them over, kept until a transaction writing them commits (and put in `also`). */
+  collectFresh(keyring: Keyring, also?: Map<string, string>): void {
+    if (also) {
+      keyring.drainFresh(also)
+      for (const [id, wrapped] of also) this.unsaved.set(id, wrapped)
+    } else keyring.drainFresh(this.unsaved)
   }
 
   async openAll(objects: ContextObject[], reader: Reader): Promise<ContextObject[]> {
@@ -274,11 +279,18 @@ export class SealedStore extends OpeningReader implements Store {
     return blindFilter(where, definitions, (word) => keyring.token(word))
   }
 
-  private async saveKeys(tx: StoreWriter): Promise<void> {
-    if (!this.keyringUnsaved && this.unsaved.size === 0) return
+  /**
+   * Writes the keyring when it is new, and the data keys not yet stored but those this attempt at
+   * the transaction wrote already (`saved`: an insert on a database writes the keys it made right
+   * after its objects).
+   */
+  private async saveKeys(tx: StoreWriter, saved: ReadonlySet<string>): Promise<void> {
+    const keys: Record<string, string> = {}
+    for (const [id, wrapped] of this.unsaved) if (!saved.has(id)) keys[id] = wrapped
+    if (!this.keyringUnsaved && Object.keys(keys).length === 0) return
     const keyring = await this.keys
     if (!keyring) return
-    await tx.putKeys(keyring.record, Object.fromEntries(this.unsaved))
+    await tx.putKeys(keyring.record, keys)
   }
 
   /** Drops the keyring read so far (after a rotation, an upgrade, a flush): the next use reads it again. */
@@ -317,6 +329,8 @@ class SealingWriter extends OpeningReader implements StoreWriter {
     private readonly store: SealedStore,
     /** Data keys this transaction destroys: forgotten by the keyring once it commits. */
     private readonly destroyed: string[],
+    /** Data keys this attempt at the transaction wrote already (SealedStore.saveKeys). */
+    private readonly saved: Set<string>,
   ) {
     super(tx)
   }
@@ -333,8 +347,26 @@ class SealingWriter extends OpeningReader implements StoreWriter {
     return this.store.openAll(await this.tx.getManyByExternalId(type, externalIds), this.tx)
   }
 
-  async insert(objects: readonly ContextObject[]): Promise<void> {
-    await this.tx.insert(await this.seal(objects))
+  /**
+   * The objects go to the store with a sealing of its own to apply to each as it takes it: a
+   * database seals each object as it makes its row, while the server inserts the rows before.
+   */
+  async insert(objects: readonly ContextObject[], prepare?: (object: ContextObject) => ContextObject): Promise<void> {
+    const given = prepare ? objects.map(prepare) : objects
+    const sealer = await this.sealer(given)
+    if (!sealer) return this.tx.insert(given)
+    const made = new Map<string, string>()
+    try {
+      await this.tx.insert(given, sealer.seal)
+    } finally {
+      // Keys made as the rows were, held until a transaction writing them commits (a failed one's too).
+      this.store.collectFresh(sealer.keyring, made)
+    }
+    if (made.size === 0 || commitsWhole(this.store)) return
+    // On a database, the keys go right after their objects (while an import checks its next rows)
+    // rather than all at the transaction's end.
+    await this.tx.putKeys(sealer.keyring.record, Object.fromEntries(made))
+    for (const id of made.keys()) this.saved.add(id)
   }
 
   async update(object: ContextObject, expectedLastUpdated?: string): Promise<void> {
@@ -392,15 +424,25 @@ class SealingWriter extends OpeningReader implements StoreWriter {
 
   /** The objects with their encrypted values sealed under their customer's data key (made on first use). */
   private async seal(objects: readonly ContextObject[]): Promise<ContextObject[]> {
+    const sealer = await this.sealer(objects)
+    if (!sealer) return [...objects]
+    const sealed = objects.map(sealer.seal)
+    this.store.collectFresh(sealer.keyring)
+    return sealed
+  }
+
+  /**
+   * How to seal each of `objects` (null when none holds a value to seal), with the keys they need
+   * read in; a key made as an object is sealed waits in the keyring for collectFresh.
+   */
+  private async sealer(objects: readonly ContextObject[]): Promise<{seal: (object: ContextObject) => ContextObject; keyring: Keyring} | null> {
     const fields = encryptedFields(await this.tx.definitions())
-    if (fields.size === 0 || !objects.some((object) => holdsEncryptedValue(object, fields))) return [...objects]
+    if (fields.size === 0 || !objects.some((object) => holdsEncryptedValue(object, fields))) return null
     // Only an object linked to no customer takes its key from a parent (an import's customers never do).
     const parentKey = objects.some(keyFromParent) ? await this.parentKeys(objects) : undefined
-    const keyIds = objects.map((object) => dataKeyIdOf(object, parentKey))
-    const keyring = await this.store.keysFor(this.tx, [...keyIds, INDEX_KEY_ID], true)
-    const sealed = objects.map((object, index) => (holdsEncryptedValue(object, fields) ? sealObject(object, fields, keyring, keyIds[index]) : object))
-    this.store.collectFresh(keyring)
-    return sealed
+    const keyring = await this.store.keysFor(this.tx, [...objects.map((object) => dataKeyIdOf(object, parentKey)), INDEX_KEY_ID], true)
+    const seal = (object: ContextObject) => (holdsEncryptedValue(object, fields) ? sealObject(object, fields, keyring, dataKeyIdOf(object, parentKey)) : object)
+    return {seal, keyring}
   }
 
   /**

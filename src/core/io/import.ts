@@ -251,11 +251,16 @@ async function importRows(run: ImportRun, dryRun: boolean): Promise<void> {
       await store.transaction(async (tx) => {
         outcome = emptyOutcome()
         const pending = heldBack ? new PendingWrites(tx) : null
-        for await (const chunk of commit()) {
-          if (pending && chunk.records) await pending.readAhead(...lookupsOf(chunk.records))
-          await importChunk(run.importer, pending ?? tx, chunk, outcome)
+        try {
+          for await (const chunk of commit()) {
+            if (pending && chunk.records) await pending.readAhead(...lookupsOf(chunk.records))
+            await importChunk(run.importer, pending ?? tx, chunk, outcome, pending)
+          }
+          await pending?.flush()
+        } catch (error) {
+          await pending?.settled()
+          throw error
         }
-        await pending?.flush()
         if (dryRun) throw new DryRunDone()
       })
     } catch (error) {
@@ -307,8 +312,12 @@ async function* chunksOf(run: ImportRun, withRecords: boolean): AsyncGenerator<C
   }
 }
 
-/** Imports a chunk's records (made here from its items when not made ahead) through `writer`; refused rows go to the outcome. */
-async function importChunk(importer: RecordImporter, writer: ImportWriter, chunk: Chunk, outcome: BatchOutcome): Promise<void> {
+/**
+ * Imports a chunk's records (made here from its items when not made ahead) through `writer`;
+ * refused rows go to the outcome. A failure of writes handed to the store before (`pending`) stops
+ * the import at whichever row meets it, never refusing that row for it.
+ */
+async function importChunk(importer: RecordImporter, writer: ImportWriter, chunk: Chunk, outcome: BatchOutcome, pending: PendingWrites | null): Promise<void> {
   const {items, records} = chunk
   for (let index = 0; index < items.length; index++) {
     const record = records ? records[index] : recordOf(items[index])
@@ -319,7 +328,7 @@ async function importChunk(importer: RecordImporter, writer: ImportWriter, chunk
       kind = await importer.import(writer, record)
       outcome.counts[kind]++
     } catch (error) {
-      if (!isRowProblem(error)) throw error
+      if (!isRowProblem(error) || (pending?.failure !== undefined && error === pending.failure)) throw error
       outcome.rejected.push({item, reason: error.message})
       kind = 'rejected'
     }

@@ -13,6 +13,9 @@ import type {FindOptions, Page, StoreReader, StoreWriter} from '../storage/store
 /** Held writes are handed to the store this often, whatever the size of the transaction. */
 const FLUSH_EVERY = 1000
 
+/** While writes are in flight, the rows staged between two turns of the event loop (letWritesOn). */
+const ROWS_PER_TURN = 50
+
 /** What an import reads and writes through: a transaction, or PendingWrites over one. */
 export type ImportWriter = StoreReader & Pick<StoreWriter, 'insert' | 'update'>
 
@@ -24,6 +27,13 @@ export class PendingWrites implements ImportWriter {
   private readonly known = new Map<string, ContextObject | null>()
   /** Ids of objects read ahead or flushed, by (type, externalId); null where the store has none. */
   private readonly knownExternal = new ByExternalId<string | null>()
+
+  /** The writes handed to the store and not yet done (resolves, never rejects: see `failed`). */
+  private writing: Promise<void> | undefined
+  private failed: unknown
+  private inFlight = false
+  /** Rows staged while writes were in flight, counted for letWritesOn. */
+  private staged = 0
 
   constructor(private readonly tx: StoreWriter) {}
 
@@ -53,6 +63,8 @@ export class PendingWrites implements ImportWriter {
   }
 
   async idsWithPrefix(prefix: string, limit: number): Promise<string[]> {
+    // The objects being written are the store's once it has them.
+    await this.written()
     const ids = new Set(await this.tx.idsWithPrefix(prefix, limit))
     for (const id of this.inserts.keys()) if (id.startsWith(prefix)) ids.add(id)
     return [...ids].sort().slice(0, limit)
@@ -98,18 +110,80 @@ export class PendingWrites implements ImportWriter {
     await this.flushWhenFull()
   }
 
-  /** Hands the pending writes to the transaction: updates first, so an externalId they free can be taken by an insert. */
+  /** Hands every pending write to the transaction and waits until the store has them all. */
   async flush(): Promise<void> {
-    for (const object of this.updates.values()) await this.tx.update(object)
-    if (this.inserts.size > 0) await this.tx.insert([...this.inserts.values()])
-    for (const object of [...this.updates.values(), ...this.inserts.values()]) this.remember(object)
-    this.inserts.clear()
-    this.updates.clear()
-    this.external.clear()
+    await this.written()
+    this.startWriting()
+    await this.written()
+  }
+
+  /**
+   * Why the writes handed over failed, once they have; the error surfaces at a row's write or read
+   * that comes later, and is no problem of that row's (import stops, as it does for a failed write).
+   */
+  get failure(): unknown {
+    return this.failed
   }
 
   private async flushWhenFull(): Promise<void> {
-    if (this.inserts.size + this.updates.size >= FLUSH_EVERY) await this.flush()
+    if (this.inserts.size + this.updates.size < FLUSH_EVERY) return this.letWritesOn()
+    await this.written()
+    // An update may rewrite other objects than its own (an activity moved: the comments under it), which
+    // a read here would not see coming: only inserts are left to go on while the next rows are checked.
+    const updating = this.updates.size > 0
+    this.startWriting()
+    if (updating) await this.written()
+  }
+
+  /**
+   * Hands the pending writes to the transaction, updates first (an externalId they free can then be
+   * taken by an insert), without waiting for them: the rows after are checked while the store writes
+   * these (bench P2). One handover at a time is in flight; a read the store answers goes after it on
+   * the transaction's connection, and reads here see the writes as the store will hold them.
+   */
+  private startWriting(): void {
+    const updates = [...this.updates.values()]
+    const inserts = [...this.inserts.values()]
+    for (const object of [...updates, ...inserts]) this.remember(object)
+    this.inserts.clear()
+    this.updates.clear()
+    this.external.clear()
+    if (updates.length === 0 && inserts.length === 0) return
+    const writing = (async () => {
+      for (const object of updates) await this.tx.update(object)
+      if (inserts.length > 0) await this.tx.insert(inserts)
+    })()
+    this.inFlight = true
+    this.writing = writing
+      .catch((error: unknown) => {
+        this.failed ??= error
+      })
+      .finally(() => (this.inFlight = false))
+  }
+
+  /**
+   * While writes are in flight, a turn of the event loop every few rows: rows are checked from
+   * memory without waiting on anything, and the store makes the rows it sends (sealing each) only
+   * when the connection takes more, which it tells in an event. Without, the server waited for the
+   * rows checked here to be done before it was sent more.
+   */
+  private async letWritesOn(): Promise<void> {
+    if (!this.inFlight || ++this.staged % ROWS_PER_TURN !== 0) return
+    await new Promise((resolve) => setImmediate(resolve))
+  }
+
+  /**
+   * Waits for the writes in flight, whatever becomes of them: a transaction that fails for another
+   * reason waits for them before it is rolled back, so none of its statements comes after.
+   */
+  async settled(): Promise<void> {
+    await this.writing
+  }
+
+  /** Waits for the writes in flight; throws what made them fail. */
+  private async written(): Promise<void> {
+    await this.writing
+    if (this.failed !== undefined) throw this.failed
   }
 
   private stage(object: ContextObject): void {

@@ -209,8 +209,9 @@ export class StateTransaction implements StoreWriter {
     return this.changedKeyring
   }
 
-  async insert(objects: readonly ContextObject[]): Promise<void> {
-    for (const object of objects) {
+  async insert(objects: readonly ContextObject[], prepare?: (object: ContextObject) => ContextObject): Promise<void> {
+    for (const given of objects) {
+      const object = prepare ? prepare(given) : given
       if (this.current(object.id)) throw new ConflictError(`${object.type} ${object.id} already exists`, {where: object.id})
       this.claimExternalId(object)
       this.changes.set(object.id, owned(object))

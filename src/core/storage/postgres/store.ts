@@ -322,8 +322,10 @@ export class PostgresStore implements Store {
             throw error
           }) as never,
         // A unique violation is not the failure: the writer recovers from it (PgWriter.copied).
+        // One chunk made ahead of the one being sent, not Readable's sixteen: a chunk is made as the
+        // server takes the last, so making it overlaps the server's work and little text waits.
         copyFrom: (sql, chunks) =>
-          pipeline(Readable.from(chunks), client.query(copyFrom(sql))).catch((error: unknown) => {
+          pipeline(Readable.from(chunks, {highWaterMark: 1}), client.query(copyFrom(sql))).catch((error: unknown) => {
             if ((error as {code?: string}).code !== UNIQUE_VIOLATION) failure ??= error
             throw error
           }),
