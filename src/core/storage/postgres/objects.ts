@@ -72,6 +72,12 @@ function* copyChunks(count: number, rowAt: (index: number) => ObjectRow): Genera
  */
 const KEY_CUSTOMER = `lower(CASE WHEN starts_with(k.id, 'customer:') THEN substr(k.id, 10) ELSE k.id END)`
 
+/**
+ * The data keys named by $1, found through ctx_keys' primary key (customer_key, id): by id alone, a
+ * read of one customer's key went through every key of the store (15 ms among 20k customers, bench P6).
+ */
+const KEYS_NAMED = `customer_key = ANY(ARRAY(SELECT ${KEY_CUSTOMER} FROM unnest($1::text[]) AS k(id))) AND id = ANY($1::text[])`
+
 export class PgReader implements StoreReader, KeyReader {
   /**
    * `knownDefinitions`: the store's definitions as already read, outside a transaction.
@@ -165,7 +171,7 @@ export class PgReader implements StoreReader, KeyReader {
     const {rows} =
       ids === 'all'
         ? await this.db.query<{id: string; wrapped: string}>('SELECT id, wrapped FROM ctx_keys')
-        : await this.db.query<{id: string; wrapped: string}>('SELECT id, wrapped FROM ctx_keys WHERE id = ANY($1::text[])', [[...new Set(ids)]])
+        : await this.db.query<{id: string; wrapped: string}>(`SELECT id, wrapped FROM ctx_keys WHERE ${KEYS_NAMED}`, [[...new Set(ids)]])
     return Object.fromEntries(rows.map((row) => [row.id, row.wrapped]))
   }
 
@@ -372,7 +378,7 @@ export class PgWriter extends PgReader implements StoreWriter {
 
   async removeKeys(ids: readonly string[]): Promise<void> {
     if (ids.length === 0) return
-    await this.db.query('DELETE FROM ctx_keys WHERE id = ANY($1::text[])', [[...new Set(ids)]])
+    await this.db.query(`DELETE FROM ctx_keys WHERE ${KEYS_NAMED}`, [[...new Set(ids)]])
   }
 
   closeStaleRequests(options: CloseStaleOptions): Promise<CloseStaleResult> {
