@@ -78,6 +78,24 @@ await describePostgres('planner statistics after bulk writes on PostgreSQL', () 
     expect(after.plannerRows).toBe(after.rows)
   })
 
+  it('merges the terms index’s pending list after a bulk import, so a search reads no list of new entries', async () => {
+    // The number of pages the list held, merging it (the same call ctx makes).
+    const pendingPages = () =>
+      admin(async (client) => {
+        const {rows} = await client.query(`SELECT gin_clean_pending_list('"${schema.schema}".ctx_objects_terms'::regclass) AS pages`)
+        return Number(rows[0].pages)
+      })
+    const store = open()
+    await store.init('lab')
+    const csv = (from: number, count: number) =>
+      `externalId,Context_First_Name\n${Array.from({length: count}, (_, index) => `gin-${from + index},Name${from + index}`).join('\n')}\n`
+    // A write too small to refresh the statistics leaves its entries pending, as it does without ctx.
+    await importInto(store, dir.write('few.csv', csv(0, 10)), {type: 'customer'}, dir)
+    expect(await pendingPages()).toBeGreaterThan(0)
+    await importInto(store, dir.write('bulk.csv', csv(10, 200)), {type: 'customer'}, dir)
+    expect(await pendingPages()).toBe(0)
+  })
+
   it('analyses after a bulk import, and not after a few rows', async () => {
     const store = open()
     await store.init('lab')
