@@ -234,13 +234,20 @@ export class SealedStore extends OpeningReader implements Store {
 
   /** The keyring with the wrapped keys of `ids` read in, for the ones not read before. */
   async keysFor(reader: Reader, ids: Iterable<string>, create: boolean): Promise<Keyring> {
-    const keyring = await this.keyringOf(reader, create)
+    const keyring = await this.keyringWith(reader, ids, create)
     if (!keyring) {
       throw new KeyError(`${this.location} holds encrypted values but no record of their keys`, {
         where: this.location,
         hint: 'The store was damaged or pieced together from two stores; restore it from a backup.',
       })
     }
+    return keyring
+  }
+
+  /** As keysFor, but null when the store has no keyring and `create` is false. */
+  private async keyringWith(reader: Reader, ids: Iterable<string>, create: boolean): Promise<Keyring | null> {
+    const keyring = await this.keyringOf(reader, create)
+    if (!keyring) return null
     const missing = [...new Set(ids)].filter((id) => !keyring.has(id))
     if (missing.length > 0) keyring.learn(await reader.wrappedKeys(missing))
     return keyring
@@ -274,9 +281,8 @@ export class SealedStore extends OpeningReader implements Store {
     checkEncryptedSearch(where, definitions)
     if (!searchesWords(where) || encryptedFields(definitions).size === 0) return where
     // A store that has never held an encrypted value has no token to look for.
-    if (!(await reader.keyring())) return where
-    const keyring = await this.keysFor(reader, [INDEX_KEY_ID], false)
-    return blindFilter(where, definitions, (word) => keyring.token(word))
+    const keyring = await this.keyringWith(reader, [INDEX_KEY_ID], false)
+    return keyring ? blindFilter(where, definitions, (word) => keyring.token(word)) : where
   }
 
   /**
