@@ -253,12 +253,12 @@ export class SealedStore extends OpeningReader implements Store {
     return keyring
   }
 
-  /** Keys the keyring made since it last handed them over, kept until a transaction writing them commits (and put in `also`). */
-  collectFresh(keyring: Keyring, also?: Map<string, string>): void {
-    if (also) {
-      keyring.drainFresh(also)
-      for (const [id, wrapped] of also) this.unsaved.set(id, wrapped)
-    } else keyring.drainFresh(this.unsaved)
+  /** Keys the keyring made since it last handed them over, kept until a transaction writing them commits; returns them. */
+  collectFresh(keyring: Keyring): Map<string, string> {
+    const fresh = new Map<string, string>()
+    keyring.drainFresh(fresh)
+    for (const [id, wrapped] of fresh) this.unsaved.set(id, wrapped)
+    return fresh
   }
 
   async openAll(objects: ContextObject[], reader: Reader): Promise<ContextObject[]> {
@@ -361,12 +361,12 @@ class SealingWriter extends OpeningReader implements StoreWriter {
     const given = prepare ? objects.map(prepare) : objects
     const sealer = await this.sealer(given)
     if (!sealer) return this.tx.insert(given)
-    const made = new Map<string, string>()
+    let made: Map<string, string>
     try {
       await this.tx.insert(given, sealer.seal)
     } finally {
       // Keys made as the rows were, held until a transaction writing them commits (a failed one's too).
-      this.store.collectFresh(sealer.keyring, made)
+      made = this.store.collectFresh(sealer.keyring)
     }
     if (made.size === 0 || commitsWhole(this.store)) return
     // On a database, the keys go right after their objects (while an import checks its next rows)
