@@ -334,7 +334,9 @@ await describePostgres('the postgres:// store', () => {
     const customers = Array.from({length: 2000}, (_, index) =>
       fixture('customer', {data: {Context_Last_Name: surnames[index % surnames.length], Context_Work_Email: `user${index}@example.com`}}),
     )
-    await store.transaction((tx) => tx.insert(customers))
+    // Customers a tenth of the objects, as in a seeded store.
+    const requests = Array.from({length: 18_000}, (_, index) => fixture('request', {customerId: customers[index % customers.length].id, data: {Context_Title: `request ${index}`}}))
+    await store.transaction((tx) => tx.insert([...customers, ...requests]))
     await admin((client) => client.query(`ANALYZE "${schema.schema}".ctx_objects`))
     const definitions = await store.definitions()
     const plan = async (query: string, cursor?: string) => {
@@ -349,6 +351,13 @@ await describePostgres('the postgres:// store', () => {
     expect(await plan('Context_Work_Email:user7@example.com')).toContain('ctx_objects_terms')
     expect(await plan('type:customer user7@example.com')).toContain('ctx_objects_terms')
     expect(await plan('"lovelace ada"')).toContain('ctx_objects_terms')
+    // A word ANDed with the type: the rows the terms index finds, their type checked on them, never
+    // the link-order index's entry of every customer beside it (P6).
+    for (const query of ['type:customer Context_Work_Email:user7@example.com', 'type:customer Smith', `type:customer externalId:${customers[7].externalId}`]) {
+      const found = await plan(query)
+      expect(found, query).toContain('ctx_objects_terms')
+      expect(found, query).not.toContain('ctx_objects_link_order')
+    }
     expect(await plan(`customerId:${fixture('customer').id}`)).toContain('ctx_objects_by_customer')
     expect(await plan(`parentId:${fixture('request').id}`)).toContain('ctx_objects_by_parent')
     // The comments of many parents: one probe of the parent index per id, never a scan of every

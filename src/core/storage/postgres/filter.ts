@@ -73,8 +73,11 @@ function compile(filter: Filter, params: Params, definitions: Definitions | null
       parts.push(...rest.map((child) => compile(child, params, definitions, unsearchable)))
       return parts.length === 1 ? parts[0] : `(${parts.join(' OR ')})`
     }
-    case 'and':
-      return `(${filter.children.map((child) => compile(child, params, definitions, unsearchable)).join(filter.kind === 'and' ? ' AND ' : ' OR ')})`
+    case 'and': {
+      const found = filter.children.some(foundByTerms)
+      const parts = filter.children.map((child) => (found && child.kind === 'equals' && child.key === 'type' ? checkedType(child.value, params) : compile(child, params, definitions, unsearchable)))
+      return `(${parts.join(' AND ')})`
+    }
     case 'equals': {
       const column = COLUMNS[filter.key]
       if (column) return `${column} = ${params.add(filter.value)}`
@@ -95,6 +98,33 @@ function compile(filter: Filter, params: Params, definitions: Definitions | null
       return `(${value})::float8 ${op} ${params.add(rangeOperand(filter.value, dataType))}::float8`
     }
   }
+}
+
+/** Whether the terms index alone finds the rows `filter` matches (words, ids, tags: every branch of an OR). */
+function foundByTerms(filter: Filter): boolean {
+  switch (filter.kind) {
+    case 'words':
+      return true
+    case 'equals':
+      return COLUMNS[filter.key] === undefined
+    case 'or':
+      return filter.children.every(foundByTerms)
+    case 'and':
+      return filter.children.some(foundByTerms)
+    case 'range':
+      return false
+  }
+}
+
+/**
+ * `type = T` checked on rows found otherwise (`IS TRUE` is no condition an index answers). ANDed
+ * with words, the planner took the link-order index's entry of every object of the type to AND
+ * with the terms index, estimating a word's rows from the statistics' least common element: a
+ * customer's email among 20k customers read 26,000 index entries (7-48 ms) for the 2 rows the
+ * terms index found (0.7 ms without; P6).
+ */
+function checkedType(type: string, params: Params): string {
+  return `(o.type = ${params.add(type)}) IS TRUE`
 }
 
 /** Whether `filter` requires one of a list of parents or customers (an OR of parentId or customerId equalities). */
