@@ -105,6 +105,8 @@ export class SealedStore extends OpeningReader implements Store {
   /** Data keys made here whose transaction has not committed yet: written again by the next one until it does. */
   private readonly unsaved = new Map<string, string>()
   private keyringUnsaved = false
+  /** When the last transaction begun through this store has ended. */
+  private ended: Promise<void> = Promise.resolve()
 
   constructor(
     private readonly inner: Store,
@@ -119,7 +121,22 @@ export class SealedStore extends OpeningReader implements Store {
     return this
   }
 
-  async transaction<T>(work: (tx: StoreWriter) => Promise<T>): Promise<T> {
+  /**
+   * Runs `work` once the transactions begun before it through this store have ended. They share the
+   * keyring's fresh and unsaved keys, and its forgetting after a commit: two at once on a database
+   * (a seed's chunks) took each other's keys to store, or forgot a key still sealing values and
+   * made the customer another, leaving values no key opens.
+   */
+  transaction<T>(work: (tx: StoreWriter) => Promise<T>): Promise<T> {
+    const run = this.ended.then(() => this.transactionNow(work))
+    this.ended = run.then(
+      () => undefined,
+      () => undefined,
+    )
+    return run
+  }
+
+  private async transactionNow<T>(work: (tx: StoreWriter) => Promise<T>): Promise<T> {
     const destroyed: string[] = []
     const result = await this.inner.transaction(async (tx) => {
       destroyed.length = 0

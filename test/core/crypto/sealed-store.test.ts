@@ -8,6 +8,7 @@ import type {ContextObject} from '../../../src/core/model.js'
 import {openStore} from '../../../src/core/storage/open.js'
 import type {Store} from '../../../src/core/storage/store.js'
 import {fixture} from '../../contract/store-contract.js'
+import {describePostgres, testSchema} from '../../helpers/postgres.js'
 
 let count = 0
 
@@ -83,5 +84,41 @@ describe('data keys held in memory', () => {
     spy.mockRestore()
     // Held without a limit, the second scan would find all five keys in memory and read none.
     expect(second).toBeGreaterThanOrEqual(3)
+  })
+})
+
+await describePostgres('transactions at once through one store (PostgreSQL)', () => {
+  it('runs them one after another: they share the keyring\'s fresh keys and its forgetting after a commit', async () => {
+    const schema = await testSchema('sealed')
+    const store = await openStore(schema.url, {clock: systemClock, keys: {keysHeld: 1}})
+    try {
+      await store.init('lab')
+      await store.transaction((tx) => tx.insert([fixture('customer', {data: {Context_First_Name: 'Walter'}})]))
+      const [x, y] = [fixture('customer', {data: {Context_First_Name: 'Xavier'}}), fixture('customer', {data: {Context_First_Name: 'Yvonne'}})]
+      const request = fixture('request', {customerId: x.id, data: {Context_Title: 'for Xavier'}})
+      // A seed writes a chunk while the next one commits: on PostgreSQL, two transactions at once.
+      // The first waits between its inserts for the second to end, or, had that to wait, a moment.
+      const events: string[] = []
+      let secondEnded!: () => void
+      const ended = new Promise<void>((resolve) => (secondEnded = resolve))
+      const first = store.transaction(async (tx) => {
+        events.push('first begins')
+        await tx.insert([x])
+        await Promise.race([ended, new Promise((resolve) => setTimeout(resolve, 300))])
+        await tx.insert([request])
+        events.push('first ends')
+      })
+      const second = store.transaction(async (tx) => {
+        events.push('second begins')
+        await tx.insert([y])
+        events.push('second ends')
+      })
+      await Promise.all([first, second.finally(secondEnded)])
+      expect(events).toEqual(['first begins', 'first ends', 'second begins', 'second ends'])
+      for (const object of [x, request, y]) expect(await store.get(object.id)).toEqual(object)
+    } finally {
+      await store.close()
+      await schema.drop()
+    }
   })
 })
