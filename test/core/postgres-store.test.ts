@@ -358,6 +358,13 @@ await describePostgres('the postgres:// store', () => {
       expect(found, query).toContain('ctx_objects_terms')
       expect(found, query).not.toContain('ctx_objects_link_order')
     }
+    // A word of old objects (the customers, older than every request): their rows through the terms
+    // index, then ordered, never a walk of the newest-first index through every newer object.
+    for (const query of ['Smith', 'Context_Last_Name:Jones', 'type:customer Smith', `id:${customers[3].id} OR id:${customers[4].id}`]) {
+      const found = await plan(query)
+      expect(found, query).toContain('ctx_objects_terms')
+      expect(found, query).not.toContain('ctx_objects_newest')
+    }
     expect(await plan(`customerId:${fixture('customer').id}`)).toContain('ctx_objects_by_customer')
     expect(await plan(`parentId:${fixture('request').id}`)).toContain('ctx_objects_by_parent')
     // The comments of many parents: one probe of the parent index per id, never a scan of every

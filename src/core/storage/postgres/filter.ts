@@ -101,7 +101,8 @@ function compile(filter: Filter, params: Params, definitions: Definitions | null
 }
 
 /** Whether the terms index alone finds the rows `filter` matches (words, ids, tags: every branch of an OR). */
-function foundByTerms(filter: Filter): boolean {
+export function foundByTerms(filter: Filter | null | undefined): boolean {
+  if (!filter) return false
   switch (filter.kind) {
     case 'words':
       return true

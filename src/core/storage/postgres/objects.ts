@@ -10,7 +10,7 @@ import {type CloseStaleOptions, type CloseStaleResult, DEFAULT_PAGE, type FindOp
 import {checkLastUpdated} from '../refusals.js'
 import {readDefinitions, writeDefinitions} from './definitions.js'
 import {externalIdClaim, idClaim} from './citus.js'
-import {compileFilter, customerKeysOf, linkEquality, linkListQuery, namesLinkList, needsDefinitions, Params} from './filter.js'
+import {compileFilter, customerKeysOf, foundByTerms, linkEquality, linkListQuery, namesLinkList, needsDefinitions, Params} from './filter.js'
 import {COLUMNS, copyLine, customerKeys, objectRow, type ObjectRow} from './rows.js'
 import type {Queryable} from './schema.js'
 import {closeStaleRequests} from './sweep.js'
@@ -239,6 +239,17 @@ export function findStatement(
   // the order is the link index's: the planner cannot walk the newest-first index of the whole
   // table instead, which costs as many rows as the table holds newer than the customer's.
   const link = linkEquality(where)
+  if (!link && foundByTerms(where)) {
+    // Rows the terms index finds (words, ids, tags), then their order: walking the newest-first
+    // index instead, testing each row, the planner expects the matches spread over the table, but
+    // a customer's name is as old as the customer: \`search Thompson\` among 20k customers walked
+    // 196,000 newer objects (4.8 s) for 823 matches the index gave in 8 ms. This costs what the
+    // matches cost, however old they are.
+    return {
+      text: `WITH hits AS MATERIALIZED (SELECT o.body, o.last_updated, o.id FROM ctx_objects o WHERE ${condition}) SELECT o.body FROM hits o ORDER BY ${newestFirst} ${limit}`,
+      values: params.values,
+    }
+  }
   const order = link ? `${link} DESC, ${newestFirst}` : newestFirst
   return {text: `SELECT o.body FROM ctx_objects o WHERE ${condition} ORDER BY ${order} ${limit}`, values: params.values}
 }
