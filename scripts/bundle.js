@@ -155,12 +155,12 @@ const textWidth = {
 }
 
 // Modules the bundle requires at its top level that a start seldom uses: child_process, readline,
-// perf_hooks (oclif's performance markers, off unless asked for), worker_threads (the CSV thread,
-// write-file-atomic's thread id), fs/promises, lilconfig (oclif looks for a plugin's config with
-// it when its package.json has none) and fastest-levenshtein (suggestions for a mistyped command;
-// it fills a 256 KB table as it loads). Each becomes an object whose members load the module the
-// first time one of them is read, so a start that reads none never loads it (bench P1,
-// docs/performance.md). A member is only read through: nothing in the bundle assigns to one.
+// perf_hooks (oclif's performance markers, off unless asked for), worker_threads (the CSV thread),
+// fs/promises, lilconfig (oclif looks for a plugin's config with it when its package.json has
+// none) and fastest-levenshtein (suggestions for a mistyped command; it fills a 256 KB table as it
+// loads). Each becomes an object whose members load the module the first time one of them is read,
+// so a start that reads none never loads it (bench P1, docs/performance.md). A member is only read
+// through: nothing in the bundle assigns to one.
 const LAZY_BUILTINS = ['child_process', 'readline', 'perf_hooks', 'worker_threads', 'fs/promises']
 const LAZY_PACKAGES = ['lilconfig', 'fastest-levenshtein']
 const require = createRequire(join(ROOT, 'package.json'))
