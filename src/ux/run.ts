@@ -2,10 +2,10 @@
 // oclif is given ctx's package.json without its `oclif.plugins` (@oclif/plugin-help and
 // @oclif/plugin-autocomplete): finding and reading those two packages took ~10 ms of every start,
 // and sorting their commands and ctx's made V8 build an ICU collator, another ~10 ms (bench P1,
-// docs/performance.md). Neither plugin has a hook such a run fires (test/ux/run.test.ts), and
-// nothing in it lists commands, so it keeps the manifest's order (scripts/bundle.js). Help, the
-// plugins' own commands and anything oclif does not find as one of ctx's commands take oclif's
-// whole path, as before.
+// docs/performance.md). Neither plugin has a hook such a run fires, nor a command sharing a first
+// word with ctx's (test/e2e/own-commands.test.ts), and nothing in such a run lists commands, so it
+// keeps the manifest's order (scripts/bundle.js). Help, the plugins' own commands and anything
+// oclif does not find as one of ctx's commands take oclif's whole path, as before.
 import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {Config, type Interfaces} from '@oclif/core'
@@ -25,8 +25,8 @@ export async function runCli(argv: string[], root: string): Promise<unknown> {
 
 /**
  * Whether oclif, given `config` (ctx without the plugins), prints the version or runs one of ctx's
- * own commands for `argv`, with no help asked for: `-h` counts as asking, though oclif itself
- * only takes --help.
+ * own commands for `argv`, with no help asked for anywhere in it: oclif itself only takes --help
+ * before a `--`, and never -h, but either counts here.
  */
 export function runsOwnCommand(argv: readonly string[], config: Config): boolean {
   if (versionAddition([...argv], config)) return true
