@@ -5,6 +5,7 @@
 // command discovery in package.json); each command's module is initialised only when it runs.
 import {build} from 'esbuild'
 import {readdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {createRequire} from 'node:module'
 import {readFile} from 'node:fs/promises'
 import {join, relative, sep} from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -26,7 +27,7 @@ const entries = commandFiles().map((file) => {
   const id = relative(join(DIST, 'commands'), file).replace(/\.js$/, '').split(sep).join(':')
   return `command(${JSON.stringify(id)}, () => require(${JSON.stringify(`./${relative(DIST, file).split(sep).join('/')}`)}).default)`
 })
-const entry = `const {flush, handle, run} = require('@oclif/core')
+const entry = `const {flush, handle} = require('@oclif/core')
 const COMMANDS = {}
 function command(id, load) {
   Object.defineProperty(COMMANDS, id, {enumerable: true, configurable: true, get() {
@@ -41,7 +42,9 @@ const earlyStore = () => require('./ux/early-store.js')
 // Errors from before any command runs, and every exit, go through src/ux/outcome.js.
 const outcome = () => require('./ux/outcome.js')
 module.exports = {
-  COMMANDS, flush, handle, run,
+  COMMANDS, flush, handle,
+  // oclif's run, without its plugins for ctx's own commands (src/ux/run.js).
+  run: (argv, root) => require('./ux/run.js').runCli(argv, root),
   fail: (error, argv) => outcome().fail(error, argv, Object.keys(COMMANDS)),
   succeed: () => outcome().succeed(),
   versionJson: (argv, userAgent, version) => outcome().versionJson(argv, userAgent, version),
@@ -115,6 +118,22 @@ const oclifSyncReads = {
   },
 }
 
+// oclif sorts each plugin's commands with localeCompare, whose first call builds an ICU collator
+// (~10 ms). A run that src/ux/run.ts hands oclif without the plugins lists no commands: its
+// package.json is marked, and its commands stay in the manifest's order.
+const OCLIF_SORT = '\n            .sort((a, b) => a.id.localeCompare(b.id));'
+const oclifManifestOrder = {
+  name: 'oclif-manifest-order',
+  setup(bundler) {
+    bundler.onLoad({filter: /[\\/]@oclif[\\/]core[\\/]lib[\\/]config[\\/]plugin\.js$/}, async ({path}) => {
+      const text = await readFile(path, 'utf8')
+      if (!text.includes(OCLIF_SORT)) throw new Error(`scripts/bundle.js: ${path} no longer sorts commands as it did: look again at src/ux/run.ts`)
+      const sort = ";\n        if (!this.options.pjson?.[Symbol.for('ctx.manifestOrder')]) this.commands.sort((a, b) => a.id.localeCompare(b.id));"
+      return {contents: text.replace(OCLIF_SORT, sort), loader: 'js'}
+    })
+  },
+}
+
 // cli-table3 and oclif measure text with string-width: they get src/ux/text-width.ts instead, which
 // answers the texts ctx prints most without compiling string-width's emoji pattern (bench P1).
 const TEXT_WIDTH = join(DIST, 'ux', 'text-width.js')
@@ -130,6 +149,77 @@ const textWidth = {
     bundler.onLoad({filter: /.*/, namespace: 'ctx-text-width'}, () => ({
       contents: `const {textWidth} = require(${JSON.stringify(TEXT_WIDTH)});\nmodule.exports = textWidth;\nmodule.exports.default = textWidth;`,
       resolveDir: DIST,
+      loader: 'js',
+    }))
+  },
+}
+
+// Modules the bundle requires at its top level that a start seldom uses: child_process, readline,
+// perf_hooks (oclif's performance markers, off unless asked for), worker_threads (the CSV thread),
+// fs/promises, lilconfig (oclif looks for a plugin's config with it when its package.json has
+// none) and fastest-levenshtein (suggestions for a mistyped command; it fills a 256 KB table as it
+// loads). Each becomes an object whose members load the module the first time one of them is read,
+// so a start that reads none never loads it (bench P1, docs/performance.md). A member is only read
+// through: nothing in the bundle assigns to one.
+const LAZY_BUILTINS = ['child_process', 'readline', 'perf_hooks', 'worker_threads', 'fs/promises']
+const LAZY_PACKAGES = ['lilconfig', 'fastest-levenshtein']
+const require = createRequire(join(ROOT, 'package.json'))
+const lazyModules = {
+  name: 'lazy-modules',
+  setup(bundler) {
+    const filter = new RegExp(`^((node:)?(${LAZY_BUILTINS.join('|')})|${LAZY_PACKAGES.join('|')})$`)
+    bundler.onResolve({filter, namespace: 'file'}, ({path, resolveDir}) => ({
+      path: LAZY_PACKAGES.includes(path) ? path : `node:${path.replace(/^node:/, '')}`,
+      namespace: 'ctx-lazy',
+      pluginData: resolveDir,
+    }))
+    bundler.onLoad({filter: /.*/, namespace: 'ctx-lazy'}, ({path, pluginData}) => {
+      const loaded = require(path)
+      // __esModule is read as a module is imported (esbuild's __toESM): a value, not a getter that would load it.
+      const members = Object.keys(loaded).map((name) =>
+        name === '__esModule' ? '__esModule: {value: true}' : `${JSON.stringify(name)}: {enumerable: true, get: () => load()[${JSON.stringify(name)}]}`,
+      )
+      return {
+        contents: `let loaded;\nconst load = () => loaded ??= require(${JSON.stringify(path)});\nmodule.exports = Object.defineProperties({}, {${members.join(', ')}});`,
+        resolveDir: pluginData,
+        loader: 'js',
+      }
+    })
+  },
+}
+
+// oclif asks wsl-utils whether it runs under WSL on every start (is-wsl's answer); wsl-utils
+// itself loads child_process as it loads. oclif's other use, the PowerShell path, is for Windows:
+// it loads wsl-utils when asked.
+const wslUtils = {
+  name: 'wsl-utils',
+  setup(bundler) {
+    bundler.onResolve({filter: /^wsl-utils$/, namespace: 'file'}, ({importer, resolveDir}) => {
+      if (!/[\\/]@oclif[\\/]core[\\/]lib[\\/]util[\\/]os\.js$/.test(importer)) throw new Error(`scripts/bundle.js: ${importer} imports wsl-utils: only oclif's util/os.js was expected to`)
+      return {path: 'wsl-utils', namespace: 'ctx-wsl-utils', pluginData: resolveDir}
+    })
+    bundler.onLoad({filter: /.*/, namespace: 'ctx-wsl-utils'}, ({pluginData}) => ({
+      contents: `export {default as isWsl} from 'is-wsl';\nexport const powerShellPath = async () => (await import('wsl-utils')).powerShellPath();`,
+      resolveDir: pluginData,
+      loader: 'js',
+    }))
+  },
+}
+
+// oclif's logger (its only user of debug) makes a logger per namespace, which prints only for the
+// namespaces DEBUG names when debug loads. With DEBUG unset (or empty) none would ever print, so
+// the loggers are functions that do nothing, and debug, with tty and net, is not loaded at all.
+const debugOff = {
+  name: 'debug-off',
+  setup(bundler) {
+    bundler.onResolve({filter: /^debug$/, namespace: 'file'}, ({importer, resolveDir}) => {
+      if (!/[\\/]@oclif[\\/]core[\\/]lib[\\/]logger\.js$/.test(importer)) throw new Error(`scripts/bundle.js: ${importer} imports debug: only oclif's logger was expected to (debug-off)`)
+      return {path: 'debug', namespace: 'ctx-debug', pluginData: resolveDir}
+    })
+    bundler.onLoad({filter: /.*/, namespace: 'ctx-debug'}, ({pluginData}) => ({
+      contents: `const off = (namespace) => Object.assign(() => {}, {namespace, enabled: false, extend: (name, delimiter = ':') => off(namespace + delimiter + name)});
+module.exports = process.env.DEBUG ? require('debug') : off;`,
+      resolveDir: pluginData,
       loader: 'js',
     }))
   },
@@ -158,7 +248,7 @@ await build({
   // loaders oclif probes for are optional and absent. ajv is in dist/ajv.cjs (above). stream-json
   // (an ES module, imported) only where a Context Service export is read.
   external: ['csv-parse', 'csv-stringify', '@inquirer/prompts', 'stream-json', 'pg-native', 'typescript', 'ts-node'],
-  plugins: [moduleUrl, ajvBundle, textWidth, oclifSyncReads],
+  plugins: [moduleUrl, ajvBundle, textWidth, oclifSyncReads, oclifManifestOrder, lazyModules, wslUtils, debugOff],
 })
 if (widthRedirects === 0) throw new Error('scripts/bundle.js: nothing imported string-width, so src/ux/text-width.ts is not in its place: is the plugin still needed?')
 

@@ -1,12 +1,13 @@
 // The customers this operator touched last (`customers recent`), kept per store in the CLI's config
 // directory; and the small per-store lists like it (the desk's open customers, desk.ts). Convenience
 // lists: a lost update between two processes costs nothing. Read and written synchronously: a few
-// hundred bytes, where each asynchronous step (read, mkdir, and write-file-atomic's realpath, stat,
-// open, write, close, chown, chmod, rename) is a round trip through libuv's thread pool — ~5 ms of
-// a `customers show` (bench P1, docs/performance.md).
-import {mkdirSync, readFileSync} from 'node:fs'
+// hundred bytes, where each asynchronous step (read, mkdir, realpath, stat, open, write, close,
+// chown, chmod, rename) is a round trip through libuv's thread pool — ~5 ms of a `customers show`
+// (bench P1, docs/performance.md). Replaced the way the store file is (file-write.ts): loading
+// write-file-atomic for it, with worker_threads for its thread id, cost a start ~5 ms more.
+import {mkdirSync, readFileSync, realpathSync} from 'node:fs'
 import {dirname} from 'node:path'
-import writeFileAtomic from 'write-file-atomic'
+import {replaceFileSync} from './storage/file-write.js'
 
 export const RECENT_LIMIT = 10
 
@@ -61,8 +62,17 @@ export async function changeStoreList<T>(path: string, location: string, change:
     file.stores[location] = change(storeListOf(file.stores, location))
     mkdirSync(dirname(path), {recursive: true, mode: 0o700})
     // Atomic, so never torn, but not synced: losing the last entry to a power cut costs nothing.
-    writeFileAtomic.sync(path, `${JSON.stringify(file, null, 2)}\n`, {mode: 0o600, fsync: false})
+    replaceFileSync(realPath(path), `${JSON.stringify(file, null, 2)}\n`)
   } catch {
     // Remembering is best effort: a read-only config directory must not fail the command.
+  }
+}
+
+/** Where a link at `path` leads (its target is replaced, not the link); `path` itself when there is no file yet. */
+function realPath(path: string): string {
+  try {
+    return realpathSync(path)
+  } catch {
+    return path
   }
 }

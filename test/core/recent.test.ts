@@ -1,6 +1,6 @@
 // The recent-customers list (src/core/recent.ts): kept per store, replaced whole in one step, 0600,
 // and never failing the command that records it.
-import {closeSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync, writeFileSync} from 'node:fs'
+import {closeSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync, symlinkSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterEach, beforeEach, expect, it} from 'vitest'
@@ -58,4 +58,16 @@ it('records nothing, and fails nothing, where the list cannot be written; a dama
   expect(await listRecent(path, 'a.json')).toEqual([])
   await touchRecent(path, 'a.json', viewed('c2'))
   expect((await listRecent(path, 'a.json')).map((entry) => entry.id)).toEqual(['c2'])
+})
+
+it('replaces the file a linked list leads to, and keeps the link', async () => {
+  mkdirSync(join(dir, 'config'))
+  const target = join(dir, 'kept.json')
+  writeFileSync(target, JSON.stringify({version: 1, stores: {'a.json': [viewed('c1')]}}))
+  symlinkSync(target, path)
+  await touchRecent(path, 'a.json', viewed('c2'))
+  expect(lstatSync(path).isSymbolicLink()).toBe(true)
+  expect(statSync(target).mode & 0o777).toBe(0o600)
+  expect((await listRecent(target, 'a.json')).map((entry) => entry.id)).toEqual(['c2', 'c1'])
+  expect(readdirSync(dir).sort()).toEqual(['config', 'kept.json'])
 })

@@ -2,7 +2,7 @@
 // chunks to a temporary file beside the store, fsynced, then renamed over it (what write-file-atomic
 // did). A 100k-customer store is ~50 MB: as one JSON.stringify string, then its UTF-8 copy, then one
 // write, it took about three times as long (bench P3). The bytes are JSON.stringify(state)'s.
-import {unlinkSync} from 'node:fs'
+import {chmodSync, closeSync, fchownSync, openSync, renameSync, statSync, unlinkSync, writeFileSync} from 'node:fs'
 import {chmod, open, rename, stat, unlink} from 'node:fs/promises'
 import {onExit} from 'signal-exit'
 
@@ -27,15 +27,7 @@ export interface WriteHooks {
  * the member of `value` (a record or a Map) written entry by entry.
  */
 export async function writeJsonFileAtomically(target: string, value: Record<string, unknown>, key: string, hooks: WriteHooks = {}): Promise<void> {
-  const temporary = `${target}.${process.pid}.${++written}.tmp`
-  const removeOnExit = onExit(() => {
-    try {
-      // Sync: an exit handler cannot wait.
-      unlinkSync(temporary)
-    } catch {
-      // Already gone.
-    }
-  })
+  const {temporary, removeOnExit} = temporaryBeside(target)
   let renamed = false
   try {
     const before = await stat(target).catch(() => undefined)
@@ -69,6 +61,52 @@ export async function writeJsonFileAtomically(target: string, value: Record<stri
   } finally {
     removeOnExit()
     if (!renamed) await unlink(temporary).catch(() => undefined)
+  }
+}
+
+/**
+ * Replaces `target` (a real path) with `text` the same way, synchronously and without syncing it to
+ * disk: for a small file whose last change a power cut may lose (src/core/recent.ts).
+ */
+export function replaceFileSync(target: string, text: string): void {
+  const {temporary, removeOnExit} = temporaryBeside(target)
+  let renamed = false
+  try {
+    const before = statSync(target, {throwIfNoEntry: false})
+    const fd = openSync(temporary, 'w', 0o600)
+    try {
+      writeFileSync(fd, text)
+      if (before) {
+        try {
+          fchownSync(fd, before.uid, before.gid)
+        } catch (error) {
+          ignoreUnlessRoot(error as NodeJS.ErrnoException)
+        }
+      }
+    } finally {
+      closeSync(fd)
+    }
+    chmodSync(temporary, 0o600)
+    renameSync(temporary, target)
+    renamed = true
+  } finally {
+    removeOnExit()
+    if (!renamed) removeQuietly(temporary)
+  }
+}
+
+/** A temporary file's name beside `target`, removed if the process ends before `removeOnExit` is called. */
+function temporaryBeside(target: string): {temporary: string; removeOnExit: () => void} {
+  const temporary = `${target}.${process.pid}.${++written}.tmp`
+  // Sync: an exit handler cannot wait.
+  return {temporary, removeOnExit: onExit(() => removeQuietly(temporary))}
+}
+
+function removeQuietly(path: string): void {
+  try {
+    unlinkSync(path)
+  } catch {
+    // Already gone, or never made.
   }
 }
 

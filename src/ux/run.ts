@@ -1,0 +1,36 @@
+// How bin/run.js hands a command line to oclif. For one of ctx's own commands, and for --version,
+// oclif is given ctx's package.json without its `oclif.plugins` (@oclif/plugin-help and
+// @oclif/plugin-autocomplete): finding and reading those two packages took ~10 ms of every start,
+// and sorting their commands and ctx's made V8 build an ICU collator, another ~10 ms (bench P1,
+// docs/performance.md). Neither plugin has a hook such a run fires, nor a command sharing a first
+// word with ctx's (test/e2e/own-commands.test.ts), and nothing in such a run lists commands, so it
+// keeps the manifest's order (scripts/bundle.js). Help, the plugins' own commands and anything
+// oclif does not find as one of ctx's commands take oclif's whole path, as before.
+import {readFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {Config, type Interfaces} from '@oclif/core'
+import {getHelpFlagAdditions, normalizeArgv} from '@oclif/core/help'
+import {helpAddition, run, versionAddition} from '@oclif/core/run'
+
+/** Marks the package.json of a run without the plugins: Plugin.load then leaves the commands in the manifest's order (scripts/bundle.js). */
+export const MANIFEST_ORDER = Symbol.for('ctx.manifestOrder')
+
+export async function runCli(argv: string[], root: string): Promise<unknown> {
+  const pjson = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as Interfaces.PJSON
+  const {plugins: _plugins, ...oclif} = pjson.oclif
+  const own = Object.defineProperty({...pjson, oclif}, MANIFEST_ORDER, {value: true})
+  const config = await Config.load({root, pjson: own})
+  return run(argv, runsOwnCommand(argv, config) ? config : root)
+}
+
+/**
+ * Whether oclif, given `config` (ctx without the plugins), prints the version or runs one of ctx's
+ * own commands for `argv`, with no help asked for anywhere in it: oclif itself only takes --help
+ * before a `--`, and never -h, but either counts here.
+ */
+export function runsOwnCommand(argv: readonly string[], config: Config): boolean {
+  if (versionAddition([...argv], config)) return true
+  if (helpAddition([...argv], config) || argv.includes('-h') || argv.some((arg) => getHelpFlagAdditions(config).includes(arg))) return false
+  const [id] = normalizeArgv(config, [...argv])
+  return id !== undefined && config.findCommand(id)?.pluginName === config.name
+}
