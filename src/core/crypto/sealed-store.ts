@@ -208,8 +208,9 @@ export class SealedStore extends OpeningReader implements Store {
     return result
   }
 
+  /** With the blind-index key, which a search for words in an encrypted field needs first. */
   warm(): void {
-    this.inner.warm?.()
+    this.inner.warm?.([INDEX_KEY_ID])
   }
 
   close(): Promise<void> {
