@@ -2,7 +2,7 @@
 // what a command meets on a database that is missing, empty, older or unreachable, concurrency,
 // and that search runs on indexes.
 import pg from 'pg'
-import {afterEach, beforeEach, expect, it, vi} from 'vitest'
+import {afterEach, beforeEach, expect, it} from 'vitest'
 import {ConflictError, InvalidDataError, LockTimeoutError, StorageError} from '../../src/core/errors.js'
 import {PHONE_FIELDS} from '../../src/core/identify.js'
 import {phoneCandidates} from '../../src/core/phone.js'
@@ -147,29 +147,6 @@ await describePostgres('the postgres:// store', () => {
     expect(attempts).toBe(2)
     expect(Object.keys(await store.wrappedKeys('all')).sort()).toEqual(['customer:a', 'customer:b', 'store'])
     expect(await store.keyring()).toEqual(keyring)
-  })
-
-  it('answers the first keyring read and the keys warm() asked for from its early read, later reads from the server', async () => {
-    const writer = await open()
-    await writer.init('lab')
-    const keyring = {kek: 'kek:test', created: now(), rotated: null}
-    await writer.transaction((tx) => tx.putKeys(keyring, {index: 'wrapped-index', 'customer:a': 'wrapped-a'}))
-    const store = await open()
-    store.warm(['index'])
-    await store.definitions()
-    const queries = vi.spyOn(pg.Pool.prototype, 'query')
-    try {
-      expect(await store.keyring()).toEqual(keyring)
-      expect(await store.wrappedKeys(['index'])).toEqual({index: 'wrapped-index'})
-      expect(queries).not.toHaveBeenCalled()
-      // A rotation by another process meanwhile: the next reads are the server's.
-      const rotated = {...keyring, rotated: now()}
-      await writer.transaction((tx) => tx.putKeys(rotated, {index: 'rewrapped-index'}))
-      expect(await store.keyring()).toEqual(rotated)
-      expect(await store.wrappedKeys(['index', 'customer:a'])).toEqual({index: 'rewrapped-index', 'customer:a': 'wrapped-a'})
-    } finally {
-      queries.mockRestore()
-    }
   })
 
   it('keeps every one of many concurrent creates from separate connections', async () => {

@@ -208,9 +208,8 @@ export class SealedStore extends OpeningReader implements Store {
     return result
   }
 
-  /** With the blind-index key, which a search for words in an encrypted field needs first. */
   warm(): void {
-    this.inner.warm?.([INDEX_KEY_ID])
+    this.inner.warm?.()
   }
 
   close(): Promise<void> {

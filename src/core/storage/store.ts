@@ -195,11 +195,11 @@ export interface Store extends StoreReader, KeyReader {
   /** Brings the store's format up to this ctx's version; idempotent. */
   upgrade(options?: UpgradeOptions): Promise<{from: number | null; to: number}>
   /**
-   * Starts what the first read will wait for (a server connection, the schema check, the keyring
-   * and the data keys `keyIds`) while the command is still loading; failures surface at that first
-   * read. Stores with nothing to start leave it out.
+   * Starts what the first read will wait for (a server connection, the schema check) while the
+   * command is still loading; failures surface at that first read. Stores with nothing to start
+   * leave it out.
    */
-  warm?(keyIds?: readonly string[]): void
+  warm?(): void
   /**
    * After a bulk write of `written` objects (seed, import, migrate): brings the query planner's
    * statistics up to date when that many changes could have made them wrong, so the next command

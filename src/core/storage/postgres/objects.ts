@@ -261,28 +261,6 @@ function onShards(condition: string, where: Filter | undefined, params: Params):
   return keys.length === 1 ? `o.customer_key = ${params.add(keys[0])} AND ${condition}` : `o.customer_key = ANY(${params.add([...new Set(keys)])}::text[]) AND ${condition}`
 }
 
-/** The keyring and some data keys, read together. */
-export interface KeysRead {
-  keyring: StoredKeyring | null
-  keys: Record<string, string>
-}
-
-/**
- * The keyring and the data keys `ids` in one round trip, and, for the planner, the catalog entries
- * of ctx_objects and its indexes loaded by a statement that reads no row: what a command's first
- * word search needs, read while oclif loads the command (PostgresStore.warm; planning that search
- * in a fresh backend took 5-7 ms, 2-3 after; bench P6).
- */
-export async function readKeysAhead(db: Queryable, ids: readonly string[]): Promise<KeysRead> {
-  const {rows} = await db.query<{keyring: StoredKeyring | null; keys: Record<string, string>}>(
-    `SELECT (SELECT json_build_object('kek', kek, 'created', created, 'rotated', rotated) FROM ctx_keyring) AS keyring,
-       (SELECT coalesce(json_object_agg(id, wrapped), '{}') FROM ctx_keys WHERE ${KEYS_NAMED}) AS keys,
-       (SELECT count(*) FROM ctx_objects WHERE false) AS planned`,
-    [[...ids]],
-  )
-  return {keyring: rows[0].keyring?.kek ? rows[0].keyring : null, keys: rows[0].keys}
-}
-
 export class PgWriter extends PgReader implements StoreWriter {
   /** True once this transaction has created the store row (the first write to an uninitialised store). */
   created = false

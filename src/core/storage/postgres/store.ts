@@ -15,7 +15,7 @@ import {DISTRIBUTED, distributeOnCitus} from './citus.js'
 import {createPool, isRetryable, type PgAddress, pgAddress, pgFailure, storeCommand} from './connection.js'
 import {readDefinitions, writeDefinitions} from './definitions.js'
 import {MIGRATIONS} from './migrations/index.js'
-import {type KeysRead, PgReader, PgWriter, readKeysAhead, UNIQUE_VIOLATION} from './objects.js'
+import {PgReader, PgWriter, UNIQUE_VIOLATION} from './objects.js'
 import {type InstalledSchema, installedSchema, installedVersion, migrate, type Migration, type Queryable} from './schema.js'
 import {refreshStatistics} from './statistics.js'
 
@@ -50,8 +50,6 @@ export class PostgresStore implements Store {
   private prefetched: Promise<InstalledSchema> | undefined
   private knownDefinitions: Promise<Definitions> | undefined
   private definitionsAlong: Definitions | undefined
-  /** The keyring and data keys warm() read (readKeysAhead), each handed to the first read asking for it. */
-  private keysAhead: Promise<Partial<KeysRead> & {keys: Record<string, string>} | undefined> | undefined
   private closed = false
 
   constructor(
@@ -88,26 +86,11 @@ export class PostgresStore implements Store {
     return this.read((reader) => reader.count(where))
   }
 
-  /** The first read answered by warm()'s, later ones by the server (each checks for a rotation since). */
-  async keyring() {
-    const ahead = await this.keysAhead
-    if (ahead?.keyring !== undefined) {
-      const {keyring} = ahead
-      delete ahead.keyring
-      return keyring
-    }
+  keyring() {
     return this.read((reader) => reader.keyring())
   }
 
-  /** Keys warm() read are handed out once. */
-  async wrappedKeys(ids: readonly string[] | 'all') {
-    const ahead = await this.keysAhead
-    if (ahead && ids !== 'all' && ids.length > 0 && ids.every((id) => Object.hasOwn(ahead.keys, id))) {
-      const keys: Record<string, string> = {}
-      for (const id of ids) keys[id] = ahead.keys[id]
-      for (const id of ids) delete ahead.keys[id]
-      return keys
-    }
+  wrappedKeys(ids: readonly string[] | 'all') {
     return this.read((reader) => reader.wrappedKeys(ids))
   }
 
@@ -274,16 +257,11 @@ export class PostgresStore implements Store {
    * Connects and sends the schema check now: a new server backend takes ~15 ms to start and the
    * first query ~10 ms more, which then pass while oclif loads the command (bench P6).
    */
-  warm(keyIds: readonly string[] = []): void {
+  warm(): void {
     if (this.closed || this.readiness || this.prefetched) return
     this.prefetched = installedSchema(this.pool)
     // Seen, or not, by the first ready(), which reports it the way it reports its own.
     this.prefetched.catch(() => undefined)
-    // Then, on a current store, the keys the first reads ask for. Not on Citus, where reading a
-    // distributed table among the reference tables sends the whole statement to a worker.
-    this.keysAhead = this.prefetched
-      .then((schema) => (schema.version === this.version && !schema.distributed ? readKeysAhead(this.pool, keyIds) : undefined))
-      .catch(() => undefined)
   }
 
   async close(): Promise<void> {
@@ -303,7 +281,6 @@ export class PostgresStore implements Store {
   private forgetDefinitions(): void {
     this.knownDefinitions = undefined
     this.definitionsAlong = undefined
-    this.keysAhead = undefined
   }
 
   /** Store administration in one READ COMMITTED transaction; forgets what it knew about the schema. */
