@@ -19,7 +19,9 @@ const versionText = version && versionJson(argv, `${name}/${version} ${process.p
 if (versionText) {
   process.stdout.write(versionText)
 } else {
-  // A postgres:// store starts connecting now, while oclif finds and loads the command.
+  // A postgres:// store starts connecting now, while oclif finds and loads the command. Loading
+  // gives the event loop no turn (its file reads are synchronous), so one is given here, in which
+  // the connection is made and its first message sent; src/ux/run.ts gives the next (bench P6).
   connectEarly(argv)
   // oclif prints process.argv and each command's argv under DEBUG: it gets them with passwords masked,
   // and a command takes the real values back (src/ux/secret-argv.ts).
@@ -28,8 +30,10 @@ if (versionText) {
   // The package root, not this file: oclif takes the nearest package.json, which here is bin/'s own.
   // Every end goes through src/ux/outcome.ts once stdout and stderr are written out: a success (with
   // the exit code a command set), any error, and any exit a command chose.
-  run(shown, root)
-    .then(() => flush())
-    .then(() => closeEarlyStore())
-    .then(() => succeed(), (error) => fail(error, shown))
+  setImmediate(() =>
+    run(shown, root)
+      .then(() => flush())
+      .then(() => closeEarlyStore())
+      .then(() => succeed(), (error) => fail(error, shown)),
+  )
 }

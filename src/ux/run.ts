@@ -20,6 +20,10 @@ export async function runCli(argv: string[], root: string): Promise<unknown> {
   const {plugins: _plugins, ...oclif} = pjson.oclif
   const own = Object.defineProperty({...pjson, oclif}, MANIFEST_ORDER, {value: true})
   const config = await Config.load({root, pjson: own})
+  // A turn of the event loop: a store connecting early (bin/run.js) reads the server's answer to
+  // its first message and sends the schema check, which then runs while oclif loads the command,
+  // rather than at the command's first read (a word search on PostgreSQL: 245 -> 235 ms, bench P6).
+  await new Promise(setImmediate)
   return run(argv, runsOwnCommand(argv, config) ? config : root)
 }
 
