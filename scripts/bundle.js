@@ -102,37 +102,45 @@ const ajvLoader = `const __ctxAjv = (name) => {
   return (require.cache[file] ?? require('../bin/load.js').loadBundle(file).module).exports[name];
 };`
 
+/**
+ * A plugin putting `after` in place of `before` in the file of @oclif/core that `filter` names,
+ * failing the build when oclif's code no longer holds `before` (`gone` says where to look).
+ */
+function oclifPatch(name, filter, before, after, gone) {
+  return {
+    name,
+    setup(bundler) {
+      bundler.onLoad({filter}, async ({path}) => {
+        const text = await readFile(path, 'utf8')
+        if (!text.includes(before)) throw new Error(`scripts/bundle.js: ${path} no longer ${gone}`)
+        return {contents: text.replace(before, after), loader: 'js'}
+      })
+    },
+  }
+}
+
 // oclif reads each package.json and manifest with fs/promises: four round trips through libuv's
 // thread pool a file, which a start then has to create and keep waking — and on a busy machine every
 // wake-up waits for a core. Read synchronously (as oclif reads the rest at that point), `ctx
 // --version` and `ctx customers show` start no thread pool at all (bench P1, docs/performance.md).
-const OCLIF_READ = "const contents = await (0, promises_1.readFile)(path, 'utf8');"
-const oclifSyncReads = {
-  name: 'oclif-sync-reads',
-  setup(bundler) {
-    bundler.onLoad({filter: /[\\/]@oclif[\\/]core[\\/]lib[\\/]util[\\/]fs\.js$/}, async ({path}) => {
-      const text = await readFile(path, 'utf8')
-      if (!text.includes(OCLIF_READ)) throw new Error(`scripts/bundle.js: ${path} no longer reads JSON as it did: look again at how @oclif/core reads files`)
-      return {contents: text.replace(OCLIF_READ, "const contents = (0, node_fs_1.readFileSync)(path, 'utf8');"), loader: 'js'}
-    })
-  },
-}
+const oclifSyncReads = oclifPatch(
+  'oclif-sync-reads',
+  /[\\/]@oclif[\\/]core[\\/]lib[\\/]util[\\/]fs\.js$/,
+  "const contents = await (0, promises_1.readFile)(path, 'utf8');",
+  "const contents = (0, node_fs_1.readFileSync)(path, 'utf8');",
+  'reads JSON as it did: look again at how @oclif/core reads files',
+)
 
 // oclif sorts each plugin's commands with localeCompare, whose first call builds an ICU collator
 // (~10 ms). A run that src/ux/run.ts hands oclif without the plugins lists no commands: its
 // package.json is marked, and its commands stay in the manifest's order.
-const OCLIF_SORT = '\n            .sort((a, b) => a.id.localeCompare(b.id));'
-const oclifManifestOrder = {
-  name: 'oclif-manifest-order',
-  setup(bundler) {
-    bundler.onLoad({filter: /[\\/]@oclif[\\/]core[\\/]lib[\\/]config[\\/]plugin\.js$/}, async ({path}) => {
-      const text = await readFile(path, 'utf8')
-      if (!text.includes(OCLIF_SORT)) throw new Error(`scripts/bundle.js: ${path} no longer sorts commands as it did: look again at src/ux/run.ts`)
-      const sort = ";\n        if (!this.options.pjson?.[Symbol.for('ctx.manifestOrder')]) this.commands.sort((a, b) => a.id.localeCompare(b.id));"
-      return {contents: text.replace(OCLIF_SORT, sort), loader: 'js'}
-    })
-  },
-}
+const oclifManifestOrder = oclifPatch(
+  'oclif-manifest-order',
+  /[\\/]@oclif[\\/]core[\\/]lib[\\/]config[\\/]plugin\.js$/,
+  '\n            .sort((a, b) => a.id.localeCompare(b.id));',
+  ";\n        if (!this.options.pjson?.[Symbol.for('ctx.manifestOrder')]) this.commands.sort((a, b) => a.id.localeCompare(b.id));",
+  'sorts commands as it did: look again at src/ux/run.ts',
+)
 
 // cli-table3 and oclif measure text with string-width: they get src/ux/text-width.ts instead, which
 // answers the texts ctx prints most without compiling string-width's emoji pattern (bench P1).

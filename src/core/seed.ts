@@ -174,14 +174,17 @@ export function generateChunk(options: SeedOptions, random: SeededRandom, from: 
   return [...customers, ...requests, ...activities, ...comments]
 }
 
-/** Chunks handed to a database store at a time: the next chunk is made while the last is written (their transactions run one after another: SealedStore.transaction). */
+/**
+ * Chunks handed to a database store at a time: the next chunk is made while the last is written
+ * (their transactions run one after another: SealedStore.transaction).
+ */
 const CHUNKS_IN_FLIGHT = 2
 
 /**
  * Writes the seeded objects into `store`: all in one transaction where the store commits imports
  * whole (file, memory), in chunks of customers elsewhere (Postgres), two handed over at a time so
- * that making a chunk and writing one overlap. Each chunk holds its customers and everything under them, so
- * chunks never link to each other and may commit in any order: the store ends the same.
+ * that making a chunk and writing one overlap. Each chunk holds its customers and everything under
+ * them, so chunks never link to each other and could commit in any order: the store ends the same.
  */
 export async function seedStore(store: Store, options: SeedOptions, onProgress?: (customersDone: number) => void): Promise<SeedSummary> {
   const random = new SeededRandom(options.seed)
