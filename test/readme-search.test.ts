@@ -13,7 +13,14 @@ function readmeSearchQueries(): string[] {
     const command = /^ctx search (.*)$/.exec(line)
     if (!command) continue
     const rest = command[1]
-    queries.push(rest.startsWith("'") ? rest.slice(1, rest.indexOf("'", 1)) : rest.split(/\s/)[0])
+    if (rest.startsWith("'")) {
+      queries.push(rest.slice(1, rest.indexOf("'", 1)))
+      continue
+    }
+    // Unquoted, the query is the words before the first flag (or comment), joined by single spaces.
+    const words = rest.split('#')[0].trim().split(/\s+/)
+    const flag = words.findIndex((word) => word.startsWith('-'))
+    queries.push((flag < 0 ? words : words.slice(0, flag)).join(' '))
   }
   return queries
 }

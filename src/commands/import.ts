@@ -2,9 +2,9 @@ import {Args, Flags} from '@oclif/core'
 import {IMPORT_FORMATS, type ImportFormat} from '../core/io/formats.js'
 import type {ImportSummary} from '../core/io/import.js'
 import {OBJECT_TYPES, type ObjectType} from '../core/model.js'
-import {CANCELLED_EXIT} from '../ux/outcome.js'
 import {counted} from '../ux/render.js'
 import {CtxCommand} from '../ux/base-command.js'
+import {interruptible} from '../ux/interrupt.js'
 import {progressBar} from '../ux/progress.js'
 
 export type ImportResult = ImportSummary
@@ -42,35 +42,28 @@ Every row is checked like any other write; refused rows go to a rejects file (de
     const {importFile} = await import('../core/io/import.js')
     const progress = progressBar('Importing', !this.jsonEnabled())
     let read = 0
-    // Ctrl-C: say how far the import got and how to finish it, then end as a shell expects (130).
-    const interrupted = () => {
-      progress.stop()
-      process.stderr.write(
-        `\nInterrupted after ${counted(read, 'row')} read. What was committed stays in the store; run the same import again with --upsert to finish it without duplicates.\n`,
-      )
-      process.exit(CANCELLED_EXIT)
-    }
-    process.once('SIGINT', interrupted)
-    let summary: ImportSummary
-    try {
-      summary = await importFile(session, {
-        file: this.args.file,
-        format: this.flags.format as ImportFormat | undefined,
-        type: this.flags.type as ObjectType | undefined,
-        mapping: this.flags.mapping,
-        upsert: this.flags.upsert,
-        dryRun: this.flags['dry-run'],
-        rejects: this.flags.rejects,
-        definitions: this.flags.definitions,
-        onProgress: (p) => {
-          read = p.read
-          progress.update(p.read, p.totalBytes > 0 ? p.bytes / p.totalBytes : null, p.rejected > 0 ? `${p.rejected.toLocaleString('en-US')} rejected` : undefined)
-        },
-      })
-    } finally {
-      process.off('SIGINT', interrupted)
-      progress.stop()
-    }
+    // Ctrl-C: say how far the import got and how to finish it. Batches in flight are not waited for:
+    // whatever committed stays, and --upsert makes the re-run safe either way.
+    const summary = await interruptible(
+      progress,
+      () =>
+        importFile(session, {
+          file: this.args.file,
+          format: this.flags.format as ImportFormat | undefined,
+          type: this.flags.type as ObjectType | undefined,
+          mapping: this.flags.mapping,
+          upsert: this.flags.upsert,
+          dryRun: this.flags['dry-run'],
+          rejects: this.flags.rejects,
+          definitions: this.flags.definitions,
+          onProgress: (p) => {
+            read = p.read
+            progress.update(p.read, p.totalBytes > 0 ? p.bytes / p.totalBytes : null, p.rejected > 0 ? `${p.rejected.toLocaleString('en-US')} rejected` : undefined)
+          },
+        }),
+      () =>
+        `Interrupted after ${counted(read, 'row')} read. What was committed stays in the store; run the same import again with --upsert to finish it without duplicates.`,
+    )
     if (!this.jsonEnabled()) this.report(summary)
     if (summary.rejected > 0) this.partialSuccess()
     return summary

@@ -1,9 +1,8 @@
-import {Args} from '@oclif/core'
 import type {ContextObject} from '../core/model.js'
 import {emptyResultHint, searchObjects} from '../core/search/search.js'
 import type {Page} from '../core/storage/store.js'
 import {CtxCommand} from '../ux/base-command.js'
-import {pageFlags} from '../ux/flags.js'
+import {pageFlags, queryArg, queryOf} from '../ux/flags.js'
 import {listFlags, printList} from '../ux/list.js'
 import {objectListTable} from '../ux/render.js'
 
@@ -15,10 +14,13 @@ export default class Search extends CtxCommand<typeof Search> {
 
 Special keys: id, type, customerId, parentId, state, mediaType, tags, externalId (exact values), created and lastUpdated (a day, or a range: created:>=2026-01-01, lastUpdated:<2026-02-01). Fields of type date or number take ranges too.
 
+The query is every word left on the command line, flags anywhere: \`ctx search type:customer Thompson\` is \`ctx search "type:customer Thompson"\`. Quote for the shell what it would take for its own: parentheses, quotes, < and >.
+
 Results are newest lastUpdated first, --limit per page; pass the printed --cursor (or the "next" of --json) for the following page.`
 
   static override examples = [
     '<%= config.bin %> <%= command.id %> lovelace',
+    '<%= config.bin %> <%= command.id %> type:customer Thompson --limit 10',
     '<%= config.bin %> <%= command.id %> ada@example.com --json',
     '<%= config.bin %> <%= command.id %> \'type:activity (mediaType:voice OR mediaType:chat) tags:vip\'',
     '<%= config.bin %> <%= command.id %> \'type:request state:active lastUpdated:<2026-02-01\' --limit 20',
@@ -26,13 +28,13 @@ Results are newest lastUpdated first, --limit per page; pass the printed --curso
   ]
 
   static override args = {
-    query: Args.string({description: 'Search query (quote it for the shell when it holds spaces, parentheses or quotes).'}),
+    query: queryArg,
   }
 
   static override flags = {...pageFlags, ...listFlags}
 
   async run(): Promise<SearchResult> {
-    const query = await this.required(this.args.query, 'Search query', 'a query as an argument')
+    const query = await this.required(queryOf(this.args.query), 'Search query', 'a query as an argument')
     const session = await this.session()
     const page = await searchObjects(session.store, query, {limit: this.flags.limit, cursor: this.flags.cursor})
     if (!this.jsonEnabled()) {

@@ -77,6 +77,9 @@ async function copyStore(source: Store, target: Store, options: MigrateOptions, 
   if (!targetInfo.initialized) await target.init(sourceInfo.mode ?? 'production')
   const sourceDefinitions = await source.definitions()
   const definitions = options.upsert ? mergeDefinitions(await target.definitions(), sourceDefinitions) : sourceDefinitions
+  // As objects are below (assertWithinLimits): named here, exit 5, rather than failing inside the target.
+  const {assertWellFormedDefinitions} = await import('./definitions/schema-check.js')
+  assertWellFormedDefinitions(definitions, source.location)
   await target.transaction((tx) => tx.putDefinitions(definitions))
 
   const total = Object.values(sourceInfo.counts).reduce((sum, count) => sum + count, 0)

@@ -140,8 +140,50 @@ export function assertWithinLimits(object: ContextObject): void {
       })
     }
   }
+  assertWellFormedText(object)
   assertWithinSizeLimit(object)
 }
+
+/** A UTF-16 surrogate without its pair (half of a character), as a JSON "\uD800" escape can give. */
+const LONE_SURROGATE = /\p{Cs}/u
+
+/**
+ * Where text in `value` (strings, numbers, booleans, arrays and plain objects, keys included) first
+ * holds a lone surrogate, as the keys leading to it; null when all of it is well-formed Unicode.
+ * PostgreSQL cannot hold such text and UTF-8 cannot encode it: a PII value sealed, a file written or
+ * a COPY sent would carry U+FFFD instead. Refused wherever text enters a store: objects
+ * (assertWellFormedText) and definitions (src/core/definitions/schema-check.ts).
+ */
+export function loneSurrogatePath(value: unknown): string[] | null {
+  if (typeof value === 'string') return LONE_SURROGATE.test(value) ? [] : null
+  if (typeof value !== 'object' || value === null) return null
+  // for-in, not Object.entries: nothing allocated per object on a bulk import (sizeBound), and a
+  // path only once one is found.
+  for (const key in value) {
+    if (LONE_SURROGATE.test(key)) return [key]
+    const inner = loneSurrogatePath((value as Record<string, unknown>)[key])
+    if (inner) return [key, ...inner]
+  }
+  return null
+}
+
+/**
+ * Refuses an object with a lone surrogate in any of its text: externalId, tags, fieldsets, a field's
+ * id or value (a comment's text is one), on every store and every path (assertWithinLimits), and in
+ * the PostgreSQL adapter for writes that come to it without core's checks (postgres/rows.ts).
+ */
+export function assertWellFormedText(object: ContextObject): void {
+  const path = loneSurrogatePath(object)
+  if (!path) return
+  const where = path[0] === 'data' && path.length > 1 ? path[1] : path[0]
+  throw new InvalidDataError(`${object.type} ${object.id}: ${where} holds a lone surrogate (an unpaired \\uD800-\\uDFFF), text that is not well-formed Unicode`, {
+    where,
+    hint: LONE_SURROGATE_HINT,
+  })
+}
+
+export const LONE_SURROGATE_HINT =
+  'Fix the text where it came from: half of a UTF-16 pair (a \\uD800-\\uDFFF escape without its partner) is no character, and no store of ctx keeps it.'
 
 export function assertWithinSizeLimit(object: ContextObject): void {
   if (sizeBound(object) <= MAX_OBJECT_BYTES) return

@@ -14,6 +14,19 @@ export interface SeedOptions {
   now: string
   /** Customers generated (and written, on a batching store) per chunk. */
   chunkCustomers?: number
+  /** Aborted: the seed stops at the next chunk and throws SeedInterrupted once its writes are done. */
+  signal?: AbortSignal
+}
+
+/**
+ * A seed stopped by its signal, once nothing of it is being written any more: `customersCommitted`
+ * are in the store, each with everything under it, and nothing of the others is.
+ */
+export class SeedInterrupted extends Error {
+  constructor(readonly customersCommitted: number) {
+    super(`seeding interrupted with ${customersCommitted} customers committed`)
+    this.name = 'SeedInterrupted'
+  }
 }
 
 export interface SeedSummary {
@@ -185,25 +198,32 @@ const CHUNKS_IN_FLIGHT = 2
  * whole (file, memory), in chunks of customers elsewhere (Postgres), two handed over at a time so
  * that making a chunk and writing one overlap. Each chunk holds its customers and everything under
  * them, so chunks never link to each other and could commit in any order: the store ends the same.
+ * Aborted, it throws SeedInterrupted: in one transaction, before its commit begins (nothing written;
+ * once begun, the commit finishes and the seed is whole); in chunks, once those handed over are done.
  */
 export async function seedStore(store: Store, options: SeedOptions, onProgress?: (customersDone: number) => void): Promise<SeedSummary> {
   const random = new SeededRandom(options.seed)
   const tally: SeedSummary = {seed: options.seed, now: options.now, counts: {customer: 0, request: 0, activity: 0, comment: 0}, staleRequests: 0}
   const chunk = options.chunkCustomers ?? 1000
+  const {signal} = options
   if (commitsWhole(store)) {
     await store.transaction(async (tx) => {
       for (let from = 0; from < options.customers; from += chunk) {
         await tx.insert(generateChunk(options, random, from, Math.min(from + chunk, options.customers), tally))
         onProgress?.(Math.min(from + chunk, options.customers))
+        // Every await above resolves at once in memory: a turn of the event loop lets a Ctrl-C in.
+        if (signal) await new Promise((resolve) => setImmediate(resolve))
+        if (signal?.aborted) throw new SeedInterrupted(0)
       }
     })
   } else {
     const writing = new Set<Promise<void>>()
     let done = 0
-    for (let from = 0; from < options.customers; from += chunk) {
+    for (let from = 0; from < options.customers && !signal?.aborted; from += chunk) {
       const to = Math.min(from + chunk, options.customers)
       const objects = generateChunk(options, random, from, to, tally)
       if (writing.size >= CHUNKS_IN_FLIGHT) await Promise.race(writing)
+      if (signal?.aborted) break
       const written: Promise<void> = store.transaction((tx) => tx.insert(objects)).then(() => {
         writing.delete(written)
         done += to - from
@@ -211,6 +231,10 @@ export async function seedStore(store: Store, options: SeedOptions, onProgress?:
       })
       written.catch(() => undefined)
       writing.add(written)
+    }
+    if (signal?.aborted) {
+      await Promise.allSettled(writing)
+      throw new SeedInterrupted(done)
     }
     await Promise.all(writing)
   }

@@ -1,5 +1,5 @@
-// Flags shared by several commands, defined once.
-import {Flags} from '@oclif/core'
+// Flags and arguments shared by several commands, defined once.
+import {Args, Flags} from '@oclif/core'
 
 export const fieldFlag = Flags.string({
   summary: 'Set a field: ID=VALUE, coerced to the field’s type (repeatable; an empty VALUE removes the field).',
@@ -44,3 +44,20 @@ export const mediaListFlag = Flags.string({
 export const tagFlag = (summary: string) => Flags.string({summary, multiple: true})
 
 export const queryFlag = Flags.string({summary: 'Narrow further with the search language, e.g. \'router AND tags:vip\'.'})
+
+/**
+ * A search query as the rest of the command line's words, flags anywhere among them: `ctx search
+ * type:customer Thompson` needs no quotes for the shell. queryOf joins them.
+ */
+export const queryArg = Args.string({
+  description: 'Search query: every word left on the command line, flags anywhere among them. Quote only what the shell would take for its own: parentheses, quotes, < and >.',
+  multiple: true,
+})
+
+/**
+ * The query of queryArg's words: joined by single spaces, each word as the shell gave it, so a
+ * word the shell grouped keeps what it holds (`'Context_City:"New York"' x` keeps its quotes).
+ */
+export function queryOf(words: readonly string[] | undefined): string | undefined {
+  return words?.join(' ')
+}

@@ -3,7 +3,8 @@ import {systemClock} from '../../src/core/clock.js'
 import {resolveLinks} from '../../src/core/links.js'
 import {MEDIA_TYPES, type ContextObject} from '../../src/core/model.js'
 import {checkObject} from '../../src/core/objects.js'
-import {SeededRandom, seedStore} from '../../src/core/seed.js'
+import {SeededRandom, SeedInterrupted, seedStore} from '../../src/core/seed.js'
+import type {Store} from '../../src/core/storage/store.js'
 import {openStore} from '../../src/core/storage/open.js'
 
 const NOW = '2026-03-01T12:00:00.000Z'
@@ -57,5 +58,41 @@ describe('seed', () => {
     const ids = Array.from({length: 1000}, () => random.uuid())
     for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)
     expect(new Set(ids).size).toBe(1000)
+  })
+
+  describe('stopped by its signal', () => {
+    const options = {customers: 50, requestsPerCustomer: 1, activitiesPerRequest: 1, seed: 's', now: NOW, chunkCustomers: 10}
+    const everything = async (store: Store) => {
+      const objects: ContextObject[] = []
+      for await (const batch of store.scan()) objects.push(...batch)
+      return objects
+    }
+
+    it('writes nothing into a store that takes a seed whole, when stopped before its commit', async () => {
+      const store = await openStore(`memory:seed-${process.pid}-${count++}`, {clock: systemClock})
+      const controller = new AbortController()
+      const stopped = seedStore(store, {...options, signal: controller.signal}, (done) => done === 20 && controller.abort())
+      await expect(stopped).rejects.toEqual(new SeedInterrupted(0))
+      await expect(stopped).rejects.toMatchObject({customersCommitted: 0})
+      expect(await everything(store)).toEqual([])
+    })
+
+    it('keeps the whole chunks a batching store committed, finishing those handed over, and says how many', async () => {
+      const memory = await openStore(`memory:seed-${process.pid}-${count++}`, {clock: systemClock})
+      // The memory store writing in chunks, as PostgreSQL does.
+      const store: Store = Object.create(memory, {capabilities: {value: {...memory.capabilities, importBatchSize: 1000}}})
+      const controller = new AbortController()
+      const stopped = seedStore(store, {...options, signal: controller.signal}, (done) => done === 10 && controller.abort())
+      const error = await stopped.catch((error: unknown) => error)
+      expect(error).toBeInstanceOf(SeedInterrupted)
+      const committed = (error as SeedInterrupted).customersCommitted
+      // Aborted once the first chunk committed: the second, handed over with it, is finished too.
+      expect(committed).toBe(20)
+      const objects = await everything(store)
+      const customers = objects.filter((object) => object.type === 'customer')
+      expect(customers.map((customer) => customer.externalId).sort()).toEqual(Array.from({length: committed}, (_, index) => `seed-customer-${index}`).sort())
+      expect(objects.filter((object) => object.type === 'request')).toHaveLength(committed)
+      expect(objects.filter((object) => object.type === 'activity')).toHaveLength(committed)
+    })
   })
 })

@@ -68,6 +68,25 @@ describe('ctx search', () => {
     expect(await readStore(box.storePath)).toHaveLength(fixtures.length)
   })
 
+  it('takes every word left on the command line as the query, joined by spaces, with flags anywhere among them', async () => {
+    const quoted = (await expectRun(box, ['search', 'type:customer smith OR lovelace', '--json'])).json
+    expect(quoted.items.map((item: {id: string}) => item.id)).toEqual([ID.c2, ID.c1])
+    for (const words of [
+      ['search', 'type:customer', 'smith', 'OR', 'lovelace', '--json'],
+      ['search', 'type:customer', '--json', 'smith', 'OR', 'lovelace'],
+      ['search', 'type:customer smith', 'OR', 'lovelace', '--json'],
+    ]) {
+      expect((await expectRun(box, words)).json).toEqual(quoted)
+    }
+    const limited = (await expectRun(box, ['search', 'type:customer', 'smith', 'OR', 'lovelace', '--limit', '1', '--json'])).json
+    expect(limited.items).toEqual(quoted.items.slice(0, 1))
+    expect(limited.next).not.toBeNull()
+    // A word the shell grouped is taken as it is: the quotes inside it still make a phrase.
+    const phrase = (await expectRun(box, ['search', 'Context_Title:"late delivery" OR Context_City:"new haven"', '--json'])).json
+    expect(phrase.items.map((item: {id: string}) => item.id).sort()).toEqual([ID.c5, ID.r1, ID.r3].sort())
+    expect((await expectRun(box, ['search', 'Context_Title:"late delivery"', 'OR', 'Context_City:"new haven"', '--json'])).json).toEqual(phrase)
+  })
+
   it('refuses a cursor it did not give out, a bad --limit and a missing query with exit 2', async () => {
     await expectRun(box, ['search', 'smith', '--cursor', 'bogus'], 2)
     await expectRun(box, ['search', 'smith', '--limit', '0'], 2)
@@ -79,5 +98,12 @@ describe('ctx customers search', () => {
   it('is ctx search with type:customer', async () => {
     const {json} = await expectRun(box, ['customers', 'search', 'smith', '--json'])
     expect(json).toEqual({items: [fixtures.find((object) => object.id === ID.c2)], next: null})
+  })
+
+  it('takes the words left on the command line as the query, like ctx search', async () => {
+    const quoted = (await expectRun(box, ['customers', 'search', '+44 20 7946 0000', '--json'])).json
+    expect(quoted.items.map((item: {id: string}) => item.id)).toEqual([ID.c1])
+    expect((await expectRun(box, ['customers', 'search', '+44', '20', '7946', '0000', '--json'])).json).toEqual(quoted)
+    expect((await expectRun(box, ['customers', 'search', 'Context_City:"New York"', 'john', '--limit', '5', '--json'])).json.items.map((item: {id: string}) => item.id)).toEqual([ID.c2])
   })
 })

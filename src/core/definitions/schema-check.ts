@@ -4,6 +4,7 @@
 import {readFileSync} from 'node:fs'
 import type {Ajv, ErrorObject, ValidateFunction} from 'ajv'
 import {InvalidDataError} from '../errors.js'
+import {loneSurrogatePath} from '../model.js'
 import {SPECIAL_KEYS, TIME_KEYS} from '../search/query.js'
 import {createAjv} from './ajv.js'
 import {type DefinitionKind, type Definitions, type DefinitionsFile, type FieldDefinition, fieldOf, type FieldsetDefinition} from './model.js'
@@ -69,12 +70,13 @@ export function checkFieldsetDefinition(input: unknown, source?: string): Fields
  * The rules across definitions, checked on the whole set a store would hold after a change: ids
  * unique regardless of case (fieldset usage is looked up case-insensitively), no field id that search
  * reserves, fieldsets naming only known fields and each field once, enum values unique, and patterns
- * that compile the way ajv compiles them (Unicode mode).
+ * that compile the way ajv compiles them (Unicode mode), and text that is well-formed Unicode.
  */
 export function crossCheck(definitions: Definitions): DefinitionProblem[] {
   const problems: DefinitionProblem[] = [
     ...duplicateIds('field', Object.keys(definitions.fields)),
     ...duplicateIds('fieldset', Object.keys(definitions.fieldsets)),
+    ...textProblems(definitions),
   ]
   for (const field of Object.values(definitions.fields)) {
     const definition = `field ${field.id}`
@@ -107,6 +109,24 @@ export function crossCheck(definitions: Definitions): DefinitionProblem[] {
     }
   }
   return problems
+}
+
+/** Definitions holding a lone surrogate in any text (loneSurrogatePath): no store of ctx keeps one. */
+function textProblems(definitions: Definitions): DefinitionProblem[] {
+  const problems: DefinitionProblem[] = []
+  for (const [kind, held] of [['field', definitions.fields], ['fieldset', definitions.fieldsets]] as const) {
+    for (const definition of Object.values(held)) {
+      const path = loneSurrogatePath(definition)
+      if (path) problems.push({definition: `${kind} ${definition.id}`, property: path.join('.'), message: 'holds a lone surrogate (an unpaired \\uD800-\\uDFFF), text that is not well-formed Unicode'})
+    }
+  }
+  return problems
+}
+
+/** What `ctx migrate` checks of the definitions it copies: a store an older ctx wrote may hold such text. */
+export function assertWellFormedDefinitions(definitions: Definitions, source?: string): void {
+  const problems = textProblems(definitions)
+  if (problems.length > 0) throw definitionsError(problems, source)
 }
 
 export function assertCrossChecked(definitions: Definitions, source?: string): void {

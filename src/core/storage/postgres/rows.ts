@@ -1,8 +1,7 @@
 // A context object as a row of ctx_objects: the object itself (body, exactly as written) and the
 // columns that let SQL answer the search language with indexes and the same answers as the
 // in-memory matcher. Words are cut here, in JavaScript, by the one tokenizer every adapter uses.
-import {InvalidDataError} from '../../errors.js'
-import {canonical, type ContextObject} from '../../model.js'
+import {assertWellFormedText, canonical, type ContextObject} from '../../model.js'
 import {fieldNumber} from '../../search/evaluate.js'
 import {words} from '../../search/words.js'
 import {isSealed} from '../../crypto/sealed-value.js'
@@ -83,14 +82,9 @@ export function objectRow(object: ContextObject, customerKey: string): ObjectRow
       if (Number.isFinite(date)) dates[field] = date
     }
   }
-  // A lone surrogate is text PostgreSQL cannot hold: refused here, the same on every path (COPY would
-  // send it as U+FFFD, and the server refuses the escape an INSERT sends).
-  if (LONE_SURROGATE.test(body.externalId ?? '') || [...terms].some((term) => LONE_SURROGATE.test(term))) {
-    throw new InvalidDataError(`${body.type} ${body.id}: PostgreSQL cannot store text with a lone surrogate (an unpaired \\uD800-\\uDFFF)`, {
-      where: body.id,
-      hint: 'Fix the externalId, tag or fieldset: its text is not well-formed Unicode.',
-    })
-  }
+  // Core refuses it on every write path; a write that comes here without core's checks is refused
+  // the same way rather than stored changed (COPY would send it as U+FFFD).
+  assertWellFormedText(body)
   return {
     customer_key: customerKey,
     id: body.id,
@@ -111,9 +105,6 @@ export function objectRow(object: ContextObject, customerKey: string): ObjectRow
     body,
   }
 }
-
-/** A UTF-16 surrogate without its pair. */
-const LONE_SURROGATE = /\p{Cs}/u
 
 /** The columns of ctx_objects in the order of an ObjectRow's fields, as INSERT and COPY name them. */
 export const COLUMNS =
