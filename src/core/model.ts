@@ -130,60 +130,57 @@ export function assertWithinLimits(object: ContextObject): void {
       details: {length: [...externalId].length, limit: MAX_EXTERNAL_ID},
     })
   }
-  for (const key in object.data) {
-    const value = object.data[key]
-    if (typeof value === 'string' && value.includes('\u0000')) {
-      // PostgreSQL's text cannot hold it; refused on every store, so a file store holds nothing another cannot.
-      throw new InvalidDataError(`${object.type} ${object.id}: ${key} holds a NUL character (\\u0000)`, {
-        where: key,
-        hint: 'Remove the NUL characters from the value; no store of ctx keeps them.',
-      })
-    }
-  }
   assertWellFormedText(object)
   assertWithinSizeLimit(object)
 }
 
-/** A UTF-16 surrogate without its pair (half of a character), as a JSON "\uD800" escape can give. */
-const LONE_SURROGATE = /\p{Cs}/u
+/**
+ * Text no store of ctx keeps: a NUL (PostgreSQL's text cannot hold it) or a UTF-16 surrogate without
+ * its pair (half of a character, as a JSON "\uD800" escape can give: PostgreSQL cannot hold it and
+ * UTF-8 cannot encode it, so a PII value sealed, a file written or a COPY sent would carry U+FFFD).
+ * Refused on every store alike, so a file store holds nothing another cannot.
+ */
+const UNSTORABLE = /[\u0000\p{Cs}]/u
+
+/** What is wrong with a text UNSTORABLE matched, as its refusal says it. */
+export function unstorableText(text: string): string {
+  return text.includes('\u0000') ? 'holds a NUL character (\\u0000)' : 'holds a lone surrogate (an unpaired \\uD800-\\uDFFF), text that is not well-formed Unicode'
+}
 
 /**
  * Where text in `value` (strings, numbers, booleans, arrays and plain objects, keys included) first
- * holds a lone surrogate, as the keys leading to it; null when all of it is well-formed Unicode.
- * PostgreSQL cannot hold such text and UTF-8 cannot encode it: a PII value sealed, a file written or
- * a COPY sent would carry U+FFFD instead. Refused wherever text enters a store: objects
- * (assertWellFormedText) and definitions (src/core/definitions/schema-check.ts).
+ * holds what no store keeps (UNSTORABLE): the keys leading to it and the text; null when there is none.
+ * Checked wherever text enters a store: objects (assertWellFormedText) and definitions
+ * (src/core/definitions/schema-check.ts).
  */
-export function loneSurrogatePath(value: unknown): string[] | null {
-  if (typeof value === 'string') return LONE_SURROGATE.test(value) ? [] : null
+export function unstorableTextPath(value: unknown): {path: string[]; text: string} | null {
+  if (typeof value === 'string') return UNSTORABLE.test(value) ? {path: [], text: value} : null
   if (typeof value !== 'object' || value === null) return null
   // for-in, not Object.entries: nothing allocated per object on a bulk import (sizeBound), and a
   // path only once one is found.
   for (const key in value) {
-    if (LONE_SURROGATE.test(key)) return [key]
-    const inner = loneSurrogatePath((value as Record<string, unknown>)[key])
-    if (inner) return [key, ...inner]
+    if (UNSTORABLE.test(key)) return {path: [key], text: key}
+    const inner = unstorableTextPath((value as Record<string, unknown>)[key])
+    if (inner) return {path: [key, ...inner.path], text: inner.text}
   }
   return null
 }
 
 /**
- * Refuses an object with a lone surrogate in any of its text: externalId, tags, fieldsets, a field's
+ * Refuses an object with text no store keeps anywhere in it: externalId, tags, fieldsets, a field's
  * id or value (a comment's text is one), on every store and every path (assertWithinLimits), and in
  * the PostgreSQL adapter for writes that come to it without core's checks (postgres/rows.ts).
  */
 export function assertWellFormedText(object: ContextObject): void {
-  const path = loneSurrogatePath(object)
-  if (!path) return
+  const found = unstorableTextPath(object)
+  if (!found) return
+  const {path, text} = found
   const where = path[0] === 'data' && path.length > 1 ? path[1] : path[0]
-  throw new InvalidDataError(`${object.type} ${object.id}: ${where} holds a lone surrogate (an unpaired \\uD800-\\uDFFF), text that is not well-formed Unicode`, {
-    where,
-    hint: LONE_SURROGATE_HINT,
-  })
+  throw new InvalidDataError(`${object.type} ${object.id}: ${where} ${unstorableText(text)}`, {where, hint: UNSTORABLE_HINT})
 }
 
-export const LONE_SURROGATE_HINT =
-  'Fix the text where it came from: half of a UTF-16 pair (a \\uD800-\\uDFFF escape without its partner) is no character, and no store of ctx keeps it.'
+export const UNSTORABLE_HINT =
+  'Fix the text where it came from: no store of ctx keeps a NUL character (\\u0000) or half of a UTF-16 pair (a \\uD800-\\uDFFF escape without its partner).'
 
 export function assertWithinSizeLimit(object: ContextObject): void {
   if (sizeBound(object) <= MAX_OBJECT_BYTES) return

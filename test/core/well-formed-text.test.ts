@@ -1,4 +1,4 @@
-// A lone surrogate (half of a UTF-16 pair) in any text of an object or a definition is refused at
+// A lone surrogate (half of a UTF-16 pair) or a NUL in any text of an object or a definition is refused at
 // write, the same on every store (InvalidDataError, exit 5): PostgreSQL cannot hold it, and a file or
 // memory store that took it would hold what a later `ctx migrate` cannot move, or a PII value sealed
 // as U+FFFD. A store an older ctx wrote with one is refused by migrate, naming it.
@@ -24,14 +24,14 @@ import {eachStore} from '../helpers/each-store.js'
 const HIGH = '\ud83d'
 const LOW = '\ude00'
 
-async function refused(write: Promise<unknown>, where: string): Promise<void> {
+async function refused(write: Promise<unknown>, where: string, what = 'lone surrogate'): Promise<void> {
   const error = await write.then(
     () => null,
     (error: unknown) => error,
   )
   expect(error).toBeInstanceOf(InvalidDataError)
   expect((error as InvalidDataError).exitCode).toBe(ExitCode.invalid)
-  expect((error as InvalidDataError).message).toContain('lone surrogate')
+  expect((error as InvalidDataError).message).toContain(what)
   expect((error as InvalidDataError).where).toBe(where)
 }
 
@@ -82,6 +82,22 @@ eachStore('a lone surrogate', (world) => {
     const request = await openRequest(session, {customerId: ada.id, changes: {Context_Title: 'Broken'}})
     await refused(addComment(session, request.id, `Called back ${LOW}`), 'Context_Comment')
     expect((await everything(session)).map((object) => object.type).sort()).toEqual(['customer', 'request'])
+  })
+})
+
+eachStore('a NUL character', (world) => {
+  it('in an externalId, a tag or a definition is refused as in a value, storing nothing', async () => {
+    const {session} = world()
+    await refused(createCustomer(session, {changes: {Context_City: 'Lon\u0000don'}}), 'Context_City', 'NUL character')
+    await refused(createCustomer(session, {changes: {Context_City: 'London'}, externalId: 'crm-\u0000'}), 'externalId', 'NUL character')
+    const ada = await createCustomer(session, {changes: {Context_First_Name: 'Ada'}})
+    await refused(addActivity(session, {mediaType: 'voice', customerId: ada.id, tags: ['vip\u0000'], changes: {}}), 'tags', 'NUL character')
+    expect(await everything(session)).toEqual([ada])
+    const file = {fields: [{id: 'Acme_Tier', dataType: 'string', classification: 'UNENCRYPTED', translations: {en_US: 'Tier\u0000'}}], fieldsets: []}
+    const error = await applyDefinitions(session.store, file, {source: 'defs.json'}).catch((error: unknown) => error)
+    expect((error as InvalidDataError).details?.problems).toEqual([
+      expect.objectContaining({definition: 'field Acme_Tier', property: 'translations.en_US', message: expect.stringContaining('NUL character')}),
+    ])
   })
 })
 

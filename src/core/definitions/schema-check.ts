@@ -4,7 +4,7 @@
 import {readFileSync} from 'node:fs'
 import type {Ajv, ErrorObject, ValidateFunction} from 'ajv'
 import {InvalidDataError} from '../errors.js'
-import {loneSurrogatePath} from '../model.js'
+import {unstorableText, unstorableTextPath} from '../model.js'
 import {SPECIAL_KEYS, TIME_KEYS} from '../search/query.js'
 import {createAjv} from './ajv.js'
 import {type DefinitionKind, type Definitions, type DefinitionsFile, type FieldDefinition, fieldOf, type FieldsetDefinition} from './model.js'
@@ -111,13 +111,13 @@ export function crossCheck(definitions: Definitions): DefinitionProblem[] {
   return problems
 }
 
-/** Definitions holding a lone surrogate in any text (loneSurrogatePath): no store of ctx keeps one. */
+/** Definitions holding text no store of ctx keeps (unstorableTextPath): a NUL, a lone surrogate. */
 function textProblems(definitions: Definitions): DefinitionProblem[] {
   const problems: DefinitionProblem[] = []
   for (const [kind, held] of [['field', definitions.fields], ['fieldset', definitions.fieldsets]] as const) {
     for (const definition of Object.values(held)) {
-      const path = loneSurrogatePath(definition)
-      if (path) problems.push({definition: `${kind} ${definition.id}`, property: path.join('.'), message: 'holds a lone surrogate (an unpaired \\uD800-\\uDFFF), text that is not well-formed Unicode'})
+      const found = unstorableTextPath(definition)
+      if (found) problems.push({definition: `${kind} ${definition.id}`, property: found.path.join('.'), message: unstorableText(found.text)})
     }
   }
   return problems

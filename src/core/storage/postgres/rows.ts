@@ -82,8 +82,9 @@ export function objectRow(object: ContextObject, customerKey: string): ObjectRow
       if (Number.isFinite(date)) dates[field] = date
     }
   }
-  // Core refuses it on every write path; a write that comes here without core's checks is refused
-  // the same way rather than stored changed (COPY would send it as U+FFFD).
+  // Core refuses a NUL or a lone surrogate on every write path; a write that comes here without
+  // core's checks is refused the same way rather than failed by the server or stored changed (COPY
+  // would send a lone surrogate as U+FFFD).
   assertWellFormedText(body)
   return {
     customer_key: customerKey,
