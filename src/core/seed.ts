@@ -2,6 +2,7 @@
 // objects, ids included; timestamps are laid out back from `now`, so the same seed and the same
 // `now` give a byte-identical store. Realistic enough to exercise everything: names, emails,
 // phones, all eight media types, tags, comments, closed requests and stale ones for the sweep.
+import {ConflictError} from './errors.js'
 import {BASE_FIELDSET, type ContextObject, MEDIA_TYPES} from './model.js'
 import {commitsWhole, type Store} from './storage/store.js'
 
@@ -115,7 +116,7 @@ export function generateChunk(options: SeedOptions, random: SeededRandom, from: 
         Context_Country: country,
         Context_Preferred_Language: language,
       },
-      externalId: `seed-customer-${index}`,
+      externalId: seededExternalId(index),
       created: iso(joined),
       lastUpdated: iso(joined),
     }
@@ -193,6 +194,29 @@ export function generateChunk(options: SeedOptions, random: SeededRandom, from: 
  */
 const CHUNKS_IN_FLIGHT = 2
 
+/** The externalId of the seeded customer number `index`, whatever the seed. */
+function seededExternalId(index: number): string {
+  return `seed-customer-${index}`
+}
+
+/**
+ * Refuses, before anything is written, a seed into a store an earlier seed wrote to: its externalIds
+ * would repeat (and its ids too, with the same --seed), so it would fail at its first chunk, with an
+ * error about one object, after the chunks before it committed. An earlier seed left whole chunks
+ * (one whole seed on a file store), so the first customer of each of this seed's chunks tells.
+ */
+async function refuseSeedingTwice(store: Store, customers: number, chunk: number): Promise<void> {
+  const firsts: string[] = []
+  for (let from = 0; from < customers; from += chunk) firsts.push(seededExternalId(from))
+  if (firsts.length === 0) return
+  const [seeded] = await store.transaction((tx) => tx.getManyByExternalId('customer', firsts))
+  if (!seeded) return
+  throw new ConflictError(`${store.location} already holds seeded customers (${seeded.externalId}): a store is seeded once`, {
+    where: store.location,
+    hint: 'The externalIds seed-customer-N repeat whatever --seed. Seed into a new store, or empty a lab store first with `ctx store flush`.',
+  })
+}
+
 /**
  * Writes the seeded objects into `store`: all in one transaction where the store commits imports
  * whole (file, memory), in chunks of customers elsewhere (Postgres), two handed over at a time so
@@ -205,6 +229,7 @@ export async function seedStore(store: Store, options: SeedOptions, onProgress?:
   const random = new SeededRandom(options.seed)
   const tally: SeedSummary = {seed: options.seed, now: options.now, counts: {customer: 0, request: 0, activity: 0, comment: 0}, staleRequests: 0}
   const chunk = options.chunkCustomers ?? 1000
+  await refuseSeedingTwice(store, options.customers, chunk)
   const {signal} = options
   if (commitsWhole(store)) {
     await store.transaction(async (tx) => {

@@ -1,5 +1,6 @@
 import {describe, expect, it} from 'vitest'
 import {systemClock} from '../../src/core/clock.js'
+import {ConflictError} from '../../src/core/errors.js'
 import {resolveLinks} from '../../src/core/links.js'
 import {MEDIA_TYPES, type ContextObject} from '../../src/core/model.js'
 import {checkObject} from '../../src/core/objects.js'
@@ -58,6 +59,19 @@ describe('seed', () => {
     const ids = Array.from({length: 1000}, () => random.uuid())
     for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)
     expect(new Set(ids).size).toBe(1000)
+  })
+
+  it('refuses a second seed into a store before writing anything, whatever --seed, naming the store and what to do', async () => {
+    const {store, objects} = await seeded('42', 30, 10)
+    for (const seed of ['42', '43']) {
+      const error = await seedStore(store, {customers: 50, requestsPerCustomer: 1, activitiesPerRequest: 1, seed, now: NOW, chunkCustomers: 10}).catch((error: unknown) => error)
+      expect(error).toBeInstanceOf(ConflictError)
+      expect((error as ConflictError).message).toBe(`${store.location} already holds seeded customers (seed-customer-0): a store is seeded once`)
+      expect((error as ConflictError).hint).toContain('Seed into a new store, or empty a lab store first with `ctx store flush`')
+    }
+    const after: ContextObject[] = []
+    for await (const batch of store.scan()) after.push(...batch)
+    expect(after).toEqual(objects)
   })
 
   describe('stopped by its signal', () => {

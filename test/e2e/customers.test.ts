@@ -47,9 +47,11 @@ describe('customers create', () => {
     await expectRun(box, ['customers', 'create', '--first-name', 'x'.repeat(257)], 5)
   })
 
-  it('refuses a second customer with the same externalId (exit 4)', async () => {
-    await create('--external-id', 'dup')
-    await expectRun(box, ['customers', 'create', '--external-id', 'dup'], 4)
+  it('refuses a second customer with the same externalId (exit 4), naming the holder and how to change it', async () => {
+    const holder = await create('--external-id', 'dup')
+    const {stderr} = await expectRun(box, ['customers', 'create', '--external-id', 'dup'], 4)
+    expect(stderr).toContain(`externalId "dup" already belongs to customer ${holder.id}`)
+    expect(stderr).toContain(`change that customer instead (ctx customers update ${holder.id}), or, importing a file, add --upsert`)
     expect(await readStore(box.storePath)).toHaveLength(1)
   })
 

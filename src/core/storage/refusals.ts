@@ -1,8 +1,21 @@
 // The refusals every store and every change makes in the same words, whichever adapter or rule
-// finds the problem: a stale read (rule 4, `--if-last-updated`), a store initialised in another
-// mode, and a flush of a store that is not a lab store.
+// finds the problem: an externalId taken, a stale read (rule 4, `--if-last-updated`), a store
+// initialised in another mode, and a flush of a store that is not a lab store.
 import {ConflictError} from '../errors.js'
+import type {ContextObject, ObjectType} from '../model.js'
 import type {StoreMode} from './store.js'
+
+/** The command that changes an object of each type that has an externalId. */
+const UPDATE_COMMAND: Partial<Record<ObjectType, string>> = {customer: 'customers update', request: 'requests update', activity: 'activities update'}
+
+/** An externalId is unique per type: another object of the type (`holder`) already has this one's. */
+export function externalIdTaken(object: ContextObject, holder: string): ConflictError {
+  const update = UPDATE_COMMAND[object.type]
+  return new ConflictError(`externalId "${object.externalId}" already belongs to ${object.type} ${holder}`, {
+    where: object.externalId,
+    hint: `externalId is unique per type: change that ${object.type} instead${update ? ` (ctx ${update} ${holder})` : ''}, or, importing a file, add --upsert to update it from the file.`,
+  })
+}
 
 /**
  * Rule 4, optimistic concurrency: refuses when the object was changed since the `read` lastUpdated

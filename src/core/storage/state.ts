@@ -4,7 +4,7 @@
 import {baseDefinitions, type Definitions} from '../definitions/model.js'
 import {ConflictError, NotFoundError} from '../errors.js'
 import {ByExternalId} from '../by-external-id.js'
-import {checkLastUpdated} from './refusals.js'
+import {checkLastUpdated, externalIdTaken} from './refusals.js'
 import {canonical, type ContextObject, isCanonical, LINK_ORDER, type ObjectType} from '../model.js'
 import {decodeCursor, encodeCursor, isAfter, newestFirst} from '../search/cursor.js'
 import {checkFilter, matcher} from '../search/evaluate.js'
@@ -282,10 +282,7 @@ export class StateTransaction implements StoreWriter {
     if (object.externalId === undefined) return
     const holder = this.getByExternalIdSync(object.type, object.externalId)
     if (holder && holder.id !== object.id) {
-      throw new ConflictError(`externalId "${object.externalId}" already belongs to ${object.type} ${holder.id}`, {
-        where: object.externalId,
-        hint: 'externalId is unique per type; use --upsert to update the existing object instead.',
-      })
+      throw externalIdTaken(object, holder.id)
     }
     this.addedExternal.set(object.type, object.externalId, object.id)
   }

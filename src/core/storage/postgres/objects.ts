@@ -7,7 +7,7 @@ import {decodeCursor, encodeCursor, newestFirst} from '../../search/cursor.js'
 import {checkFilter} from '../../search/evaluate.js'
 import type {Filter} from '../../search/query.js'
 import {type CloseStaleOptions, type CloseStaleResult, DEFAULT_PAGE, type FindOptions, MAX_PAGE, type KeyReader, type Page, type StoredKeyring, type StoreReader, type StoreWriter} from '../store.js'
-import {checkLastUpdated} from '../refusals.js'
+import {checkLastUpdated, externalIdTaken} from '../refusals.js'
 import {readDefinitions, writeDefinitions} from './definitions.js'
 import {externalIdClaim, idClaim} from './citus.js'
 import {compileFilter, customerKeysOf, foundByTerms, linkEquality, linkListQuery, namesLinkList, needsDefinitions, Params} from './filter.js'
@@ -520,9 +520,3 @@ function onceEach(objects: ContextObject[]): ContextObject[] {
   return objects.filter((object) => !seen.has(object.id) && Boolean(seen.add(object.id)))
 }
 
-function externalIdTaken(object: ContextObject, holder: string): ConflictError {
-  return new ConflictError(`externalId "${object.externalId}" already belongs to ${object.type} ${holder}`, {
-    where: object.externalId,
-    hint: 'externalId is unique per type; use --upsert to update the existing object instead.',
-  })
-}
