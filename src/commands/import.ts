@@ -63,6 +63,7 @@ Every row is checked like any other write; refused rows go to a rejects file (de
         }),
       () =>
         `Interrupted after ${counted(read, 'row')} read. What was committed stays in the store; run the same import again with --upsert to finish it without duplicates.`,
+      this.jsonEnabled(),
     )
     if (!this.jsonEnabled()) this.report(summary)
     if (summary.rejected > 0) this.partialSuccess()

@@ -45,6 +45,7 @@ export default class Seed extends CtxCommand<typeof Seed> {
           (done) => progress.update(done, customers > 0 ? done / customers : null),
         ),
       async (ended) => seedInterrupted(await ended, customers),
+      this.jsonEnabled(),
     )
     const seconds = Number(((performance.now() - started) / 1000).toFixed(2))
     const {customer, request, activity, comment} = summary.counts

@@ -1,5 +1,6 @@
 // Ctrl-C in a long write (import, seed): the progress bar stopped, what is true of the store said on
-// stderr, and the exit a shell expects of a process ended by SIGINT (130), never a stack trace.
+// stderr (and under --json, as every error is, as {"error": …} on stdout), and the exit a shell
+// expects of a process ended by SIGINT (130), never a stack trace.
 import {CANCELLED_EXIT, exitWhenWritten} from './outcome.js'
 import type {Progress} from './progress.js'
 
@@ -17,6 +18,7 @@ export function interruptible<T>(
   progress: Progress,
   work: (signal: AbortSignal) => Promise<T>,
   report: (ended: Promise<WorkEnd<T>>) => string | Promise<string>,
+  json = false,
 ): Promise<T> {
   const controller = new AbortController()
   const ended: Promise<WorkEnd<T>> = work(controller.signal).then(
@@ -30,6 +32,7 @@ export function interruptible<T>(
     controller.abort()
     const text = await report(ended)
     progress.stop()
+    if (json) process.stdout.write(`${JSON.stringify({error: {code: 'INTERRUPTED', exitCode: CANCELLED_EXIT, message: text}}, null, 2)}\n`)
     process.stderr.write(`\n${text}\n`)
     await exitWhenWritten(CANCELLED_EXIT)
   }

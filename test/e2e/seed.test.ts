@@ -48,14 +48,15 @@ describe('ctx seed', () => {
 })
 
 describe('ctx seed stopped by Ctrl-C (SIGINT)', () => {
-  it('exits 130 saying how many customers the store kept: whole chunks on PostgreSQL, nothing on the file store', async () => {
+  it('exits 130 saying how many customers the store kept: whole chunks on PostgreSQL, nothing on the file store (under --json, as an error on stdout too)', async () => {
     const customers = 20_000
     await SANDBOX_READY.get(box.storePath)
-    const args = ['seed', '--customers', String(customers), '--requests-per-customer', '1', '--activities-per-request', '1']
+    const args = ['seed', '--customers', String(customers), '--requests-per-customer', '1', '--activities-per-request', '1', '--json']
     const child = spawn(process.execPath, [BIN, ...args], {env: {...box.env, CTX_STORE: box.storePath}, stdio: ['ignore', 'pipe', 'pipe']})
     let stderr = ''
+    let stdout = ''
     child.stderr.setEncoding('utf8').on('data', (chunk) => (stderr += chunk))
-    child.stdout.resume()
+    child.stdout.setEncoding('utf8').on('data', (chunk) => (stdout += chunk))
     const exited = new Promise<number | null>((resolve) => child.on('close', resolve))
     // Stopped once it is under way: holding the file store's lock (it takes a seed in one write, at
     // the end), or with a first chunk committed on PostgreSQL.
@@ -68,6 +69,9 @@ describe('ctx seed stopped by Ctrl-C (SIGINT)', () => {
     }
     child.kill('SIGINT')
     expect(await exited).toBe(130)
+    const {error} = JSON.parse(stdout)
+    expect(error).toEqual({code: 'INTERRUPTED', exitCode: 130, message: expect.stringMatching(/^Interrupted/)})
+    expect(stderr.trimEnd().endsWith(`\n${error.message}`)).toBe(true)
     const stored = await readStore(box.storePath)
     const kept = stored.filter((object) => object.type === 'customer')
     if (TEST_STORE === 'file') {
@@ -87,7 +91,7 @@ describe('ctx seed stopped by Ctrl-C (SIGINT)', () => {
       expect(stored.filter((object) => object.type === 'request')).toHaveLength(committed)
       expect(stored.filter((object) => object.type === 'activity')).toHaveLength(committed)
       // As it says: the same seed again is refused.
-      expect((await runCli([...args, '--json'], {env: {...box.env, CTX_STORE: box.storePath}})).code).toBe(4)
+      expect((await runCli(args, {env: {...box.env, CTX_STORE: box.storePath}})).code).toBe(4)
     }
   }, 120_000)
 })
