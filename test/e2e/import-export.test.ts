@@ -64,6 +64,20 @@ describe('ctx import', () => {
     expect(json).toMatchObject({created: 2, rejected: 2, rejectsFile: join(box.dir, 'bad.csv')})
   })
 
+  it('refuses a rejects file it could not write (exit 7) before storing any row', async () => {
+    // Rejects are written once their rows committed: found out then, the good rows were stored under an exit 7.
+    mkdirSync(join(box.dir, 'a-directory'))
+    for (const rejects of [join(box.dir, 'a-directory'), join(box.dir, 'missing', 'bad.csv')]) {
+      const result = await expectRun(box, ['import', copy('ragged.csv'), '--type', 'customer', '--rejects', rejects, '--json'], 7)
+      expect(result.json.error).toMatchObject({code: 'STORAGE_UNAVAILABLE', where: rejects})
+      expect(result.stderr).toContain('nothing was imported')
+      expect(existsSync(box.storePath)).toBe(false)
+    }
+    // A dry run without --rejects writes no rejects file, so it needs no place for one.
+    mkdirSync(join(box.dir, 'ragged.rejects.csv'))
+    await expectRun(box, ['import', copy('ragged.csv'), '--type', 'customer', '--dry-run'], 6)
+  })
+
   it('refuses an unknown column (exit 5) naming it, and writes nothing', async () => {
     const result = await expectRun(box, ['import', copy('unknown-column.csv'), '--type', 'customer', '--json'], 5)
     expect(result.json.error).toMatchObject({code: 'INVALID_DATA', details: {columns: ['"Shoe_Size"']}})

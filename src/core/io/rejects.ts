@@ -4,7 +4,9 @@
 // _file, _index and _reason keys. It is created on the first rejected row only, so a clean import
 // leaves no empty file behind; it holds customer data, so only its owner may read it (0600).
 import {once} from 'node:events'
-import {createWriteStream, fchmodSync, type WriteStream} from 'node:fs'
+import {constants, createWriteStream, fchmodSync, type WriteStream} from 'node:fs'
+import {access, stat} from 'node:fs/promises'
+import {dirname} from 'node:path'
 import {finished} from 'node:stream/promises'
 import {stringify, type Stringifier} from 'csv-stringify'
 import {StorageError} from '../errors.js'
@@ -73,6 +75,24 @@ export class RejectsFile {
       this.csv.write([REJECT_LINE, REJECT_REASON, ...header])
     }
   }
+}
+
+/**
+ * Refuses, before an import writes anything, a rejects file that cannot be made: a directory, in a
+ * directory that does not exist or is not writable. Rejects are written once their rows have
+ * committed, so finding out then left the good rows stored under an exit 7 saying the import failed.
+ */
+export async function checkRejectsPath(path: string): Promise<void> {
+  const refuse = (why: string) =>
+    new StorageError(`cannot write the rejects file ${path}: ${why}; nothing was imported`, {where: path, hint: 'Choose another place with --rejects FILE.'})
+  const existing = await stat(path).catch(() => null)
+  if (existing?.isDirectory()) throw refuse('it is a directory')
+  const directory = dirname(path)
+  const parent = await stat(directory).catch(() => null)
+  if (!parent?.isDirectory()) throw refuse(`there is no directory ${directory}`)
+  await access(existing ? path : directory, constants.W_OK).catch(() => {
+    throw refuse(existing ? 'it is not writable' : `the directory ${directory} is not writable`)
+  })
 }
 
 /** The original object with _line and _reason in front, or its text when it was not a JSON object. */
