@@ -57,7 +57,8 @@ Output goes to stdout, or to -o FILE (written whole or not at all), in the forma
     let summary: ExportSummary
     try {
       if (format === 'cs-json' && output !== undefined) summary = await exportContextService(store, output, {pretty: this.flags.pretty, onProgress: options.onProgress})
-      else summary = output === undefined ? await exportObjects(store, process.stdout, options) : await exportToFile(store, output, options)
+      else if (output === undefined) summary = await this.streamToStdout((out) => exportObjects(store, out, options))
+      else summary = await exportToFile(store, output, options)
     } finally {
       progress.stop()
     }

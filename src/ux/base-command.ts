@@ -232,12 +232,31 @@ export abstract class CtxCommand<T extends typeof Command = typeof Command> exte
   protected logBlocks(blocks: Iterable<string>): void {
     let closed = false
     process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EPIPE') throw error
+      if (!readerGone(error)) throw error
       closed = true
     })
     for (const block of blocks) {
       if (closed) return
       process.stdout.write(`${block}\n`)
+    }
+  }
+
+  /**
+   * Streams output to stdout through `write`, which stops at the first failed write (a destroyed
+   * stream's `errored`). A reader that goes away (`ctx export | head`) ends the command quietly
+   * with exit 0, as it ends logBlocks; any other failure is the command's error.
+   */
+  protected async streamToStdout<T>(write: (out: NodeJS.WriteStream) => Promise<T>): Promise<T> {
+    // Heard here so that it is not an uncaught 'error' event; `write` meets it as `errored`.
+    const heard = () => undefined
+    process.stdout.on('error', heard)
+    try {
+      return await write(process.stdout)
+    } catch (error) {
+      if (readerGone(error)) this.exit(0)
+      throw error
+    } finally {
+      process.stdout.off('error', heard)
     }
   }
 
@@ -268,6 +287,11 @@ export abstract class CtxCommand<T extends typeof Command = typeof Command> exte
     await this.openedStore?.close().catch(() => undefined)
     await super.finally(error)
   }
+}
+
+/** The reading end of stdout was closed (`| head`): the reader has all it wanted. */
+function readerGone(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException | undefined)?.code === 'EPIPE'
 }
 
 export function operatorName(): string {

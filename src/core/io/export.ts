@@ -138,6 +138,8 @@ export async function exportObjects(store: Store, out: Writable, options: Export
 }
 
 async function write(out: Writable, text: string): Promise<void> {
+  // A destination that failed since the last write (a pipe whose reader left) stops the export.
+  if (out.errored) throw out.errored
   if (text !== '' && !out.write(text)) await once(out, 'drain')
 }
 
