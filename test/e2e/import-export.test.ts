@@ -2,7 +2,7 @@
 // files beside the input, files out, Context Service export directories with the definitions they
 // need, and imports killed mid-way then finished with --upsert.
 import {spawn} from 'node:child_process'
-import {copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync} from 'node:fs'
+import {copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 import {BIN, expectRun, type Sandbox, sandbox} from '../helpers/cli.js'
@@ -180,6 +180,25 @@ describe('ctx export --format cs-json', () => {
     await applyInferred(out, other)
     await expectRun(box, ['import', out, '--store', other], 0)
     expect((await expectRun(box, ['export', '--store', other], 0)).stdout).toBe((await expectRun(box, ['export'], 0)).stdout)
+  })
+
+  it('refuses a place it cannot write (exit 7) naming it, and leaves no partial file', async () => {
+    await expectRun(box, ['customers', 'create', '--first-name', 'Ada'])
+    const file = join(box.dir, 'a-file')
+    writeFileSync(file, 'not a directory\n')
+    mkdirSync(join(box.dir, 'a-directory.jsonl'))
+    const places = [
+      ['export', '--format', 'cs-json', '-o', file],
+      ['export', '--format', 'cs-json', '-o', join(file, 'cs')],
+      ['export', '-o', join(file, 'out.jsonl')],
+      ['export', '-o', join(box.dir, 'a-directory.jsonl')],
+      ['fields', 'export', '-o', join(file, 'defs.json')],
+    ]
+    for (const args of places) {
+      const result = await expectRun(box, [...args, '--json'], 7)
+      expect(result.json.error).toMatchObject({code: 'STORAGE_UNAVAILABLE', where: args.at(-1)})
+    }
+    expect(readdirSync(box.dir).filter((name) => name.includes('.partial-'))).toEqual([])
   })
 
   it('refuses --type with cs-json, and cs-json without -o (exit 2)', async () => {
