@@ -78,6 +78,19 @@ describe('ctx import', () => {
     await expectRun(box, ['import', copy('ragged.csv'), '--type', 'customer', '--dry-run'], 6)
   })
 
+  it('refuses a rejects file that is a file being imported (exit 2), which it would overwrite as it reads it', async () => {
+    const file = copy('ragged.csv')
+    const before = readFileSync(file, 'utf8')
+    const result = await expectRun(box, ['import', file, '--type', 'customer', '--rejects', file, '--json'], 2)
+    expect(result.json.error).toMatchObject({code: 'USAGE', where: file})
+    expect(readFileSync(file, 'utf8')).toBe(before)
+    const dir = copyExport()
+    const customers = readFileSync(join(dir, 'customer.json'), 'utf8')
+    await expectRun(box, ['import', dir, '--rejects', join(dir, 'customer.json')], 2)
+    expect(readFileSync(join(dir, 'customer.json'), 'utf8')).toBe(customers)
+    expect(existsSync(box.storePath)).toBe(false)
+  })
+
   it('refuses an unknown column (exit 5) naming it, and writes nothing', async () => {
     const result = await expectRun(box, ['import', copy('unknown-column.csv'), '--type', 'customer', '--json'], 5)
     expect(result.json.error).toMatchObject({code: 'INVALID_DATA', details: {columns: ['"Shoe_Size"']}})

@@ -131,7 +131,7 @@ export async function importFile(session: Session, options: ImportOptions): Prom
   const format = input.files ? directoryFormat(options.file, options.format) : importFormatOf(options.file, options.format)
   const keepRejects = !options.dryRun || options.rejects !== undefined
   const rejectsPath = options.rejects ?? defaultRejectsPath(options.file, REJECTS_EXTENSION[format])
-  if (keepRejects) await checkRejectsPath(rejectsPath)
+  if (keepRejects) await checkRejectsPath(rejectsPath, input.files ? input.files.map(({path}) => path) : [options.file])
   const carried = format === 'jsonl' ? await readLeadingDefinitions(options.file) : null
   let plan: DefinitionsPlan | null = null
   let definitions = await session.store.definitions()
