@@ -42,6 +42,7 @@ Output goes to stdout, or to -o FILE (written whole or not at all), in the forma
     if (format === 'cs-json' && (this.flags.type !== undefined || this.flags.since !== undefined)) {
       throw new UsageError('a Context Service export holds the whole store: --type and --since do not apply', {hint: 'Leave them out, or export JSON Lines.'})
     }
+    await this.refuseTheStoreAs('-o', output)
     const store = await this.openStore()
     const {exportContextService, exportObjects, exportToFile} = await import('../core/io/export.js')
     const progress = progressBar('Exporting', !this.jsonEnabled())

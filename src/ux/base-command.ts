@@ -1,7 +1,7 @@
 // The base of every ctx command: the global flags (--json, --store), the clock, opening and closing
 // the store, and turning errors into the exit codes and messages of the README's "Scripting".
 import {Command, Errors, Flags, type Interfaces} from '@oclif/core'
-import {join} from 'node:path'
+import {join, resolve} from 'node:path'
 import {clockFromEnv, type Clock} from '../core/clock.js'
 import {ExitCode, isCtxError, UsageError} from '../core/errors.js'
 import type {Definitions} from '../core/definitions/model.js'
@@ -91,6 +91,20 @@ export abstract class CtxCommand<T extends typeof Command = typeof Command> exte
     this.openedStore = store
     if (!this.sizeChecked) await this.checkFileStoreSize(url)
     return store
+  }
+
+  /**
+   * Refuses (exit 2) a file to write that is this command's file store: an export, a definitions
+   * file or a rejects file written there replaced the whole store with itself.
+   */
+  protected async refuseTheStoreAs(flag: string, path: string | undefined): Promise<void> {
+    if (path === undefined) return
+    const [{parseStoreUrl}, {stat}] = await Promise.all([import('../core/storage/open.js'), import('node:fs/promises')])
+    const address = parseStoreUrl(this.storeUrl)
+    if (address.kind !== 'file') return
+    const [written, store] = await Promise.all([stat(path).catch(() => null), stat(address.target).catch(() => null)])
+    const same = written && store ? written.dev === store.dev && written.ino === store.ino : resolve(path) === resolve(address.target)
+    if (same) throw new UsageError(`${flag} ${path} is the store itself: writing there would replace the store`, {where: path, hint: `Give ${flag} another file.`})
   }
 
   /** The size of a file store against what it serves well: past it, a warning naming `ctx migrate`. */

@@ -263,6 +263,23 @@ describe('ctx export', () => {
     expect(existsSync(`${out}.partial-${process.pid}`)).toBe(false)
   })
 
+  it('refuses to write an export, a definitions file or rejects over the file store itself (exit 2)', async () => {
+    const store = join(box.dir, 'store.json')
+    await expectRun(box, ['customers', 'create', '--first-name', 'Ada', '--store', store])
+    const before = readFileSync(store, 'utf8')
+    const writes = [
+      ['export', '--format', 'jsonl', '-o', store],
+      ['fields', 'export', '-o', store],
+      ['fields', 'infer', copyExport(), '-o', store],
+      ['import', copy('ragged.csv'), '--type', 'customer', '--rejects', store],
+    ]
+    for (const args of writes) {
+      const result = await expectRun(box, [...args, '--store', store, '--json'], 2)
+      expect(result.json.error).toMatchObject({code: 'USAGE', where: store})
+    }
+    expect(readFileSync(store, 'utf8')).toBe(before)
+  })
+
   it('refuses CSV without --type, and --json without -o (exit 2)', async () => {
     await expectRun(box, ['export', '--format', 'csv'], 2)
     await expectRun(box, ['export', '--json'], 2)

@@ -23,6 +23,7 @@ export default class FieldsExport extends CtxCommand<typeof FieldsExport> {
   }
 
   async run(): Promise<FieldsExportResult> {
+    await this.refuseTheStoreAs('-o', this.flags.output)
     const store = await this.openStore()
     const own = ownDefinitions(await store.definitions())
     if (this.flags.output !== undefined) {

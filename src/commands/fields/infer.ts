@@ -24,6 +24,7 @@ export default class FieldsInfer extends CtxCommand<typeof FieldsInfer> {
   }
 
   async run(): Promise<FieldsInferResult> {
+    await this.refuseTheStoreAs('-o', this.flags.output)
     const store = await this.openStore()
     const {inferDefinitions} = await import('../../core/io/infer.js')
     const result = await inferDefinitions(await store.definitions(), {
