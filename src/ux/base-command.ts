@@ -94,17 +94,22 @@ export abstract class CtxCommand<T extends typeof Command = typeof Command> exte
   }
 
   /**
-   * Refuses (exit 2) a file to write that is this command's file store: an export, a definitions
-   * file or a rejects file written there replaced the whole store with itself.
+   * Refuses (exit 2) a file to write that is this command's file store or the store's key file: an
+   * export, a definitions file or a rejects file written there replaced the whole store with itself,
+   * or the only key that opens its encrypted values.
    */
   protected async refuseTheStoreAs(flag: string, path: string | undefined): Promise<void> {
     if (path === undefined) return
-    const [{parseStoreUrl}, {stat}] = await Promise.all([import('../core/storage/open.js'), import('node:fs/promises')])
+    const [{parseStoreUrl}, {keyFileLocation}, {stat}] = await Promise.all([import('../core/storage/open.js'), import('../core/crypto/key-file.js'), import('node:fs/promises')])
     const address = parseStoreUrl(this.storeUrl)
-    if (address.kind !== 'file') return
-    const [written, store] = await Promise.all([stat(path).catch(() => null), stat(address.target).catch(() => null)])
-    const same = written && store ? written.dev === store.dev && written.ino === store.ino : resolve(path) === resolve(address.target)
-    if (same) throw new UsageError(`${flag} ${path} is the store itself: writing there would replace the store`, {where: path, hint: `Give ${flag} another file.`})
+    const key = keyFileLocation(this.storeUrl, {flag: this.flags['key-file'], env: process.env.CTX_KEY_FILE, configDir: this.config.configDir}).path
+    const kept = [...(address.kind === 'file' ? [['the store itself', address.target]] : []), ["the store's key file", key]]
+    const written = await stat(path).catch(() => null)
+    for (const [what, file] of kept) {
+      const existing = await stat(file).catch(() => null)
+      const same = written && existing ? written.dev === existing.dev && written.ino === existing.ino : resolve(path) === resolve(file)
+      if (same) throw new UsageError(`${flag} ${path} is ${what}: writing there would replace it`, {where: path, hint: `Give ${flag} another file.`})
+    }
   }
 
   /** The size of a file store against what it serves well: past it, a warning naming `ctx migrate`. */

@@ -264,21 +264,25 @@ describe('ctx export', () => {
     expect(existsSync(`${out}.partial-${process.pid}`)).toBe(false)
   })
 
-  it('refuses to write an export, a definitions file or rejects over the file store itself (exit 2)', async () => {
+  it('refuses to write an export, a definitions file or rejects over the file store itself or its key file (exit 2)', async () => {
     const store = join(box.dir, 'store.json')
-    await expectRun(box, ['customers', 'create', '--first-name', 'Ada', '--store', store])
-    const before = readFileSync(store, 'utf8')
-    const writes = [
-      ['export', '--format', 'jsonl', '-o', store],
-      ['fields', 'export', '-o', store],
-      ['fields', 'infer', copyExport(), '-o', store],
-      ['import', copy('ragged.csv'), '--type', 'customer', '--rejects', store],
-    ]
-    for (const args of writes) {
-      const result = await expectRun(box, [...args, '--store', store, '--json'], 2)
-      expect(result.json.error).toMatchObject({code: 'USAGE', where: store})
+    const key = join(box.dir, 'store.key')
+    await expectRun(box, ['customers', 'create', '--first-name', 'Ada', '--store', store, '--key-file', key])
+    const before = [readFileSync(store, 'utf8'), readFileSync(key, 'utf8')]
+    for (const file of [store, key]) {
+      const writes = [
+        ['export', '--format', 'jsonl', '-o', file],
+        ['fields', 'export', '-o', file],
+        ['fields', 'infer', copyExport(), '-o', file],
+        ['import', copy('ragged.csv'), '--type', 'customer', '--rejects', file],
+      ]
+      for (const args of writes) {
+        const result = await expectRun(box, [...args, '--store', store, '--key-file', key, '--json'], 2)
+        expect(result.json.error).toMatchObject({code: 'USAGE', where: file})
+      }
     }
-    expect(readFileSync(store, 'utf8')).toBe(before)
+    expect([readFileSync(store, 'utf8'), readFileSync(key, 'utf8')]).toEqual(before)
+    expect((await expectRun(box, ['customers', 'list', '--store', store, '--key-file', key, '--json'])).json.items).toHaveLength(1)
   })
 
   it('refuses CSV without --type, and --json without -o (exit 2)', async () => {
