@@ -42,6 +42,7 @@ Output goes to stdout, or to -o FILE (written whole or not at all), in the forma
     if (format === 'cs-json' && (this.flags.type !== undefined || this.flags.since !== undefined)) {
       throw new UsageError('a Context Service export holds the whole store: --type and --since do not apply', {hint: 'Leave them out, or export JSON Lines.'})
     }
+    await this.refuseTheStoreAs('-o', output)
     const store = await this.openStore()
     const {exportContextService, exportObjects, exportToFile} = await import('../core/io/export.js')
     const progress = progressBar('Exporting', !this.jsonEnabled())
@@ -57,7 +58,8 @@ Output goes to stdout, or to -o FILE (written whole or not at all), in the forma
     let summary: ExportSummary
     try {
       if (format === 'cs-json' && output !== undefined) summary = await exportContextService(store, output, {pretty: this.flags.pretty, onProgress: options.onProgress})
-      else summary = output === undefined ? await exportObjects(store, process.stdout, options) : await exportToFile(store, output, options)
+      else if (output === undefined) summary = await this.streamToStdout((out) => exportObjects(store, out, options))
+      else summary = await exportToFile(store, output, options)
     } finally {
       progress.stop()
     }

@@ -38,6 +38,7 @@ Every row is checked like any other write; refused rows go to a rejects file (de
   }
 
   async run(): Promise<ImportResult> {
+    await this.refuseTheStoreAs('--rejects', this.flags.rejects)
     const session = await this.session()
     const {importFile} = await import('../core/io/import.js')
     const progress = progressBar('Importing', !this.jsonEnabled())

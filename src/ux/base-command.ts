@@ -1,7 +1,7 @@
 // The base of every ctx command: the global flags (--json, --store), the clock, opening and closing
 // the store, and turning errors into the exit codes and messages of the README's "Scripting".
 import {Command, Errors, Flags, type Interfaces} from '@oclif/core'
-import {join} from 'node:path'
+import {join, resolve} from 'node:path'
 import {clockFromEnv, type Clock} from '../core/clock.js'
 import {ExitCode, isCtxError, UsageError} from '../core/errors.js'
 import type {Definitions} from '../core/definitions/model.js'
@@ -91,6 +91,25 @@ export abstract class CtxCommand<T extends typeof Command = typeof Command> exte
     this.openedStore = store
     if (!this.sizeChecked) await this.checkFileStoreSize(url)
     return store
+  }
+
+  /**
+   * Refuses (exit 2) a file to write that is this command's file store or the store's key file: an
+   * export, a definitions file or a rejects file written there replaced the whole store with itself,
+   * or the only key that opens its encrypted values.
+   */
+  protected async refuseTheStoreAs(flag: string, path: string | undefined): Promise<void> {
+    if (path === undefined) return
+    const [{parseStoreUrl}, {keyFileLocation}, {stat}] = await Promise.all([import('../core/storage/open.js'), import('../core/crypto/key-file.js'), import('node:fs/promises')])
+    const address = parseStoreUrl(this.storeUrl)
+    const key = keyFileLocation(this.storeUrl, {flag: this.flags['key-file'], env: process.env.CTX_KEY_FILE, configDir: this.config.configDir}).path
+    const kept = [...(address.kind === 'file' ? [['the store itself', address.target]] : []), ["the store's key file", key]]
+    const written = await stat(path).catch(() => null)
+    for (const [what, file] of kept) {
+      const existing = await stat(file).catch(() => null)
+      const same = written && existing ? written.dev === existing.dev && written.ino === existing.ino : resolve(path) === resolve(file)
+      if (same) throw new UsageError(`${flag} ${path} is ${what}: writing there would replace it`, {where: path, hint: `Give ${flag} another file.`})
+    }
   }
 
   /** The size of a file store against what it serves well: past it, a warning naming `ctx migrate`. */
@@ -232,12 +251,31 @@ export abstract class CtxCommand<T extends typeof Command = typeof Command> exte
   protected logBlocks(blocks: Iterable<string>): void {
     let closed = false
     process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EPIPE') throw error
+      if (!readerGone(error)) throw error
       closed = true
     })
     for (const block of blocks) {
       if (closed) return
       process.stdout.write(`${block}\n`)
+    }
+  }
+
+  /**
+   * Streams output to stdout through `write`, which stops at the first failed write (a destroyed
+   * stream's `errored`). A reader that goes away (`ctx export | head`) ends the command quietly
+   * with exit 0, as it ends logBlocks; any other failure is the command's error.
+   */
+  protected async streamToStdout<T>(write: (out: NodeJS.WriteStream) => Promise<T>): Promise<T> {
+    // Heard here so that it is not an uncaught 'error' event; `write` meets it as `errored`.
+    const heard = () => undefined
+    process.stdout.on('error', heard)
+    try {
+      return await write(process.stdout)
+    } catch (error) {
+      if (readerGone(error)) this.exit(0)
+      throw error
+    } finally {
+      process.stdout.off('error', heard)
     }
   }
 
@@ -268,6 +306,11 @@ export abstract class CtxCommand<T extends typeof Command = typeof Command> exte
     await this.openedStore?.close().catch(() => undefined)
     await super.finally(error)
   }
+}
+
+/** The reading end of stdout was closed (`| head`): the reader has all it wanted. */
+function readerGone(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException | undefined)?.code === 'EPIPE'
 }
 
 export function operatorName(): string {

@@ -1,7 +1,7 @@
 // Human output for field definitions: lists, one field or fieldset, and the plan of `fields apply`.
 import {type Definitions, type FieldDefinition, fieldLabel, fieldOf, type FieldsetDefinition} from '../core/definitions/model.js'
 import type {DefinitionsPlan, FieldListing, FieldsetListing, FieldsetUsage} from '../core/definitions/manage.js'
-import {color, table} from './render.js'
+import {color, DetailTable, table} from './render.js'
 
 const yesNo = (value: boolean | undefined) => (value ? 'yes' : 'no')
 
@@ -21,7 +21,7 @@ export function fieldsetListRows(fieldsets: readonly FieldsetListing[]): {head: 
 
 /** One field as a two-column table; `usedBy` (fieldset ids) when known. */
 export function fieldTable(field: FieldDefinition, usedBy?: readonly string[]): string {
-  const rows = table()
+  const rows = new DetailTable()
   const add = (label: string, value: unknown) => {
     if (value !== undefined && value !== '') rows.push([color.dim(label), String(value)])
   }
@@ -50,7 +50,7 @@ export function fieldTable(field: FieldDefinition, usedBy?: readonly string[]): 
 
 /** One fieldset: its fields by label, and (when known) the objects using it. */
 export function fieldsetTable(fieldset: FieldsetDefinition, definitions: Definitions, usage?: FieldsetUsage): string {
-  const rows = table()
+  const rows = new DetailTable()
   const add = (label: string, value: unknown) => {
     if (value !== undefined && value !== '') rows.push([color.dim(label), String(value)])
   }

@@ -4,6 +4,7 @@
 import {Flags} from '@oclif/core'
 import Table from 'cli-table3'
 import {stripVTControlCharacters} from 'node:util'
+import wrapAnsi from 'wrap-ansi'
 import {UsageError} from '../core/errors.js'
 import {color, nextPageHint} from './render.js'
 
@@ -48,8 +49,8 @@ export function shapeList(head: readonly string[], rows: readonly string[][], op
 }
 
 /**
- * The list as text: CSV, plain aligned rows (in a pipe), or a table no wider than `width`
- * (cells are wrapped, and cut with … when a word is wider than its column).
+ * The list as text: CSV, plain aligned rows (in a pipe, or a terminal too narrow for a table), or
+ * a table no wider than `width` (cells wrapped at words, and a word wider than its column broken).
  */
 export function formatList(head: readonly string[], rows: readonly string[][], options: ListOptions, output: {tty: boolean; width: number}): string {
   // Shaped first, so a column it does not have is refused whether or not anything matched.
@@ -70,25 +71,31 @@ function plainRows(head: readonly string[], rows: readonly string[][]): string {
   return all.map((row) => row.map((cell, at) => (at === row.length - 1 ? cell : cell.padEnd(widths[at]))).join('  ').trimEnd()).join('\n')
 }
 
+/** The narrowest a table's column gets, padding included; a terminal too narrow for that gets plain rows. */
+const MIN_COLUMN = 6
+
 function fittedTable(head: readonly string[], rows: readonly string[][], width: number): string {
   // Each column's widest cell, plus the padding of one space each side and its border.
   const natural = head.map((title, at) => Math.max(title.length, ...rows.map((row) => Math.max(...plain(row[at]).split('\n').map((line) => line.length)))) + 2)
-  const room = Math.max(head.length * 6, width - (head.length + 1))
+  const room = width - (head.length + 1)
+  // Rows the terminal wraps, ids whole, rather than a table wider than the terminal.
+  if (head.length * MIN_COLUMN > room) return plainRows(head, rows)
   const widths = [...natural]
   // Narrow the widest column a character at a time until the table fits.
   while (widths.reduce((sum, value) => sum + value, 0) > room) {
     const widest = widths.indexOf(Math.max(...widths))
-    if (widths[widest] <= 6) break
+    if (widths[widest] <= MIN_COLUMN) break
     widths[widest]--
   }
+  // Wrapped here by what shows: cli-table3 wraps counting colour codes as text, and cut them in two.
+  const wrap = (text: string, at: number) => wrapAnsi(text, widths[at] - 2, {hard: true})
   const table = new Table({
-    head: head.map((title) => color.bold(title)),
+    head: head.map((title, at) => wrap(color.bold(title), at)),
     style: {head: [], border: []},
     colWidths: widths,
-    wordWrap: true,
-    wrapOnWordBoundary: false,
+    wordWrap: false,
   })
-  for (const row of rows) table.push(row)
+  for (const row of rows) table.push(row.map(wrap))
   return table.toString()
 }
 

@@ -1,11 +1,14 @@
 // Human output: tables with field labels from translations, colour that honours NO_COLOR and pipes,
 // and terminal hyperlinks where the terminal shows them. Nothing here runs under --json.
 import {Chalk, type ChalkInstance} from 'chalk'
+import {stripVTControlCharacters} from 'node:util'
 import Table from 'cli-table3'
+import wrapAnsi from 'wrap-ansi'
 import {type Definitions, fieldLabel, fieldOf} from '../core/definitions/model.js'
 import {orderedFieldIds} from '../core/definitions/order.js'
 import {type ContextObject, displayName} from '../core/model.js'
 import {formatList, type ListOptions, stdoutShape} from './list.js'
+import {textWidth} from './text-width.js'
 
 export function colorEnabled(stream: NodeJS.WriteStream = process.stdout, env: NodeJS.ProcessEnv = process.env): boolean {
   if ('NO_COLOR' in env && env.NO_COLOR !== '') return false
@@ -41,18 +44,39 @@ export function formatValue(value: unknown): string {
   return String(value)
 }
 
-export function table(head?: string[]): Table.Table {
-  return new Table({
-    ...(head ? {head: head.map((title) => color.bold(title))} : {}),
-    style: {head: [], border: []},
-    wordWrap: true,
-    ...(head ? {} : {colWidths: [24, Math.max(30, Math.min(100, (process.stdout.columns ?? 100) - 28))]}),
-  })
+export function table(head: string[]): Table.Table {
+  return new Table({head: head.map((title) => color.bold(title)), style: {head: [], border: []}, wordWrap: true})
+}
+
+const ID_WIDTH = 36
+
+/**
+ * Labels and values, as one object's details are shown: as wide as the terminal (values up to 100
+ * columns), the labels' column 24 wide where there is room. Values are wrapped by what shows, a
+ * word wider than its column broken rather than cut: an id is always whole, whatever the width.
+ */
+export class DetailTable {
+  private readonly rows: [string, string][] = []
+
+  push(row: [string, string]): void {
+    this.rows.push(row)
+  }
+
+  toString(): string {
+    const columns = process.stdout.columns ?? 100
+    // As narrow as its labels allow where a 24-column one would leave an id no line of its own:
+    // the table is one column short of the terminal, three borders, and each cell's padding of two.
+    const labels = Math.max(2 + Math.max(0, ...this.rows.map(([label]) => textWidth(stripVTControlCharacters(label)))), Math.min(24, columns - 4 - 2 - ID_WIDTH))
+    const values = Math.max(20, Math.min(100, columns - labels - 4))
+    const rows = new Table({style: {head: [], border: []}, colWidths: [labels, values], wordWrap: false})
+    for (const [label, value] of this.rows) rows.push([wrapAnsi(label, labels - 2, {hard: true}), wrapAnsi(value, values - 2, {hard: true})])
+    return rows.toString()
+  }
 }
 
 /** One object as a two-column table: its links and state, then its fields by label. */
 export function objectTable(object: ContextObject, definitions: Definitions): string {
-  const rows = table()
+  const rows = new DetailTable()
   const add = (label: string, value: unknown) => {
     if (value !== undefined && value !== '') rows.push([color.dim(label), formatValue(value)])
   }

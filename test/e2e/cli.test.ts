@@ -63,6 +63,17 @@ describe('the ctx command', () => {
     expect(JSON.parse(result.stdout).items).toHaveLength(500)
   })
 
+  it('ends an export to stdout quietly with exit 0 when its reader goes away (| head)', async () => {
+    await expectRun(box, ['seed', '--customers', '100', '--seed', 'pipe'])
+    for (const format of [['--format', 'jsonl'], ['--type', 'customer', '--format', 'csv']]) {
+      const script = `set -o pipefail; "$NODE" "$BIN" export ${format.join(' ')} | head -c 10`
+      const result = spawnSync('bash', ['-c', script], {env: {...box.env, CTX_STORE: box.storePath, NODE: process.execPath, BIN}, encoding: 'utf8'})
+      expect(result.stderr).toBe('')
+      expect(result.status).toBe(0)
+      expect(result.stdout).toHaveLength(10)
+    }
+  })
+
   it('prints no stack trace unless DEBUG is set', async () => {
     const result = await expectRun(box, ['requests', 'show', 'nope'], 2)
     expect(result.stderr).not.toMatch(/\n\s+at /)

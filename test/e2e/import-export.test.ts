@@ -2,7 +2,7 @@
 // files beside the input, files out, Context Service export directories with the definitions they
 // need, and imports killed mid-way then finished with --upsert.
 import {spawn} from 'node:child_process'
-import {copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync} from 'node:fs'
+import {copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 import {BIN, expectRun, type Sandbox, sandbox} from '../helpers/cli.js'
@@ -62,6 +62,33 @@ describe('ctx import', () => {
   it('exits 6 with the summary on stdout under --json', async () => {
     const {json} = await expectRun(box, ['import', copy('ragged.csv'), '--type', 'customer', '--json', '--rejects', join(box.dir, 'bad.csv')], 6)
     expect(json).toMatchObject({created: 2, rejected: 2, rejectsFile: join(box.dir, 'bad.csv')})
+  })
+
+  it('refuses a rejects file it could not write (exit 7) before storing any row', async () => {
+    // Rejects are written once their rows committed: found out then, the good rows were stored under an exit 7.
+    mkdirSync(join(box.dir, 'a-directory'))
+    for (const rejects of [join(box.dir, 'a-directory'), join(box.dir, 'missing', 'bad.csv')]) {
+      const result = await expectRun(box, ['import', copy('ragged.csv'), '--type', 'customer', '--rejects', rejects, '--json'], 7)
+      expect(result.json.error).toMatchObject({code: 'STORAGE_UNAVAILABLE', where: rejects})
+      expect(result.stderr).toContain('nothing was imported')
+      expect(existsSync(box.storePath)).toBe(false)
+    }
+    // A dry run without --rejects writes no rejects file, so it needs no place for one.
+    mkdirSync(join(box.dir, 'ragged.rejects.csv'))
+    await expectRun(box, ['import', copy('ragged.csv'), '--type', 'customer', '--dry-run'], 6)
+  })
+
+  it('refuses a rejects file that is a file being imported (exit 2), which it would overwrite as it reads it', async () => {
+    const file = copy('ragged.csv')
+    const before = readFileSync(file, 'utf8')
+    const result = await expectRun(box, ['import', file, '--type', 'customer', '--rejects', file, '--json'], 2)
+    expect(result.json.error).toMatchObject({code: 'USAGE', where: file})
+    expect(readFileSync(file, 'utf8')).toBe(before)
+    const dir = copyExport()
+    const customers = readFileSync(join(dir, 'customer.json'), 'utf8')
+    await expectRun(box, ['import', dir, '--rejects', join(dir, 'customer.json')], 2)
+    expect(readFileSync(join(dir, 'customer.json'), 'utf8')).toBe(customers)
+    expect(existsSync(box.storePath)).toBe(false)
   })
 
   it('refuses an unknown column (exit 5) naming it, and writes nothing', async () => {
@@ -168,6 +195,25 @@ describe('ctx export --format cs-json', () => {
     expect((await expectRun(box, ['export', '--store', other], 0)).stdout).toBe((await expectRun(box, ['export'], 0)).stdout)
   })
 
+  it('refuses a place it cannot write (exit 7) naming it, and leaves no partial file', async () => {
+    await expectRun(box, ['customers', 'create', '--first-name', 'Ada'])
+    const file = join(box.dir, 'a-file')
+    writeFileSync(file, 'not a directory\n')
+    mkdirSync(join(box.dir, 'a-directory.jsonl'))
+    const places = [
+      ['export', '--format', 'cs-json', '-o', file],
+      ['export', '--format', 'cs-json', '-o', join(file, 'cs')],
+      ['export', '-o', join(file, 'out.jsonl')],
+      ['export', '-o', join(box.dir, 'a-directory.jsonl')],
+      ['fields', 'export', '-o', join(file, 'defs.json')],
+    ]
+    for (const args of places) {
+      const result = await expectRun(box, [...args, '--json'], 7)
+      expect(result.json.error).toMatchObject({code: 'STORAGE_UNAVAILABLE', where: args.at(-1)})
+    }
+    expect(readdirSync(box.dir).filter((name) => name.includes('.partial-'))).toEqual([])
+  })
+
   it('refuses --type with cs-json, and cs-json without -o (exit 2)', async () => {
     await expectRun(box, ['export', '--format', 'cs-json', '-o', join(box.dir, 'x'), '--type', 'customer'], 2)
     await expectRun(box, ['export', '--format', 'cs-json'], 2)
@@ -198,9 +244,10 @@ describe('ctx export', () => {
     const dir = copyExport()
     await applyInferred(dir)
     const defs = join(box.dir, 'own.json')
-    await expectRun(box, ['fields', 'export', '-o', defs], 0)
+    const said = await expectRun(box, ['fields', 'export', '-o', defs], 0)
     const written = JSON.parse(readFileSync(defs, 'utf8'))
     expect(written.fieldsets.map((fieldset: {id: string}) => fieldset.id)).toEqual(['acme.profile'])
+    expect(said.stdout).toContain(`fields and 1 fieldset to ${defs}.`)
     expect(written.fields.every((field: {id: string}) => field.id.startsWith('Acme_'))).toBe(true)
     const other = join(box.dir, 'other.json')
     await expectRun(box, ['fields', 'apply', '-f', defs, '--store', other], 0)
@@ -215,6 +262,27 @@ describe('ctx export', () => {
     expect(text.startsWith('\uFEFFid,externalId,')).toBe(true)
     expect(text).toContain(`'=HYPERLINK`)
     expect(existsSync(`${out}.partial-${process.pid}`)).toBe(false)
+  })
+
+  it('refuses to write an export, a definitions file or rejects over the file store itself or its key file (exit 2)', async () => {
+    const store = join(box.dir, 'store.json')
+    const key = join(box.dir, 'store.key')
+    await expectRun(box, ['customers', 'create', '--first-name', 'Ada', '--store', store, '--key-file', key])
+    const before = [readFileSync(store, 'utf8'), readFileSync(key, 'utf8')]
+    for (const file of [store, key]) {
+      const writes = [
+        ['export', '--format', 'jsonl', '-o', file],
+        ['fields', 'export', '-o', file],
+        ['fields', 'infer', copyExport(), '-o', file],
+        ['import', copy('ragged.csv'), '--type', 'customer', '--rejects', file],
+      ]
+      for (const args of writes) {
+        const result = await expectRun(box, [...args, '--store', store, '--key-file', key, '--json'], 2)
+        expect(result.json.error).toMatchObject({code: 'USAGE', where: file})
+      }
+    }
+    expect([readFileSync(store, 'utf8'), readFileSync(key, 'utf8')]).toEqual(before)
+    expect((await expectRun(box, ['customers', 'list', '--store', store, '--key-file', key, '--json'])).json.items).toHaveLength(1)
   })
 
   it('refuses CSV without --type, and --json without -o (exit 2)', async () => {

@@ -182,6 +182,21 @@ describeTerminal('a prompt in a terminal', () => {
     }
   })
 
+  it('shows a customer in a 60-column terminal with its id whole, and a list in 40 columns as plain rows', async () => {
+    const customer = (await expectRun(box, ['customers', 'create', '--first-name', 'Ada', '--last-name', 'Lovelace', '--json'])).json
+    let term = open(['customers', 'show', customer.id], 60)
+    expect(await term.exitCode()).toBe(0)
+    const lines = term.screen().split('\n').filter((line) => /[│┌└├]/.test(line))
+    expect(lines.find((line) => line.includes(customer.id))).toMatch(/^│ Id +│ [0-9a-f-]{36} +│$/)
+    for (const line of lines) expect(line.trimEnd().length).toBeLessThanOrEqual(60)
+    expect(term.screen()).not.toContain('…')
+    term.close()
+    term = open(['customers', 'list'], 40)
+    expect(await term.exitCode()).toBe(0)
+    expect(term.screen()).not.toMatch(/[│┌└├]/)
+    expect(term.screen()).toContain(customer.id)
+  })
+
   it('says what an import had read when Ctrl-C stops it (exit 130), and a re-run with --upsert finishes it once', async () => {
     // Enough rows that the import is still reading seconds after its progress shows, when Ctrl-C comes.
     const rows = Array.from({length: 60_000}, (_, index) => `ext-${index},Name${index}`)

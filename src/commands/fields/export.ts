@@ -3,6 +3,7 @@ import {definitionsFileText, writeDefinitionsFile} from '../../core/definitions/
 import type {FieldDefinition, FieldsetDefinition} from '../../core/definitions/model.js'
 import {ownDefinitions} from '../../core/definitions/own.js'
 import {CtxCommand} from '../../ux/base-command.js'
+import {counted} from '../../ux/render.js'
 
 export interface FieldsExportResult {
   file: string | null
@@ -23,11 +24,12 @@ export default class FieldsExport extends CtxCommand<typeof FieldsExport> {
   }
 
   async run(): Promise<FieldsExportResult> {
+    await this.refuseTheStoreAs('-o', this.flags.output)
     const store = await this.openStore()
     const own = ownDefinitions(await store.definitions())
     if (this.flags.output !== undefined) {
       await writeDefinitionsFile(this.flags.output, own)
-      if (!this.jsonEnabled()) this.log(`Wrote ${own.fields.length} fields and ${own.fieldsets.length} fieldsets to ${this.flags.output}.`)
+      if (!this.jsonEnabled()) this.log(`Wrote ${counted(own.fields.length, 'field')} and ${counted(own.fieldsets.length, 'fieldset')} to ${this.flags.output}.`)
     } else if (!this.jsonEnabled()) {
       process.stdout.write(definitionsFileText(own))
     }

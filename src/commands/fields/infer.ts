@@ -3,6 +3,7 @@ import {definitionsFileText, writeDefinitionsFile} from '../../core/definitions/
 import {IMPORT_FORMATS, type ImportFormat} from '../../core/io/formats.js'
 import type {InferResult} from '../../core/io/infer.js'
 import {CtxCommand} from '../../ux/base-command.js'
+import {counted} from '../../ux/render.js'
 
 export type FieldsInferResult = InferResult & {file: string | null}
 
@@ -24,6 +25,7 @@ export default class FieldsInfer extends CtxCommand<typeof FieldsInfer> {
   }
 
   async run(): Promise<FieldsInferResult> {
+    await this.refuseTheStoreAs('-o', this.flags.output)
     const store = await this.openStore()
     const {inferDefinitions} = await import('../../core/io/infer.js')
     const result = await inferDefinitions(await store.definitions(), {
@@ -34,7 +36,7 @@ export default class FieldsInfer extends CtxCommand<typeof FieldsInfer> {
     const {fields, fieldsets} = result.definitions
     if (this.flags.output !== undefined) {
       await writeDefinitionsFile(this.flags.output, result.definitions)
-      if (!this.jsonEnabled()) this.log(`Wrote ${fields.length} fields and ${fieldsets.length} fieldsets the store lacks to ${this.flags.output}; review it, then \`ctx fields apply -f ${this.flags.output}\`.`)
+      if (!this.jsonEnabled()) this.log(`Wrote ${counted(fields.length, 'field')} and ${counted(fieldsets.length, 'fieldset')} the store lacks to ${this.flags.output}; review it, then \`ctx fields apply -f ${this.flags.output}\`.`)
     } else if (!this.jsonEnabled()) {
       process.stdout.write(definitionsFileText(result.definitions))
     }

@@ -43,13 +43,10 @@ export async function sniffCsv(path: string): Promise<CsvLayout> {
   try {
     const buffer = Buffer.alloc(SNIFF_BYTES)
     const {bytesRead} = await handle.read(buffer, 0, SNIFF_BYTES, 0)
-    head = new TextDecoder('utf-8', {fatal: true, ignoreBOM: true}).decode(buffer.subarray(0, bytesRead), {stream: true})
-  } catch (error) {
-    if (!(error instanceof TypeError)) throw error
-    throw new InvalidDataError(`${path} is not UTF-8 text`, {
-      where: path,
-      hint: 'Save it as UTF-8 (in a spreadsheet: "CSV UTF-8"), or convert it: iconv -f latin1 -t utf-8 FILE > NEW.csv',
-    })
+    const sample = buffer.subarray(0, bytesRead)
+    // Refused naming the line and byte, as a bad byte further on is (checkUtf8).
+    checkUtf8(new TextDecoder('utf-8', {fatal: true, ignoreBOM: true}), sample, path, 0, 1)
+    head = new TextDecoder('utf-8', {ignoreBOM: true}).decode(sample, {stream: true})
   } finally {
     await handle.close()
   }

@@ -3,16 +3,13 @@
 // directory. Streamed batch by batch from store.scan, in link order then by created and id, so the
 // same store always gives the same bytes. Every file holds customer data: 0600.
 import {once} from 'node:events'
-import {createWriteStream} from 'node:fs'
-import {chmod, mkdir, rename, rm} from 'node:fs/promises'
 import {join} from 'node:path'
 import type {Writable} from 'node:stream'
-import {finished} from 'node:stream/promises'
 import {stringify} from 'csv-stringify/sync'
 import {type Definitions, fieldsetOf} from '../definitions/model.js'
 import {inFieldOrder} from '../definitions/order.js'
 import {hasOwnDefinitions, ownDefinitions} from '../definitions/own.js'
-import {InvalidDataError, StorageError, UsageError} from '../errors.js'
+import {InvalidDataError, UsageError} from '../errors.js'
 import {BASE_FIELDSET, canonical, type ContextObject, LINK_ORDER, type ObjectType} from '../model.js'
 import {allOf, equals, type Filter} from '../search/query.js'
 import type {Store} from '../storage/store.js'
@@ -20,6 +17,7 @@ import {escapeFormula, formatFieldValue, formatList} from './cells.js'
 import type {ExportFormat} from './formats.js'
 import {CSV_KEYS} from './mapping.js'
 import {CS_FILES, CS_TYPE_OF} from './context-service.js'
+import {makeCustomerDirectory, writeCustomerFile} from './customer-file.js'
 import {definitionsLine} from './definitions-line.js'
 
 export interface ExportOptions {
@@ -59,41 +57,10 @@ export interface ExportSummary {
 
 const BATCH = 1000
 
-/** Writes the export to `path` (see writeCustomerFile). */
+/** Writes the export to `path` (see writeCustomerFile, io/customer-file.ts). */
 export async function exportToFile(store: Store, path: string, options: ExportOptions): Promise<ExportSummary> {
   const summary = await writeCustomerFile(path, (out) => exportObjects(store, out, options))
   return {...summary, file: path}
-}
-
-/**
- * Writes a file of customer data through a temporary one renamed into place, so a failed write
- * leaves no half file. When `keep` refuses what was written, no file is left at `path`, not even
- * one an earlier run left there.
- */
-async function writeCustomerFile<T>(path: string, write: (out: Writable) => Promise<T>, keep: (written: T) => boolean = () => true): Promise<T> {
-  const partial = `${path}.partial-${process.pid}`
-  // 0600: an export holds customer data in clear text (the store's values, opened with its key).
-  const out = createWriteStream(partial, {encoding: 'utf8', mode: 0o600})
-  const failed = new Promise<never>((_, reject) => out.once('error', (error) => reject(new StorageError(`cannot write ${path}: ${error.message}`, {where: path}))))
-  failed.catch(() => undefined)
-  try {
-    const written = await Promise.race([write(out), failed])
-    out.end()
-    await Promise.race([finished(out), failed])
-    if (!keep(written)) {
-      await rm(partial, {force: true})
-      await rm(path, {force: true})
-      return written
-    }
-    // Explicitly, not only at creation: a umask could take bits away, never add them; chmod is exact.
-    await chmod(partial, 0o600)
-    await rename(partial, path)
-    return written
-  } catch (error) {
-    out.destroy()
-    await rm(partial, {force: true})
-    throw error
-  }
 }
 
 export async function exportObjects(store: Store, out: Writable, options: ExportOptions): Promise<ExportSummary> {
@@ -138,6 +105,8 @@ export async function exportObjects(store: Store, out: Writable, options: Export
 }
 
 async function write(out: Writable, text: string): Promise<void> {
+  // A destination that failed since the last write (a pipe whose reader left) stops the export.
+  if (out.errored) throw out.errored
   if (text !== '' && !out.write(text)) await once(out, 'drain')
 }
 
@@ -208,7 +177,7 @@ export interface ContextServiceExportOptions {
  */
 export async function exportContextService(store: Store, dir: string, options: ContextServiceExportOptions = {}): Promise<ExportSummary> {
   const started = performance.now()
-  await mkdir(dir, {recursive: true, mode: 0o700})
+  await makeCustomerDirectory(dir)
   const definitions = await store.definitions()
   const total = options.onProgress ? await store.count() : 0
   const counts: Record<ObjectType, number> = {customer: 0, request: 0, activity: 0, comment: 0, feedback: 0}

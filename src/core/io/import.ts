@@ -22,7 +22,7 @@ import {type ColumnPlan, loadMapping, planColumns, recordFromCells} from './mapp
 import {commitsWhole, type StoreReader} from '../storage/store.js'
 import {type ImportWriter, PendingWrites} from './pending.js'
 import {type ImportRecord, isPlainObject, recordFromObjectJson} from './records.js'
-import {RejectsFile, type RejectsShape} from './rejects.js'
+import {checkRejectsPath, RejectsFile, type RejectsShape} from './rejects.js'
 import {schemaValidator} from './schemas.js'
 
 export interface ImportOptions {
@@ -129,6 +129,9 @@ export async function importFile(session: Session, options: ImportOptions): Prom
   const started = performance.now()
   const input = await inspectInput(options.file)
   const format = input.files ? directoryFormat(options.file, options.format) : importFormatOf(options.file, options.format)
+  const keepRejects = !options.dryRun || options.rejects !== undefined
+  const rejectsPath = options.rejects ?? defaultRejectsPath(options.file, REJECTS_EXTENSION[format])
+  if (keepRejects) await checkRejectsPath(rejectsPath, input.files ? input.files.map(({path}) => path) : [options.file])
   const carried = format === 'jsonl' ? await readLeadingDefinitions(options.file) : null
   let plan: DefinitionsPlan | null = null
   let definitions = await session.store.definitions()
@@ -170,8 +173,7 @@ export async function importFile(session: Session, options: ImportOptions): Prom
     seconds: 0,
     dryRun: Boolean(options.dryRun),
   }
-  const keepRejects = !options.dryRun || options.rejects !== undefined
-  const rejects = new RejectsFile(options.rejects ?? defaultRejectsPath(options.file, REJECTS_EXTENSION[source.rejects.kind]), source.rejects)
+  const rejects = new RejectsFile(rejectsPath, source.rejects)
   const run: ImportRun = {
     session,
     source,

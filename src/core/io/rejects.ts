@@ -4,10 +4,12 @@
 // _file, _index and _reason keys. It is created on the first rejected row only, so a clean import
 // leaves no empty file behind; it holds customer data, so only its owner may read it (0600).
 import {once} from 'node:events'
-import {createWriteStream, fchmodSync, type WriteStream} from 'node:fs'
+import {constants, createWriteStream, fchmodSync, type WriteStream} from 'node:fs'
+import {access, stat} from 'node:fs/promises'
+import {dirname} from 'node:path'
 import {finished} from 'node:stream/promises'
 import {stringify, type Stringifier} from 'csv-stringify'
-import {StorageError} from '../errors.js'
+import {StorageError, UsageError} from '../errors.js'
 import {type Cell, type CsvLayout, QUOTED_EMPTY} from './csv-source.js'
 import {parseRecordJson} from './json-source.js'
 import {isPlainObject, REJECT_LINE, REJECT_REASON} from './records.js'
@@ -73,6 +75,31 @@ export class RejectsFile {
       this.csv.write([REJECT_LINE, REJECT_REASON, ...header])
     }
   }
+}
+
+/**
+ * Refuses, before an import writes anything, a rejects file that cannot be made: a directory, in a
+ * directory that does not exist or is not writable. Rejects are written once their rows have
+ * committed, so finding out then left the good rows stored under an exit 7 saying the import failed.
+ * And one of the files being read (`inputs`), which the rejects would overwrite as it is read.
+ */
+export async function checkRejectsPath(path: string, inputs: readonly string[]): Promise<void> {
+  const refuse = (why: string) =>
+    new StorageError(`cannot write the rejects file ${path}: ${why}; nothing was imported`, {where: path, hint: 'Choose another place with --rejects FILE.'})
+  const existing = await stat(path).catch(() => null)
+  if (existing?.isDirectory()) throw refuse('it is a directory')
+  for (const input of existing ? inputs : []) {
+    const read = await stat(input)
+    if (read.ino === existing!.ino && read.dev === existing!.dev) {
+      throw new UsageError(`--rejects ${path} is the file being imported: its rejects would overwrite it`, {where: path, hint: 'Choose another place with --rejects FILE.'})
+    }
+  }
+  const directory = dirname(path)
+  const parent = await stat(directory).catch(() => null)
+  if (!parent?.isDirectory()) throw refuse(`there is no directory ${directory}`)
+  await access(existing ? path : directory, constants.W_OK).catch(() => {
+    throw refuse(existing ? 'it is not writable' : `the directory ${directory} is not writable`)
+  })
 }
 
 /** The original object with _line and _reason in front, or its text when it was not a JSON object. */

@@ -67,11 +67,13 @@ describe('CSV import: file layouts', () => {
     expect(objects['u-3'].data.Context_Last_Name).toBe('🦄 Unicorn')
   })
 
-  it('refuses a file that is not UTF-8 before reading a row', async () => {
+  it('refuses a file that is not UTF-8 before reading a row, naming the line and byte', async () => {
     const latin1 = dir.path('latin1.csv')
     const {writeFileSync} = await import('node:fs')
     writeFileSync(latin1, Buffer.from('externalId,Context_First_Name\nl-1,Zo\xeb\n', 'latin1'))
-    await expect(importInto(store, latin1, {type: 'customer'}, dir)).rejects.toThrow(/not UTF-8/)
+    const refused = importInto(store, latin1, {type: 'customer'}, dir)
+    await expect(refused).rejects.toThrow(/not UTF-8/)
+    await expect(refused).rejects.toMatchObject({exitCode: 5, where: `${latin1}:2`, details: {line: 2, byte: 36}})
     expect(await allObjects(store)).toEqual([])
   })
 

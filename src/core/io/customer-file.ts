@@ -1,0 +1,51 @@
+// Every file ctx writes that holds customer data (exports, Context Service export files, `fields
+// export` and `fields infer` files) goes through writeCustomerFile: 0600, and written whole or not
+// at all. A place that cannot take it is exit 7 naming the file, never an unexpected failure.
+import {createWriteStream} from 'node:fs'
+import {chmod, mkdir, rename, rm} from 'node:fs/promises'
+import type {Writable} from 'node:stream'
+import {finished} from 'node:stream/promises'
+import {isCtxError, StorageError} from '../errors.js'
+
+/**
+ * Writes a file of customer data through a temporary one renamed into place, so a failed write
+ * leaves no half file. When `keep` refuses what was written, no file is left at `path`, not even
+ * one an earlier run left there.
+ */
+export async function writeCustomerFile<T>(path: string, write: (out: Writable) => Promise<T>, keep: (written: T) => boolean = () => true): Promise<T> {
+  const partial = `${path}.partial-${process.pid}`
+  // 0600: an export holds customer data in clear text (the store's values, opened with its key).
+  const out = createWriteStream(partial, {encoding: 'utf8', mode: 0o600})
+  const failed = new Promise<never>((_, reject) => out.once('error', (error) => reject(cannotWrite(path, error))))
+  failed.catch(() => undefined)
+  try {
+    const written = await Promise.race([write(out), failed])
+    out.end()
+    await Promise.race([finished(out), failed])
+    if (!keep(written)) {
+      await rm(partial, {force: true})
+      await rm(path, {force: true})
+      return written
+    }
+    // Explicitly, not only at creation: a umask could take bits away, never add them; chmod is exact.
+    await chmod(partial, 0o600)
+    await rename(partial, path)
+    return written
+  } catch (error) {
+    out.destroy()
+    // The partial file may never have been made (its directory is missing, or is a file): nothing to remove then.
+    await rm(partial, {force: true}).catch(() => undefined)
+    throw isCtxError(error) ? error : cannotWrite(path, error)
+  }
+}
+
+/** Makes the directory files of customer data go into (a Context Service export), 0700 when it is new. */
+export async function makeCustomerDirectory(dir: string): Promise<void> {
+  await mkdir(dir, {recursive: true, mode: 0o700}).catch((error: unknown) => {
+    throw cannotWrite(dir, error)
+  })
+}
+
+function cannotWrite(path: string, error: unknown): StorageError {
+  return new StorageError(`cannot write ${path}: ${(error as Error).message}`, {where: path, hint: 'Choose another place with -o.'})
+}
