@@ -3,7 +3,7 @@
 // and that search runs on indexes.
 import pg from 'pg'
 import {afterEach, beforeEach, expect, it} from 'vitest'
-import {ConflictError, InvalidDataError, LockTimeoutError, StorageError} from '../../src/core/errors.js'
+import {ConflictError, ExitCode, InvalidDataError, LockTimeoutError, StorageError} from '../../src/core/errors.js'
 import {PHONE_FIELDS} from '../../src/core/identify.js'
 import {phoneCandidates} from '../../src/core/phone.js'
 import {parseQuery} from '../../src/core/search/query.js'
@@ -510,6 +510,18 @@ await describePostgres('postgres:// failures', () => {
     expect(error.message).toContain('refused the password of user "ada"')
     expect(shown(error)).not.toContain(SECRET)
     expect(address.location).toBe('postgres://ada:***@db.example.com/ctx')
+  })
+
+  it('takes a row a Citus worker refused in a COPY, relayed without its code (XX000), as invalid data (exit 5), not a bug', () => {
+    // As Citus 13 reports it (ReportCopyError); test/e2e/postgres.test.ts provokes one on a cluster.
+    const relayed = Object.assign(new Error('refused by the worker'), {code: 'XX000', routine: 'ReportCopyError'})
+    const error = pgFailure(relayed, pgAddress('postgres://ada@db.example.com/ctx')) as InvalidDataError
+    expect(error).toBeInstanceOf(InvalidDataError)
+    expect(error.exitCode).toBe(ExitCode.invalid)
+    expect(error.message).toBe('a node of the Citus cluster refused a row: refused by the worker')
+    // Any other internal error is still ctx's to report as a bug.
+    const internal = Object.assign(new Error('something broke'), {code: 'XX000', routine: 'elog_start'})
+    expect(pgFailure(internal, pgAddress('postgres://ada@db.example.com/ctx'))).toBe(internal)
   })
 
   it('reports a database that does not exist and how to create it (exit 7)', async () => {

@@ -112,6 +112,15 @@ export function pgFailure(error: unknown, address: PgAddress): unknown {
       `cannot open a TLS connection to PostgreSQL at ${where}: ${err.message}`,
       'Check the sslmode of the store URL against the server: a server without TLS needs sslmode=disable (or no sslmode); an untrusted certificate needs its CA (sslrootcert).',
     )
+  // Citus relays the error a worker raised on a row of a COPY under the generic XX000, its own code
+  // lost (ReportCopyError in its multi_copy.c): a row the server refused, as on PostgreSQL, where it
+  // keeps its code (22021 and the like, below), not a failure of ctx.
+  if (code === 'XX000' && (err as {routine?: string}).routine === 'ReportCopyError') {
+    return new InvalidDataError(`a node of the Citus cluster refused a row: ${err.message}`, {
+      hint: 'Citus passes a worker\'s refusal in a COPY on without its error code; fix what it names, then run the same import again with --upsert.',
+      cause: error,
+    })
+  }
   switch (code) {
     case 'ECONNREFUSED':
       return storage(`cannot reach PostgreSQL at ${where}: connection refused`, 'Is the server running and listening there? Check the host and port of --store / CTX_STORE.')
@@ -138,7 +147,9 @@ export function pgFailure(error: unknown, address: PgAddress): unknown {
       return storage(`PostgreSQL at ${where} is read-only: ${err.message}`, 'Point the store URL at the primary server.')
     case '22P05':
     case '22021':
-      return new InvalidDataError(`PostgreSQL cannot store this text: ${err.message}`, {hint: 'Remove NUL characters (\\u0000) from values, ids and tags.', cause: error})
+      // ctx refuses a NUL and a lone surrogate before they reach the server (unstorableTextPath in
+      // src/core/model.ts): what is left is text the database's encoding has no room for.
+      return new InvalidDataError(`PostgreSQL cannot store this text: ${err.message}`, {hint: 'A database in UTF8 holds every character ctx keeps; check the encoding of this one (psql -l), or change the text it names.', cause: error})
     case '55P03':
       return new LockTimeoutError(`another ctx process held a lock on ${address.location} past the lock timeout: ${err.message}`, {
         hint: 'Try again when it is done; CTX_LOCK_TIMEOUT_MS sets how long to wait.',
