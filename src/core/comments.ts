@@ -72,8 +72,8 @@ export async function commentsOn(reader: StoreReader, parentIds: readonly string
 }
 
 /** Comments and feedback by the id of what they are on, each thread oldest first. */
-export function threads(comments: Iterable<ContextObject>): Map<string, ContextObject[]> {
-  const byParent = new Map<string, ContextObject[]>()
+export function threads<T extends Placed>(comments: Iterable<T>): Map<string, T[]> {
+  const byParent = new Map<string, T[]>()
   for (const comment of comments) {
     const list = byParent.get(comment.parentId!) ?? []
     list.push(comment)
@@ -83,7 +83,10 @@ export function threads(comments: Iterable<ContextObject>): Map<string, ContextO
   return byParent
 }
 
-export function oldestFirst(a: ContextObject, b: ContextObject): number {
+/** What threads and their order need of an object: whole, or its outline (storage/store.ts). */
+type Placed = Pick<ContextObject, 'id' | 'created' | 'parentId'>
+
+export function oldestFirst(a: Placed, b: Placed): number {
   if (a.created !== b.created) return a.created < b.created ? -1 : 1
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0
 }

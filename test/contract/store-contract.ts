@@ -82,6 +82,9 @@ export function storeContract(name: string, factory: StoreFactory): void {
         expect(await tx.getMany([])).toEqual([])
         expect(await tx.getManyByExternalId('request', [])).toEqual([])
       })
+      // Outside a transaction too: a journey reads its page's objects so.
+      expect((await store.getMany([request.id, newId(), b.id])).map((object) => object.id).sort()).toEqual([b.id, request.id].sort())
+      expect(await store.getMany([])).toEqual([])
     })
 
     it('refuses a second object with the same id', async () => {
@@ -247,6 +250,32 @@ export function storeContract(name: string, factory: StoreFactory): void {
       // Without comments, or without all, only the matches.
       expect((await store.find({where: parseQuery(`customerId:${customer.id}`)!, all: true})).items).toHaveLength(2)
       expect((await store.find({where: parseQuery(`customerId:${customer.id}`)!, comments: true})).items).toHaveLength(2)
+    })
+
+    it('outlines the matches and the comments and feedback on them, as find with comments reads them, without their data', async () => {
+      const customer = fixture('customer')
+      const request = fixture('request', {customerId: customer.id})
+      const activity = fixture('activity', {customerId: customer.id, parentId: request.id, data: {Context_Notes: 'not in an outline'}})
+      const other = fixture('activity', {customerId: customer.id, mediaType: 'chat'})
+      const elsewhere = fixture('activity', {customerId: fixture('customer').id})
+      const onRequest = fixture('comment', {parentId: request.id})
+      const onActivity = fixture('feedback', {parentId: activity.id, data: {Context_Rating: 4}})
+      const onOther = fixture('comment', {parentId: other.id})
+      const notOurs = fixture('comment', {parentId: elsewhere.id})
+      await insert(customer, fixture('customer', {id: elsewhere.customerId}), request, activity, other, elsewhere, onRequest, onActivity, onOther, notOurs)
+      const placed = (object: ContextObject) => ({id: object.id, type: object.type, ...(object.parentId === undefined ? {} : {parentId: object.parentId}), created: object.created})
+      const byId = (a: {id: string}, b: {id: string}) => (a.id < b.id ? -1 : 1)
+      const outline = async (query: string) => (await store.outline(parseQuery(query)!)).sort(byId)
+      const read = async (query: string) => (await store.find({where: parseQuery(query)!, all: true, comments: true})).items.map(placed).sort(byId)
+      // One customer's objects (on PostgreSQL, one pass over the customer's key), its id in any case.
+      expect(await outline(`customerId:${customer.id}`)).toEqual([request, activity, other, onRequest, onActivity, onOther].map(placed).sort(byId))
+      expect(await outline(`customerId:${customer.id.toUpperCase()} mediaType:voice`)).toEqual([activity, onActivity].map(placed).sort(byId))
+      // Without a customer, and where a comment matches the query itself (once).
+      expect(await outline(`type:activity mediaType:voice`)).toEqual([activity, elsewhere, onActivity, notOurs].map(placed).sort(byId))
+      expect(await outline(`id:${activity.id} OR type:feedback`)).toEqual([activity, onActivity].map(placed).sort(byId))
+      for (const query of [`customerId:${customer.id} (type:request OR type:activity)`, 'type:comment', `customerId:${customer.id} type:feedback`]) {
+        expect(await outline(query)).toEqual(await read(query))
+      }
     })
 
     it('scans every object in link order, in batches, optionally since an instant', async () => {

@@ -13,6 +13,7 @@ import {
   type CloseStaleResult,
   type FindOptions,
   type KeyReader,
+  type ObjectOutline,
   type Page,
   type ScanOptions,
   type Store,
@@ -70,6 +71,10 @@ abstract class OpeningReader implements Reader {
     return this.sealing.openOne(await this.reader.getByExternalId(type, externalId), this.reader)
   }
 
+  async getMany(ids: readonly string[]): Promise<ContextObject[]> {
+    return this.sealing.openAll(await this.reader.getMany(ids), this.reader)
+  }
+
   idsWithPrefix(prefix: string, limit: number): Promise<string[]> {
     return this.reader.idsWithPrefix(prefix, limit)
   }
@@ -78,6 +83,11 @@ abstract class OpeningReader implements Reader {
     const where = await this.sealing.searchFilter(options.where, this.reader)
     const page = await this.reader.find({...options, where})
     return {items: await this.sealing.openAll(page.items, this.reader), next: page.next}
+  }
+
+  /** Outlines hold no values: nothing to open. */
+  async outline(where: Filter): Promise<ObjectOutline[]> {
+    return this.reader.outline(await this.sealing.searchFilter(where, this.reader))
   }
 
   async count(where?: Filter): Promise<number> {
@@ -292,6 +302,8 @@ export class SealedStore extends OpeningReader implements Store {
    * The filter as the adapter answers it: refused where an encrypted field cannot answer exactly,
    * and with the blind-index token of each word (or pair of words) beside the word itself.
    */
+  async searchFilter(where: Filter, reader: Reader): Promise<Filter>
+  async searchFilter(where: Filter | undefined, reader: Reader): Promise<Filter | undefined>
   async searchFilter(where: Filter | undefined, reader: Reader): Promise<Filter | undefined> {
     if (!where) return where
     const definitions = await reader.definitions()
@@ -360,10 +372,6 @@ class SealingWriter extends OpeningReader implements StoreWriter {
 
   protected get sealing(): SealedStore {
     return this.store
-  }
-
-  async getMany(ids: readonly string[]): Promise<ContextObject[]> {
-    return this.store.openAll(await this.tx.getMany(ids), this.tx)
   }
 
   async getManyByExternalId(type: ObjectType, externalIds: readonly string[]): Promise<ContextObject[]> {

@@ -8,7 +8,7 @@ import {ByExternalId} from '../by-external-id.js'
 import type {Definitions} from '../definitions/model.js'
 import type {ContextObject, ObjectType} from '../model.js'
 import type {Filter} from '../search/query.js'
-import type {FindOptions, Page, StoreReader, StoreWriter} from '../storage/store.js'
+import type {FindOptions, ObjectOutline, Page, StoreReader, StoreWriter} from '../storage/store.js'
 
 /** Held writes are handed to the store this often, whatever the size of the transaction. */
 const FLUSH_EVERY = 1000
@@ -62,6 +62,12 @@ export class PendingWrites implements ImportWriter {
     return known === undefined ? this.tx.get(id) : known
   }
 
+  /** Each as `get` finds it; import reads ahead with readAhead instead. */
+  async getMany(ids: readonly string[]): Promise<ContextObject[]> {
+    const found = await Promise.all([...new Set(ids)].map((id) => this.get(id)))
+    return found.filter((object): object is ContextObject => object !== null)
+  }
+
   async idsWithPrefix(prefix: string, limit: number): Promise<string[]> {
     // The objects being written are the store's once it has them.
     await this.written()
@@ -82,9 +88,13 @@ export class PendingWrites implements ImportWriter {
     return current.externalId === externalId ? current : null
   }
 
-  /** find and count see only what is stored; import never asks them. */
+  /** find, outline and count see only what is stored; import never asks them. */
   find(options?: FindOptions): Promise<Page<ContextObject>> {
     return this.tx.find(options)
+  }
+
+  outline(where: Filter): Promise<ObjectOutline[]> {
+    return this.tx.outline(where)
   }
 
   count(where?: Filter): Promise<number> {

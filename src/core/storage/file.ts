@@ -73,8 +73,16 @@ export class FileStore implements Store {
     return this.reader().then((reader) => reader.getByExternalId(type, externalId))
   }
 
+  getMany(ids: readonly string[]) {
+    return this.reader().then((reader) => reader.getMany(ids))
+  }
+
   find(options?: FindOptions) {
     return this.reader().then((reader) => reader.find(options))
+  }
+
+  outline(where: Filter) {
+    return this.reader().then((reader) => reader.outline(where))
   }
 
   count(where?: Filter) {

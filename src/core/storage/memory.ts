@@ -44,8 +44,16 @@ export class MemoryStore implements Store {
     return this.reader().getByExternalId(type, externalId)
   }
 
+  getMany(ids: readonly string[]) {
+    return this.reader().getMany(ids)
+  }
+
   find(options?: FindOptions) {
     return this.reader().find(options)
+  }
+
+  outline(where: Filter) {
+    return this.reader().outline(where)
   }
 
   count(where?: Filter) {

@@ -14,7 +14,7 @@ import {
   type CloseStaleResult,
   DEFAULT_PAGE,
   emptyCounts,
-  type FindOptions, MAX_PAGE, type Page, type ScanOptions, type StoredKeyring, type StoreMode, type StoreWriter} from './store.js'
+  type FindOptions, MAX_PAGE, type ObjectOutline, type Page, type ScanOptions, type StoredKeyring, type StoreMode, type StoreWriter} from './store.js'
 
 export const STORE_FORMAT = 'ctx-store'
 /** 3: values of PII and ENCRYPTED fields sealed, and the keyring kept in `keyring` (src/core/crypto). */
@@ -153,6 +153,11 @@ export class StateTransaction implements StoreWriter {
     hits.sort(newestFirst)
     const items = hits.slice(0, limit)
     return {items, next: hits.length > limit ? encodeCursor(items.at(-1)!) : null}
+  }
+
+  async outline(where: Filter): Promise<ObjectOutline[]> {
+    const {items} = await this.find({where, all: true, comments: true})
+    return items.map((object) => ({id: object.id, type: object.type, ...(object.parentId === undefined ? {} : {parentId: object.parentId}), created: object.created}))
   }
 
   /** The comments and feedback on `parents` that are not among them. */

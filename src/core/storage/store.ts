@@ -21,13 +21,13 @@ export interface FindOptions {
   cursor?: string | null
   /**
    * Every match in one page, read at once (one statement on a database, so one snapshot), with no
-   * `next`; limit is ignored. For the bounded sets a command shows whole: a customer's journey.
+   * `next`; limit is ignored. For the bounded sets a command reads whole: a customer's objects.
    */
   all?: boolean
   /**
    * With `all`: the comments and feedback on the matches come along, whether or not they match
    * `where` (each object once). On PostgreSQL in the same statement, so the server looks them up
-   * while the client reads the matches: a journey's activities and their comments.
+   * while the client reads the matches: what deleting a customer deletes.
    */
   comments?: boolean
 }
@@ -76,13 +76,34 @@ export interface StoredKeyring {
   rotated: string | null
 }
 
+/** An object's place in a customer's story, without its data: what a journey counts, orders and pages by. */
+export interface ObjectOutline {
+  id: string
+  type: ObjectType
+  parentId?: string
+  created: string
+}
+
 export interface StoreReader {
   get(id: string): Promise<ContextObject | null>
+  /**
+   * The stored objects among `ids`, in any order; ids not stored are simply absent. One round trip
+   * on a database: bulk paths (import) read a batch's objects ahead with it instead of one get each,
+   * and a journey reads the objects of its page.
+   */
+  getMany(ids: readonly string[]): Promise<ContextObject[]>
   getByExternalId(type: ObjectType, externalId: string): Promise<ContextObject | null>
   /** Up to `limit` stored ids that start with `prefix` (lower-case), ascending: ids typed short, as git takes them. */
   idsWithPrefix(prefix: string, limit: number): Promise<string[]>
   /** Objects matching `where`, newest lastUpdated first (ties by id, descending), keyset-paged. */
   find(options?: FindOptions): Promise<Page<ContextObject>>
+  /**
+   * The outline of every object matching `where` and of the comments and feedback on them, each
+   * object once, in no order: what `find({where, all: true, comments: true})` returns, without the
+   * objects' data. A journey counts, orders and pages a customer's 10k activities by it, then reads
+   * only its page (bench P7).
+   */
+  outline(where: Filter): Promise<ObjectOutline[]>
   count(where?: Filter): Promise<number>
   /** The store's field definitions; like every object a store returns, treat it as read-only. */
   definitions(): Promise<Definitions>
@@ -114,11 +135,6 @@ export interface CloseStaleResult {
 }
 
 export interface StoreWriter extends StoreReader, KeyReader {
-  /**
-   * The stored objects among `ids`, in any order; ids not stored are simply absent. One round trip
-   * on a database: bulk paths (import) read a batch's objects ahead with it instead of one get each.
-   */
-  getMany(ids: readonly string[]): Promise<ContextObject[]>
   /** The stored objects of `type` among these externalIds, in any order; like getMany. */
   getManyByExternalId(type: ObjectType, externalIds: readonly string[]): Promise<ContextObject[]>
   /**

@@ -78,8 +78,16 @@ export class PostgresStore implements Store {
     return this.read((reader) => reader.getByExternalId(type, externalId))
   }
 
+  getMany(ids: readonly string[]) {
+    return this.read((reader) => reader.getMany(ids))
+  }
+
   find(options?: FindOptions) {
     return this.read((reader) => reader.find(options))
+  }
+
+  outline(where: Filter) {
+    return this.read((reader) => reader.outline(where))
   }
 
   count(where?: Filter) {
