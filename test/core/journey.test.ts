@@ -1,4 +1,4 @@
-import {expect, it} from 'vitest'
+import {expect, it, vi} from 'vitest'
 import {addActivity, moveActivity} from '../../src/core/activities.js'
 import {addComment} from '../../src/core/comments.js'
 import {createCustomer} from '../../src/core/customers.js'
@@ -85,6 +85,26 @@ eachStore('journey', (world) => {
     for (const paging of [{cursor: 'not-a-cursor'}, {limit: 0}]) {
       await expect(customerJourney(world().session, s.ada.id, {}, paging)).rejects.toBeInstanceOf(UsageError)
     }
+  })
+
+  it('reads whole only what its page shows: the requests, the page’s activities and the comments on them', async () => {
+    const s = await story(world())
+    const cursor = (await customerJourney(world().session, s.ada.id, {}, {limit: 2})).next
+    const store = world().session.store
+    const asked: string[] = []
+    const getMany = vi.spyOn(store, 'getMany')
+    const find = vi.spyOn(store, 'find').mockRejectedValue(new Error('the journey read objects whole by find'))
+    try {
+      const second = await customerJourney(world().session, s.ada.id, {}, {limit: 1, cursor})
+      expect(second).toMatchObject({shown: 1, counts: {activities: 4, comments: 2}})
+      expect(shape(second)).toEqual([['Router', ['voice']]])
+      asked.push(...getMany.mock.calls.flatMap(([ids]) => ids))
+    } finally {
+      find.mockRestore()
+      getMany.mockRestore()
+    }
+    expect(asked).toEqual(expect.arrayContaining([s.voice.id, ...s.comments.map((comment) => comment.id)]))
+    for (const unshown of [s.web, s.email, s.chat]) expect(asked, unshown.mediaType).not.toContain(unshown.id)
   })
 
   it('filters by media type, keeping only the groups with matching activities', async () => {
