@@ -4,6 +4,7 @@ import {customerJourney, JOURNEY_PAGE, type Journey} from '../core/journey.js'
 import {touchRecent} from '../core/recent.js'
 import {CtxCommand} from '../ux/base-command.js'
 import {mediaListFlag} from '../ux/flags.js'
+import {grouped} from '../ux/numbers.js'
 import {journeyBlocks} from '../ux/journey.js'
 
 export type JourneyResult = Journey
@@ -42,7 +43,7 @@ export default class JourneyCommand extends CtxCommand<typeof JourneyCommand> {
     await touchRecent(this.recentFile, session.store.location, {id: journey.customer.id, at: nowIso(session.clock), action: 'viewed'})
     if (!this.jsonEnabled()) {
       this.logBlocks(journeyBlocks(journey, await session.store.definitions(), session.clock()))
-      if (journey.next) this.log(`\n${journey.shown.toLocaleString('en-US')} of ${journey.counts.activities.toLocaleString('en-US')} activities shown. Older ones: --cursor ${journey.next} (or --all).`)
+      if (journey.next) this.log(`\n${grouped(journey.shown)} of ${grouped(journey.counts.activities)} activities shown. Older ones: --cursor ${journey.next} (or --all).`)
     }
     return journey
   }

@@ -8,6 +8,7 @@ import {type Definitions, fieldLabel, fieldOf} from '../core/definitions/model.j
 import {orderedFieldIds} from '../core/definitions/order.js'
 import {type ContextObject, displayName} from '../core/model.js'
 import {formatList, type ListOptions, stdoutShape} from './list.js'
+import {grouped} from './numbers.js'
 import {textWidth} from './text-width.js'
 
 export function colorEnabled(stream: NodeJS.WriteStream = process.stdout, env: NodeJS.ProcessEnv = process.env): boolean {
@@ -35,7 +36,7 @@ const URL_LIKE = /^https?:\/\/\S+$/i
 
 /** "1 object", "20,000 objects": a count and its noun, the number grouped as everywhere in ctx. */
 export function counted(count: number, singular: string, plural = `${singular}s`): string {
-  return `${count.toLocaleString('en-US')} ${count === 1 ? singular : plural}`
+  return `${grouped(count)} ${count === 1 ? singular : plural}`
 }
 
 export function formatValue(value: unknown): string {
