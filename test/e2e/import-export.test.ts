@@ -211,6 +211,9 @@ describe('ctx export --format cs-json', () => {
       const result = await expectRun(box, [...args, '--json'], 7)
       expect(result.json.error).toMatchObject({code: 'STORAGE_UNAVAILABLE', where: args.at(-1)})
     }
+    const said = async (args: string[]) => (await expectRun(box, [...args, '--json'], 7)).json.error.message
+    expect(await said(places[0])).toBe(`cannot write ${file}: it is a file, not a directory`)
+    expect(await said(places[1])).toBe(`cannot write ${join(file, 'cs')}: a part of its path is a file, not a directory`)
     expect(readdirSync(box.dir).filter((name) => name.includes('.partial-'))).toEqual([])
   })
 

@@ -42,7 +42,13 @@ export async function writeCustomerFile<T>(path: string, write: (out: Writable) 
 /** Makes the directory files of customer data go into (a Context Service export), 0700 when it is new. */
 export async function makeCustomerDirectory(dir: string): Promise<void> {
   await mkdir(dir, {recursive: true, mode: 0o700}).catch((error: unknown) => {
-    throw cannotWrite(dir, error)
+    const code = (error as NodeJS.ErrnoException).code
+    if (code !== 'EEXIST' && code !== 'ENOTDIR') throw cannotWrite(dir, error)
+    // Node's own words name mkdir and say only that the file exists.
+    throw new StorageError(`cannot write ${dir}: ${code === 'EEXIST' ? 'it is a file, not a directory' : 'a part of its path is a file, not a directory'}`, {
+      where: dir,
+      hint: 'A Context Service export is a directory: choose another place with -o.',
+    })
   })
 }
 
