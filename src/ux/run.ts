@@ -16,6 +16,10 @@ import {helpAddition, run, versionAddition} from '@oclif/core/run'
 export const MANIFEST_ORDER = Symbol.for('ctx.manifestOrder')
 
 export async function runCli(argv: string[], root: string): Promise<unknown> {
+  // A write past the process's file size limit (ulimit -f) fails with EFBIG, reported as any write
+  // that fails is (exit 7, naming the file). Without a listener of ctx's own, signal-exit (which the
+  // file store's lock and temporary files use) raises SIGXFSZ again and the process dies mid-write.
+  process.on('SIGXFSZ', () => undefined)
   const pjson = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as Interfaces.PJSON
   const {plugins: _plugins, ...oclif} = pjson.oclif
   const own = Object.defineProperty({...pjson, oclif}, MANIFEST_ORDER, {value: true})

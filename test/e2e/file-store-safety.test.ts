@@ -111,6 +111,29 @@ describe('a read-only directory', () => {
   })
 })
 
+describe('a write the file system takes only part of', () => {
+  it('refuses with exit 7 and leaves the store whole when the file size limit cuts its write short', async () => {
+    // Past the limit (ulimit -f, in KiB) a write takes what fits and only the next one fails, as on
+    // a disk filling up: taking the short write as done renamed a store cut short over the whole one.
+    await expectRun(box, ['customers', 'create', '--first-name', 'Before'])
+    const before = readFileSync(box.storePath, 'utf8')
+    const rows = Array.from({length: 200}, (_, index) => JSON.stringify({type: 'customer', data: {Context_First_Name: `Row${index}`}}))
+    const file = join(box.dir, 'many.jsonl')
+    writeFileSync(file, `${rows.join('\n')}\n`)
+    const limitKiB = Math.ceil(before.length / 1024) + 8
+    const result = await new Promise<{code: number | null; stderr: string}>((resolve) => {
+      const child = spawn('bash', ['-c', `ulimit -f ${limitKiB} && exec "$0" "$@"`, process.execPath, BIN, 'import', file], {env: {...box.env, CTX_STORE: box.storePath}})
+      let stderr = ''
+      child.stderr.setEncoding('utf8').on('data', (chunk) => (stderr += chunk))
+      child.on('close', (code) => resolve({code, stderr}))
+    })
+    expect(result.code).toBe(7)
+    expect(result.stderr).toContain(`cannot write ${box.storePath}: EFBIG`)
+    expect(readFileSync(box.storePath, 'utf8')).toBe(before)
+    expect(readdirSync(box.dir).filter((name) => name.endsWith('.tmp'))).toEqual([])
+  })
+})
+
 describe('a kill in the middle of a write', () => {
   it('leaves a store that opens, with every write either fully there or not at all', async () => {
     const customers = Array.from({length: 30_000}, (_, index) =>

@@ -3,7 +3,7 @@
 // did). A 100k-customer store is ~50 MB: as one JSON.stringify string, then its UTF-8 copy, then one
 // write, it took about three times as long (bench P3). The bytes are JSON.stringify(state)'s.
 import {chmodSync, closeSync, fchownSync, openSync, renameSync, statSync, unlinkSync, writeFileSync} from 'node:fs'
-import {chmod, open, rename, stat, unlink} from 'node:fs/promises'
+import {chmod, type FileHandle, open, rename, stat, unlink} from 'node:fs/promises'
 import {onExit} from 'signal-exit'
 
 /** Bytes written per write call; a piece of JSON that cannot fit goes out on its own. */
@@ -37,17 +37,17 @@ export async function writeJsonFileAtomically(target: string, value: Record<stri
       let used = 0
       for (const piece of jsonPieces(value, key)) {
         if (used + piece.length * MAX_BYTES_PER_UNIT > CHUNK_BYTES) {
-          await file.write(buffer, 0, used)
+          await writeAll(file, buffer.subarray(0, used))
           hooks.progress?.()
           used = 0
           if (piece.length * MAX_BYTES_PER_UNIT > CHUNK_BYTES) {
-            await file.write(piece)
+            await writeAll(file, Buffer.from(piece, 'utf8'))
             continue
           }
         }
         used += buffer.write(piece, used, 'utf8')
       }
-      await file.write(buffer, 0, used)
+      await writeAll(file, buffer.subarray(0, used))
       await file.sync()
       if (before) await file.chown(before.uid, before.gid).catch(ignoreUnlessRoot)
     } finally {
@@ -61,6 +61,19 @@ export async function writeJsonFileAtomically(target: string, value: Record<stri
   } finally {
     removeOnExit()
     if (!renamed) await unlink(temporary).catch(() => undefined)
+  }
+}
+
+/**
+ * Writes every byte: a write may take fewer than it is given (a disk filling up, a file size limit)
+ * without failing, and only the next one fails. Taken as done, a short last write left a store file
+ * cut short, renamed over the whole one.
+ */
+async function writeAll(file: FileHandle, bytes: Uint8Array): Promise<void> {
+  for (let offset = 0; offset < bytes.length; ) {
+    const {bytesWritten} = await file.write(bytes, offset, bytes.length - offset)
+    if (bytesWritten === 0) throw Object.assign(new Error(`no byte of ${bytes.length - offset} could be written`), {code: 'EIO'})
+    offset += bytesWritten
   }
 }
 
