@@ -1,8 +1,8 @@
 // ctx import and ctx export through the built CLI: exit codes 0/5/6, --json summaries, rejects
 // files beside the input, files out, Context Service export directories with the definitions they
 // need, and imports killed mid-way then finished with --upsert.
-import {spawn} from 'node:child_process'
-import {copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync} from 'node:fs'
+import {execFileSync, spawn} from 'node:child_process'
+import {copyFileSync, cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 import {BIN, expectRun, type Sandbox, sandbox} from '../helpers/cli.js'
@@ -57,6 +57,60 @@ describe('ctx import', () => {
     expect(result.stderr).toContain(rejects)
     expect(readFileSync(rejects, 'utf8').split('\n')[0]).toBe('_line,_reason,externalId,Context_First_Name,Context_Last_Name')
     expect(await readStore(box.storePath)).toHaveLength(2)
+  })
+
+  it('says which rows are stored when the rejects file fails mid-way (exit 7), as a full disk would make it', async () => {
+    // Rejects are written once their rows committed. A file size limit (ulimit -f, in KiB) past the
+    // store's size and short of the rejects' makes the rejects file fail while the rows are stored.
+    const rows = [
+      ...Array.from({length: 5}, (_, index) => ({type: 'customer', data: {Context_Last_Name: `Good${index}`}})),
+      ...Array.from({length: 400}, () => ({type: 'customer', data: {No_Such_Field: 'x'.repeat(200)}})),
+    ]
+    const file = join(box.dir, 'mixed.jsonl')
+    writeFileSync(file, rows.map((row) => JSON.stringify(row)).join('\n') + '\n')
+    await box.run(['store', 'info'])
+    const result = await new Promise<{code: number | null; stdout: string}>((resolve) => {
+      const child = spawn('bash', ['-c', 'ulimit -f 48 && exec "$0" "$@"', process.execPath, BIN, 'import', file, '--json'], {env: {...box.env, CTX_STORE: box.storePath}})
+      let stdout = ''
+      child.stdout.setEncoding('utf8').on('data', (chunk) => (stdout += chunk))
+      child.on('close', (code) => resolve({code, stdout}))
+    })
+    expect(result.code).toBe(7)
+    const {error} = JSON.parse(result.stdout)
+    expect(error).toMatchObject({code: 'STORAGE_UNAVAILABLE', where: join(box.dir, 'mixed.rejects.jsonl')})
+    expect(error.message).toContain(`the first 405 rows of ${file} were imported before it (5 created, 0 updated, 0 unchanged, 400 rejected)`)
+    expect(error.hint).toContain('--upsert')
+    expect((await readStore(box.storePath)).map((object) => object.data.Context_Last_Name).sort()).toEqual(['Good0', 'Good1', 'Good2', 'Good3', 'Good4'])
+  })
+
+  it('writes into a pipe or a device as it is (-o, --rejects), never putting a file in its place or changing its mode', async () => {
+    // As root, -o /dev/null replaced /dev/null with a file of customer data, and --rejects /dev/null
+    // made it 0600 for everyone. A FIFO stands in for the device: no root needed, nothing shared hurt.
+    await expectRun(box, ['customers', 'create', '--first-name', 'Ada'])
+    const fifo = join(box.dir, 'pipe')
+    execFileSync('mkfifo', ['-m', '0644', fifo])
+    const runs = [
+      {args: ['export', '--format', 'jsonl', '-o', fifo], code: 0, says: '"Ada"'},
+      {args: ['fields', 'export', '-o', fifo], code: 0, says: '"fieldsets"'},
+      {args: ['import', copy('ragged.csv'), '--type', 'customer', '--rejects', fifo], code: 6, says: 'reason'},
+    ]
+    for (const {args, code, says} of runs) {
+      const reader = spawn('cat', [fifo])
+      try {
+        const read = new Promise<string>((resolve) => {
+          let text = ''
+          reader.stdout.setEncoding('utf8').on('data', (chunk) => (text += chunk))
+          reader.on('close', () => resolve(text))
+        })
+        await expectRun(box, args, code)
+        const after = lstatSync(fifo)
+        expect(after.isFIFO(), args.join(' ')).toBe(true)
+        expect(after.mode & 0o777, args.join(' ')).toBe(0o644)
+        expect(await read).toContain(says)
+      } finally {
+        reader.kill()
+      }
+    }
   })
 
   it('exits 6 with the summary on stdout under --json', async () => {

@@ -2,7 +2,7 @@
 // export` and `fields infer` files) goes through writeCustomerFile: 0600, and written whole or not
 // at all. A place that cannot take it is exit 7 naming the file, never an unexpected failure.
 import {createWriteStream} from 'node:fs'
-import {chmod, mkdir, rename, rm} from 'node:fs/promises'
+import {chmod, mkdir, rename, rm, stat} from 'node:fs/promises'
 import type {Writable} from 'node:stream'
 import {finished} from 'node:stream/promises'
 import {isCtxError, StorageError} from '../errors.js'
@@ -13,11 +13,12 @@ import {isCtxError, StorageError} from '../errors.js'
  * one an earlier run left there.
  */
 export async function writeCustomerFile<T>(path: string, write: (out: Writable) => Promise<T>, keep: (written: T) => boolean = () => true): Promise<T> {
+  const existing = await stat(path).catch(() => null)
+  if (existing && !existing.isFile() && !existing.isDirectory()) return writeThrough(path, write)
   const partial = `${path}.partial-${process.pid}`
   // 0600: an export holds customer data in clear text (the store's values, opened with its key).
   const out = createWriteStream(partial, {encoding: 'utf8', mode: 0o600})
-  const failed = new Promise<never>((_, reject) => out.once('error', (error) => reject(cannotWrite(path, error))))
-  failed.catch(() => undefined)
+  const failed = failure(out, path)
   try {
     const written = await Promise.race([write(out), failed])
     out.end()
@@ -37,6 +38,32 @@ export async function writeCustomerFile<T>(path: string, write: (out: Writable) 
     await rm(partial, {force: true}).catch(() => undefined)
     throw isCtxError(error) ? error : cannotWrite(path, error)
   }
+}
+
+/**
+ * A device or a pipe (`-o /dev/null`, `-o /dev/stdout`, a FIFO) is written to as it is: renamed
+ * over, it became a file of customer data in its place, and as root /dev/null was replaced so; its
+ * mode is not ctx's to change either.
+ */
+async function writeThrough<T>(path: string, write: (out: Writable) => Promise<T>): Promise<T> {
+  const out = createWriteStream(path, {encoding: 'utf8'})
+  const failed = failure(out, path)
+  try {
+    const written = await Promise.race([write(out), failed])
+    out.end()
+    await Promise.race([finished(out), failed])
+    return written
+  } catch (error) {
+    out.destroy()
+    throw isCtxError(error) ? error : cannotWrite(path, error)
+  }
+}
+
+/** The first error of `out`, as the failure to write `path`; never unhandled. */
+function failure(out: Writable, path: string): Promise<never> {
+  const failed = new Promise<never>((_, reject) => out.once('error', (error) => reject(cannotWrite(path, error))))
+  failed.catch(() => undefined)
+  return failed
 }
 
 /** Makes the directory files of customer data go into (a Context Service export), 0700 when it is new. */

@@ -7,7 +7,7 @@ import {dirname, basename, extname, join} from 'node:path'
 import {applyDefinitions, type DefinitionsPlan, planDefinitions} from '../definitions/manage.js'
 import type {Definitions} from '../definitions/model.js'
 import {checkDefinitionsFile} from '../definitions/schema-check.js'
-import {ConflictError, type CtxError, InvalidDataError, NotFoundError, UsageError} from '../errors.js'
+import {ConflictError, type CtxError, InvalidDataError, NotFoundError, StorageError, UsageError} from '../errors.js'
 import {newOrderedId} from '../ids.js'
 import {requireChangeable} from '../changes.js'
 import {closedRequest, resolveLinks} from '../links.js'
@@ -199,10 +199,24 @@ export async function importFile(session: Session, options: ImportOptions): Prom
     },
   }
   try {
-    await importRows(run, Boolean(options.dryRun))
-  } finally {
-    source.close?.()
-    await rejects.close()
+    try {
+      await importRows(run, Boolean(options.dryRun))
+    } finally {
+      source.close?.()
+      await rejects.close()
+    }
+  } catch (error) {
+    // Rejects are written once their rows committed: the rows before stay stored, and say so.
+    if (!rejects.failed(error) || options.dryRun) throw error
+    const n = (count: number) => count.toLocaleString('en-US')
+    const {read, created, updated, unchanged, skipped} = summary
+    const done = `${n(created)} created, ${n(updated)} updated, ${n(unchanged)} unchanged, ${n(read - created - updated - unchanged - skipped)} rejected`
+    throw new StorageError(`${error.message}; the first ${n(read)} rows of ${options.file} were imported before it (${done})`, {
+      where: error.where,
+      hint:
+        'They stay stored. Make room, or choose another place with --rejects FILE, then import the rows after them. ' +
+        'Import the whole file again only with --upsert and rows that carry an id or externalId: rows without either would be stored twice.',
+    })
   }
   options.onProgress?.(progress)
   if (!options.dryRun) await session.store.refreshStatistics?.(summary.created + summary.updated)

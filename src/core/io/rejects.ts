@@ -4,7 +4,7 @@
 // _file, _index and _reason keys. It is created on the first rejected row only, so a clean import
 // leaves no empty file behind; it holds customer data, so only its owner may read it (0600).
 import {once} from 'node:events'
-import {constants, createWriteStream, fchmodSync, type WriteStream} from 'node:fs'
+import {constants, createWriteStream, fchmodSync, fstatSync, type WriteStream} from 'node:fs'
 import {access, stat} from 'node:fs/promises'
 import {dirname} from 'node:path'
 import {finished} from 'node:stream/promises'
@@ -28,6 +28,11 @@ export class RejectsFile {
 
   get written(): boolean {
     return this.file !== undefined
+  }
+
+  /** Whether `error` is this file failing to be written. */
+  failed(error: unknown): error is StorageError {
+    return error !== undefined && error === this.failure
   }
 
   /** Adds a refused row: CSV cells as read, the JSON text of a line, or a Context Service element and its file. */
@@ -60,7 +65,11 @@ export class RejectsFile {
     if (this.file) return
     // 0600, also over an older rejects file of another mode: rejected rows are customer data.
     this.file = createWriteStream(this.path, {encoding: 'utf8', mode: 0o600})
-    this.file.on('open', (fd: number) => fchmodSync(fd, 0o600))
+    // A regular file's only: a device or a pipe (--rejects /dev/null) keeps its mode, which as root
+    // was /dev/null's changed to 0600 for everyone.
+    this.file.on('open', (fd: number) => {
+      if (fstatSync(fd).isFile()) fchmodSync(fd, 0o600)
+    })
     this.file.on('error', (error: NodeJS.ErrnoException) => {
       this.failure = new StorageError(`cannot write the rejects file ${this.path}: ${error.message}`, {
         where: this.path,
