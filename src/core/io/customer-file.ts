@@ -14,15 +14,14 @@ import {isCtxError, StorageError} from '../errors.js'
  */
 export async function writeCustomerFile<T>(path: string, write: (out: Writable) => Promise<T>, keep: (written: T) => boolean = () => true): Promise<T> {
   const existing = await stat(path).catch(() => null)
-  if (existing && !existing.isFile() && !existing.isDirectory()) return writeThrough(path, write)
+  // A device or a pipe (`-o /dev/null`, `-o /dev/stdout`, a FIFO) is written to as it is: renamed
+  // over, it became a file of customer data in its place, and as root /dev/null was replaced so; its
+  // mode is not ctx's to change either.
+  if (existing && !existing.isFile() && !existing.isDirectory()) return writeWhole(createWriteStream(path, {encoding: 'utf8'}), path, write)
   const partial = `${path}.partial-${process.pid}`
-  // 0600: an export holds customer data in clear text (the store's values, opened with its key).
-  const out = createWriteStream(partial, {encoding: 'utf8', mode: 0o600})
-  const failed = failure(out, path)
   try {
-    const written = await Promise.race([write(out), failed])
-    out.end()
-    await Promise.race([finished(out), failed])
+    // 0600: an export holds customer data in clear text (the store's values, opened with its key).
+    const written = await writeWhole(createWriteStream(partial, {encoding: 'utf8', mode: 0o600}), path, write)
     if (!keep(written)) {
       await rm(partial, {force: true})
       await rm(path, {force: true})
@@ -33,21 +32,16 @@ export async function writeCustomerFile<T>(path: string, write: (out: Writable) 
     await rename(partial, path)
     return written
   } catch (error) {
-    out.destroy()
     // The partial file may never have been made (its directory is missing, or is a file): nothing to remove then.
     await rm(partial, {force: true}).catch(() => undefined)
     throw isCtxError(error) ? error : cannotWrite(path, error)
   }
 }
 
-/**
- * A device or a pipe (`-o /dev/null`, `-o /dev/stdout`, a FIFO) is written to as it is: renamed
- * over, it became a file of customer data in its place, and as root /dev/null was replaced so; its
- * mode is not ctx's to change either.
- */
-async function writeThrough<T>(path: string, write: (out: Writable) => Promise<T>): Promise<T> {
-  const out = createWriteStream(path, {encoding: 'utf8'})
-  const failed = failure(out, path)
+/** Runs `write` into `out` and ends it, failing (as the failure to write `path`) at `out`'s first error. */
+async function writeWhole<T>(out: Writable, path: string, write: (out: Writable) => Promise<T>): Promise<T> {
+  const failed = new Promise<never>((_, reject) => out.once('error', (error) => reject(cannotWrite(path, error))))
+  failed.catch(() => undefined)
   try {
     const written = await Promise.race([write(out), failed])
     out.end()
@@ -57,13 +51,6 @@ async function writeThrough<T>(path: string, write: (out: Writable) => Promise<T
     out.destroy()
     throw isCtxError(error) ? error : cannotWrite(path, error)
   }
-}
-
-/** The first error of `out`, as the failure to write `path`; never unhandled. */
-function failure(out: Writable, path: string): Promise<never> {
-  const failed = new Promise<never>((_, reject) => out.once('error', (error) => reject(cannotWrite(path, error))))
-  failed.catch(() => undefined)
-  return failed
 }
 
 /** Makes the directory files of customer data go into (a Context Service export), 0700 when it is new. */

@@ -159,8 +159,7 @@ export class PgReader implements StoreReader, KeyReader {
     }
     const statement = findStatement(where, definitions, {limit: null, comments: true, distributed: this.distributed, columns: OUTLINE_COLUMNS})
     const {rows} = await this.db.query<OutlineRow>(statement.text, statement.values)
-    const seen = new Set<string>()
-    return rows.filter((row) => !seen.has(row.id) && Boolean(seen.add(row.id))).map(outlineOf)
+    return onceEach(rows).map(outlineOf)
   }
 
   async count(where?: Filter): Promise<number> {
@@ -568,7 +567,7 @@ export class PgWriter extends PgReader implements StoreWriter {
 }
 
 /** Objects as read, each once: a comment matching the query itself also comes along as one. */
-function onceEach(objects: ContextObject[]): ContextObject[] {
+function onceEach<T extends {id: string}>(objects: T[]): T[] {
   const seen = new Set<string>()
   return objects.filter((object) => !seen.has(object.id) && Boolean(seen.add(object.id)))
 }
