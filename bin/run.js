@@ -10,7 +10,7 @@ const {loadBundle} = require('./load.js')
 // of a start (bench P1, docs/performance.md). package.json already asks for Node 20 (npm warns on install).
 process.env.OCLIF_DISABLE_ENGINE_WARNING ??= 'true'
 const root = join(__dirname, '..')
-const {closeEarlyStore, connectEarly, fail, flush, hideSecrets, run, succeed, versionJson} = loadBundle(join(root, 'dist', 'ctx.cjs')).module.exports
+const {closeEarlyStore, connectEarly, fail, hideSecrets, run, succeed, versionJson} = loadBundle(join(root, 'dist', 'ctx.cjs')).module.exports
 const argv = process.argv.slice(2)
 
 // `ctx --version --json`: oclif answers --version itself, in text only.
@@ -32,7 +32,6 @@ if (versionText) {
   // the exit code a command set), any error, and any exit a command chose.
   setImmediate(() =>
     run(shown, root)
-      .then(() => flush())
       .then(() => closeEarlyStore())
       .then(() => succeed(), (error) => fail(error, shown)),
   )

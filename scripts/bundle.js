@@ -27,7 +27,7 @@ const entries = commandFiles().map((file) => {
   const id = relative(join(DIST, 'commands'), file).replace(/\.js$/, '').split(sep).join(':')
   return `command(${JSON.stringify(id)}, () => require(${JSON.stringify(`./${relative(DIST, file).split(sep).join('/')}`)}).default)`
 })
-const entry = `const {flush, handle} = require('@oclif/core')
+const entry = `const {handle} = require('@oclif/core')
 const COMMANDS = {}
 function command(id, load) {
   Object.defineProperty(COMMANDS, id, {enumerable: true, configurable: true, get() {
@@ -42,7 +42,7 @@ const earlyStore = () => require('./ux/early-store.js')
 // Errors from before any command runs, and every exit, go through src/ux/outcome.js.
 const outcome = () => require('./ux/outcome.js')
 module.exports = {
-  COMMANDS, flush, handle,
+  COMMANDS, handle,
   // oclif's run, without its plugins for ctx's own commands (src/ux/run.js).
   run: (argv, root) => require('./ux/run.js').runCli(argv, root),
   fail: (error, argv) => outcome().fail(error, argv, Object.keys(COMMANDS)),

@@ -13,6 +13,7 @@ import {userInfo} from 'node:os'
 import {takeRepeatedFlags} from './repeated-flags.js'
 import {revealSecrets} from './secret-argv.js'
 import {describeError, exitCodeOf, formatError} from './outcome.js'
+import {readerGone, stdoutFailure} from './stdout.js'
 
 export type CtxFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof CtxCommand)['baseFlags'] & T['flags']>
 export type CtxArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>
@@ -246,16 +247,11 @@ export abstract class CtxCommand<T extends typeof Command = typeof Command> exte
 
   /**
    * Long output a block at a time, each followed by a newline, written as it is made. A reader
-   * that goes away (`| head`) ends the writing quietly, as it does for this.log.
+   * that goes away (`| head`), or any failure of stdout (src/ux/stdout.ts), ends the writing.
    */
   protected logBlocks(blocks: Iterable<string>): void {
-    let closed = false
-    process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-      if (!readerGone(error)) throw error
-      closed = true
-    })
     for (const block of blocks) {
-      if (closed) return
+      if (process.stdout.destroyed) return
       process.stdout.write(`${block}\n`)
     }
   }
@@ -263,19 +259,14 @@ export abstract class CtxCommand<T extends typeof Command = typeof Command> exte
   /**
    * Streams output to stdout through `write`, which stops at the first failed write (a destroyed
    * stream's `errored`). A reader that goes away (`ctx export | head`) ends the command quietly
-   * with exit 0, as it ends logBlocks; any other failure is the command's error.
+   * with exit 0, as it ends logBlocks; any other failure of stdout is exit 7.
    */
   protected async streamToStdout<T>(write: (out: NodeJS.WriteStream) => Promise<T>): Promise<T> {
-    // Heard here so that it is not an uncaught 'error' event; `write` meets it as `errored`.
-    const heard = () => undefined
-    process.stdout.on('error', heard)
     try {
       return await write(process.stdout)
     } catch (error) {
       if (readerGone(error)) this.exit(0)
-      throw error
-    } finally {
-      process.stdout.off('error', heard)
+      throw stdoutFailure(true) ?? error
     }
   }
 
@@ -306,11 +297,6 @@ export abstract class CtxCommand<T extends typeof Command = typeof Command> exte
     await this.openedStore?.close().catch(() => undefined)
     await super.finally(error)
   }
-}
-
-/** The reading end of stdout was closed (`| head`): the reader has all it wanted. */
-function readerGone(error: unknown): boolean {
-  return (error as NodeJS.ErrnoException | undefined)?.code === 'EPIPE'
 }
 
 export function operatorName(): string {

@@ -5,6 +5,7 @@
 // runs (an unknown command, --version) come here from bin/run.js.
 import {Errors} from '@oclif/core'
 import {ExitCode, isCtxError, UsageError} from '../core/errors.js'
+import {stdoutFailure} from './stdout.js'
 import {suggestCommand} from './suggest.js'
 
 type OclifError = Error & {oclif?: {exit?: number}}
@@ -74,7 +75,16 @@ export async function exitWhenWritten(code: number): Promise<never> {
  * runs the garbage collection V8 has scheduled and frees the heap page by page, ~5-10 ms of a
  * `customers show` (bench P1).
  */
-export function succeed(): Promise<never> {
+export async function succeed(): Promise<never> {
+  // A failed write is heard a few ticks after it (src/ux/stdout.ts): once the output is written
+  // out, one turn of the event loop lets its 'error' be heard.
+  await written(process.stdout)
+  await new Promise(setImmediate)
+  const failed = stdoutFailure()
+  if (failed) {
+    process.stderr.write(`${formatError(failed, failed.exitCode)}\n`)
+    return exitWhenWritten(failed.exitCode)
+  }
   const code = process.exitCode
   return exitWhenWritten(code === undefined || code === null ? 0 : Number(code))
 }

@@ -11,6 +11,7 @@ import {join} from 'node:path'
 import {Config, type Interfaces} from '@oclif/core'
 import {getHelpFlagAdditions, normalizeArgv} from '@oclif/core/help'
 import {helpAddition, run, versionAddition} from '@oclif/core/run'
+import {watchStdout} from './stdout.js'
 
 /** Marks the package.json of a run without the plugins: Plugin.load then leaves the commands in the manifest's order (scripts/bundle.js). */
 export const MANIFEST_ORDER = Symbol.for('ctx.manifestOrder')
@@ -20,6 +21,7 @@ export async function runCli(argv: string[], root: string): Promise<unknown> {
   // that fails is (exit 7, naming the file). Without a listener of ctx's own, signal-exit (which the
   // file store's lock and temporary files use) raises SIGXFSZ again and the process dies mid-write.
   process.on('SIGXFSZ', () => undefined)
+  watchStdout()
   const pjson = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as Interfaces.PJSON
   const {plugins: _plugins, ...oclif} = pjson.oclif
   const own = Object.defineProperty({...pjson, oclif}, MANIFEST_ORDER, {value: true})

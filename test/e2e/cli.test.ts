@@ -74,6 +74,27 @@ describe('the ctx command', () => {
     }
   })
 
+  // /dev/full (Linux) refuses every write with ENOSPC, as a full disk does.
+  it(
+    'reports a stdout the disk refuses as exit 7, saying whether the command ran to its end, with no stack trace',
+    async () => {
+      await expectRun(box, ['seed', '--customers', '20', '--seed', 'full'])
+      const toFullDisk = (args: string) =>
+        spawnSync('bash', ['-c', `"$NODE" "$BIN" ${args} > /dev/full`], {env: {...box.env, CTX_STORE: box.storePath, NODE: process.execPath, BIN}, encoding: 'utf8'})
+      for (const args of ['export --format jsonl', 'export --type customer --format csv']) {
+        const result = toFullDisk(args)
+        expect([result.status, result.stderr]).toEqual([7, expect.stringMatching(/^Error: cannot write standard output: ENOSPC: .*; the output stops there\nHint: .*-o FILE.*\n$/)])
+      }
+      for (const args of ['customers list', 'customers list --json', 'store info', 'customers create --first-name Nell --json']) {
+        const result = toFullDisk(args)
+        expect([result.status, result.stderr], args).toEqual([7, expect.stringMatching(/^Error: cannot write standard output: ENOSPC: .*; the command ran to its end, but what it printed is incomplete\nHint: What the command changed is changed/)])
+        expect(result.stderr).not.toMatch(/\n\s+at |Node\.js v/)
+      }
+      const nell = await expectRun(box, ['customers', 'search', 'Context_First_Name:Nell', '--json'])
+      expect(nell.json.items).toHaveLength(1)
+    },
+  )
+
   it('prints no stack trace unless DEBUG is set', async () => {
     const result = await expectRun(box, ['requests', 'show', 'nope'], 2)
     expect(result.stderr).not.toMatch(/\n\s+at /)
