@@ -24,7 +24,7 @@ Output goes to stdout, or to -o FILE (written whole or not at all), in the forma
 
   static override flags = {
     type: Flags.string({summary: 'Export only this type (required for CSV).', options: [...OBJECT_TYPES]}),
-    output: Flags.string({char: 'o', summary: 'Write to this file instead of stdout.'}),
+    output: Flags.string({char: 'o', summary: 'Write to this file instead of stdout (- is stdout).'}),
     format: Flags.string({summary: 'csv, jsonl or cs-json (default: from the extension of -o, else jsonl).', options: [...EXPORT_FORMATS]}),
     since: Flags.string({summary: 'Only objects updated at or after this ISO instant (deltas).'}),
     bom: Flags.boolean({summary: 'CSV: start with a byte order mark, so Excel reads UTF-8.'}),
@@ -34,7 +34,7 @@ Output goes to stdout, or to -o FILE (written whole or not at all), in the forma
   }
 
   async run(): Promise<ExportResult> {
-    const {output} = this.flags
+    const output = this.outputFile(this.flags.output)
     if (output === undefined && this.jsonEnabled()) {
       throw new UsageError('--json prints the summary on stdout, so the export itself needs a file', {hint: 'Add -o FILE.'})
     }

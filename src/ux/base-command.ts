@@ -1,6 +1,7 @@
 // The base of every ctx command: the global flags (--json, --store), the clock, opening and closing
 // the store, and turning errors into the exit codes and messages of the README's "Scripting".
 import {Command, Errors, Flags, type Interfaces} from '@oclif/core'
+import {fstatSync, statSync} from 'node:fs'
 import {join, resolve} from 'node:path'
 import {clockFromEnv, type Clock} from '../core/clock.js'
 import {ExitCode, isCtxError, UsageError} from '../core/errors.js'
@@ -92,6 +93,21 @@ export abstract class CtxCommand<T extends typeof Command = typeof Command> exte
     this.openedStore = store
     if (!this.sizeChecked) await this.checkFileStoreSize(url)
     return store
+  }
+
+  /**
+   * The file -o names, or undefined where it names standard output (`-`, /dev/stdout, or the file
+   * stdout already goes to): the command then writes to stdout as it does without -o, so that no
+   * summary line mixes into what it writes, nor a temporary file replaces the one stdout holds open.
+   */
+  protected outputFile(path: string | undefined): string | undefined {
+    if (path === undefined || path === '-') return undefined
+    try {
+      const [named, stdout] = [statSync(path), fstatSync(1)]
+      return named.dev === stdout.dev && named.ino === stdout.ino ? undefined : path
+    } catch {
+      return path
+    }
   }
 
   /**

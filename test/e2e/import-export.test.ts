@@ -342,6 +342,21 @@ describe('ctx export', () => {
     expect((await expectRun(box, ['customers', 'list', '--store', store, '--key-file', key, '--json'])).json.items).toHaveLength(1)
   })
 
+  it('writes -o naming stdout (-, /dev/stdout, the file stdout goes to) as stdout: the data alone, no summary in it', async () => {
+    await expectRun(box, ['customers', 'create', '--first-name', 'Ada'])
+    const shell = (script: string) => execFileSync('bash', ['-c', script], {env: {...box.env, CTX_STORE: box.storePath, NODE: process.execPath, BIN}, encoding: 'utf8'})
+    const whole = (await expectRun(box, ['export', '--format', 'jsonl'])).stdout
+    expect(whole).toMatch(/^\{"id":/)
+    for (const command of ['export -o -', 'export --format jsonl -o /dev/stdout']) expect(shell(`"$NODE" "$BIN" ${command} | cat`), command).toBe(whole)
+    const csv = shell('"$NODE" "$BIN" export --type customer --format csv -o /dev/stdout | cat')
+    expect(csv.split('\n').filter(Boolean).map((line) => line.split(',')[0])).toEqual(['id', JSON.parse(whole.split('\n')[0]).id])
+    const file = join(box.dir, 'same.jsonl')
+    expect(shell(`"$NODE" "$BIN" export -o "${file}" > "${file}"`)).toBe('')
+    expect(readFileSync(file, 'utf8')).toBe(whole)
+    expect(shell('"$NODE" "$BIN" fields export -o - | cat')).toBe((await expectRun(box, ['fields', 'export'])).stdout)
+    await expectRun(box, ['export', '-o', '-', '--json'], 2)
+  })
+
   it('refuses CSV without --type, and --json without -o (exit 2)', async () => {
     await expectRun(box, ['export', '--format', 'csv'], 2)
     await expectRun(box, ['export', '--json'], 2)

@@ -20,19 +20,20 @@ export default class FieldsExport extends CtxCommand<typeof FieldsExport> {
   ]
 
   static override flags = {
-    output: Flags.string({char: 'o', summary: 'Write to this file instead of stdout.'}),
+    output: Flags.string({char: 'o', summary: 'Write to this file instead of stdout (- is stdout).'}),
   }
 
   async run(): Promise<FieldsExportResult> {
-    await this.refuseTheStoreAs('-o', this.flags.output)
+    const output = this.outputFile(this.flags.output)
+    await this.refuseTheStoreAs('-o', output)
     const store = await this.openStore()
     const own = ownDefinitions(await store.definitions())
-    if (this.flags.output !== undefined) {
-      await writeDefinitionsFile(this.flags.output, own)
-      if (!this.jsonEnabled()) this.log(`Wrote ${counted(own.fields.length, 'field')} and ${counted(own.fieldsets.length, 'fieldset')} to ${this.flags.output}.`)
+    if (output !== undefined) {
+      await writeDefinitionsFile(output, own)
+      if (!this.jsonEnabled()) this.log(`Wrote ${counted(own.fields.length, 'field')} and ${counted(own.fieldsets.length, 'fieldset')} to ${output}.`)
     } else if (!this.jsonEnabled()) {
       process.stdout.write(definitionsFileText(own))
     }
-    return {file: this.flags.output ?? null, ...own}
+    return {file: output ?? null, ...own}
   }
 }

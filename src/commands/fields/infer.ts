@@ -19,13 +19,14 @@ export default class FieldsInfer extends CtxCommand<typeof FieldsInfer> {
   static override args = {path: Args.string({description: 'A Context Service export directory or file, a JSON Lines file or a CSV.', required: true})}
 
   static override flags = {
-    output: Flags.string({char: 'o', summary: 'Write to this file instead of stdout.'}),
+    output: Flags.string({char: 'o', summary: 'Write to this file instead of stdout (- is stdout).'}),
     format: Flags.string({summary: 'The format, when the extension does not say it.', options: [...IMPORT_FORMATS]}),
     fieldset: Flags.string({summary: 'CSV: the fieldset the new columns go into (default: imported).'}),
   }
 
   async run(): Promise<FieldsInferResult> {
-    await this.refuseTheStoreAs('-o', this.flags.output)
+    const output = this.outputFile(this.flags.output)
+    await this.refuseTheStoreAs('-o', output)
     const store = await this.openStore()
     const {inferDefinitions} = await import('../../core/io/infer.js')
     const result = await inferDefinitions(await store.definitions(), {
@@ -34,13 +35,13 @@ export default class FieldsInfer extends CtxCommand<typeof FieldsInfer> {
       fieldset: this.flags.fieldset,
     })
     const {fields, fieldsets} = result.definitions
-    if (this.flags.output !== undefined) {
-      await writeDefinitionsFile(this.flags.output, result.definitions)
-      if (!this.jsonEnabled()) this.log(`Wrote ${counted(fields.length, 'field')} and ${counted(fieldsets.length, 'fieldset')} the store lacks to ${this.flags.output}; review it, then \`ctx fields apply -f ${this.flags.output}\`.`)
+    if (output !== undefined) {
+      await writeDefinitionsFile(output, result.definitions)
+      if (!this.jsonEnabled()) this.log(`Wrote ${counted(fields.length, 'field')} and ${counted(fieldsets.length, 'fieldset')} the store lacks to ${output}; review it, then \`ctx fields apply -f ${output}\`.`)
     } else if (!this.jsonEnabled()) {
       process.stdout.write(definitionsFileText(result.definitions))
     }
     if (!this.jsonEnabled()) for (const warning of result.warnings) this.logToStderr(`Warning: ${warning}`)
-    return {...result, file: this.flags.output ?? null}
+    return {...result, file: output ?? null}
   }
 }
