@@ -7,6 +7,7 @@
 // keeps the manifest's order (scripts/bundle.js). Help, the plugins' own commands and anything
 // oclif does not find as one of ctx's commands take oclif's whole path, as before.
 import {readFileSync} from 'node:fs'
+import {createRequire} from 'node:module'
 import {join} from 'node:path'
 import {Config, type Interfaces} from '@oclif/core'
 import {getHelpFlagAdditions, normalizeArgv} from '@oclif/core/help'
@@ -30,7 +31,12 @@ export async function runCli(argv: string[], root: string): Promise<unknown> {
   // its first message and sends the schema check, which then runs while oclif loads the command,
   // rather than at the command's first read (a word search on PostgreSQL: 245 -> 235 ms, bench P6).
   await new Promise(setImmediate)
-  return run(argv, runsOwnCommand(argv, config) ? config : root)
+  if (runsOwnCommand(argv, config)) return run(argv, config)
+  // oclif's whole path runs the plugins, which load the installed @oclif/core rather than the
+  // bundle's: its listener on stdout is taken off too (src/ux/stdout.ts).
+  createRequire(join(root, 'package.json'))('@oclif/core')
+  watchStdout()
+  return run(argv, root)
 }
 
 /**
