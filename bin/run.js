@@ -10,14 +10,16 @@ const {loadBundle} = require('./load.js')
 // of a start (bench P1, docs/performance.md). package.json already asks for Node 20 (npm warns on install).
 process.env.OCLIF_DISABLE_ENGINE_WARNING ??= 'true'
 const root = join(__dirname, '..')
-const {closeEarlyStore, connectEarly, fail, hideSecrets, run, succeed, versionJson} = loadBundle(join(root, 'dist', 'ctx.cjs')).module.exports
+const {closeEarlyStore, connectEarly, fail, hideSecrets, run, succeed, versionJson, watchStdout} = loadBundle(join(root, 'dist', 'ctx.cjs')).module.exports
 const argv = process.argv.slice(2)
 
 // `ctx --version --json`: oclif answers --version itself, in text only.
 const {name, version} = argv.includes('--json') ? require('../package.json') : {}
 const versionText = version && versionJson(argv, `${name}/${version} ${process.platform}-${process.arch} node-${process.version}`, version)
 if (versionText) {
+  watchStdout()
   process.stdout.write(versionText)
+  succeed()
 } else {
   // A postgres:// store starts connecting now, while oclif finds and loads the command. Loading
   // gives the event loop no turn (its file reads are synchronous), so one is given here, in which

@@ -48,6 +48,7 @@ module.exports = {
   fail: (error, argv) => outcome().fail(error, argv, Object.keys(COMMANDS)),
   succeed: () => outcome().succeed(),
   versionJson: (argv, userAgent, version) => outcome().versionJson(argv, userAgent, version),
+  watchStdout: () => require('./ux/stdout.js').watchStdout(),
   connectEarly: (argv) => earlyStore().connectEarly(argv),
   hideSecrets: (argv) => require('./ux/secret-argv.js').hideSecrets(argv),
   closeEarlyStore: () => earlyStore().closeEarlyStore(),

@@ -85,7 +85,7 @@ describe('the ctx command', () => {
         const result = toFullDisk(args)
         expect([result.status, result.stderr]).toEqual([7, expect.stringMatching(/^Error: cannot write standard output: ENOSPC: .*; the output stops there\nHint: .*-o FILE.*\n$/)])
       }
-      for (const args of ['customers list', 'customers list --json', 'store info', 'help', 'customers create --first-name Nell --json']) {
+      for (const args of ['customers list', 'customers list --json', 'store info', 'help', '--version --json', 'customers create --first-name Nell --json']) {
         const result = toFullDisk(args)
         expect([result.status, result.stderr], args).toEqual([7, expect.stringMatching(/^Error: cannot write standard output: ENOSPC: .*; the command ran to its end, but what it printed is incomplete\nHint: What the command changed is changed/)])
         expect(result.stderr).not.toMatch(/\n\s+at |Node\.js v/)
