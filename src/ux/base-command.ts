@@ -263,7 +263,8 @@ export abstract class CtxCommand<T extends typeof Command = typeof Command> exte
 
   /**
    * Long output a block at a time, each followed by a newline, written as it is made. A reader
-   * that goes away (`| head`), or any failure of stdout (src/ux/stdout.ts), ends the writing.
+   * that goes away (`| head`) or any other failure of stdout is heard a few ticks later, as
+   * src/ux/stdout.ts tells; once stdout is destroyed, nothing more is written to it.
    */
   protected logBlocks(blocks: Iterable<string>): void {
     for (const block of blocks) {

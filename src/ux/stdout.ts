@@ -7,7 +7,7 @@ import {StorageError} from '../core/errors.js'
 
 let failure: NodeJS.ErrnoException | undefined
 
-/** Listens for stdout's failures in place of any listener before, once per process. */
+/** Listens for stdout's failures in place of every listener before it (oclif's). */
 export function watchStdout(): void {
   process.stdout.removeAllListeners('error')
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
