@@ -2,7 +2,7 @@
 // files beside the input, files out, Context Service export directories with the definitions they
 // need, and imports killed mid-way then finished with --upsert.
 import {execFileSync, spawn} from 'node:child_process'
-import {copyFileSync, cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync} from 'node:fs'
+import {copyFileSync, cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 import {BIN, expectRun, type Sandbox, sandbox} from '../helpers/cli.js'
@@ -111,6 +111,22 @@ describe('ctx import', () => {
         reader.kill()
       }
     }
+  })
+
+  it('writes through a symbolic link (-o latest.jsonl, -o /dev/fd/3): the file it names gets the export, the link stays', async () => {
+    await expectRun(box, ['customers', 'create', '--first-name', 'Ada'])
+    const weekly = join(box.dir, 'week-49.jsonl')
+    writeFileSync(weekly, 'last week\n')
+    const latest = join(box.dir, 'latest.jsonl')
+    symlinkSync(weekly, latest)
+    await expectRun(box, ['export', '-o', latest])
+    expect(lstatSync(latest).isSymbolicLink()).toBe(true)
+    expect(readFileSync(weekly, 'utf8')).toContain('"Ada"')
+    expect(statSync(weekly).mode & 0o777).toBe(0o600)
+    const held = join(box.dir, 'held.jsonl')
+    execFileSync('bash', ['-c', `"$NODE" "$BIN" export --format jsonl -o /dev/fd/3 3>"${held}"`], {env: {...box.env, CTX_STORE: box.storePath, NODE: process.execPath, BIN}})
+    expect(readFileSync(held, 'utf8')).toBe(readFileSync(weekly, 'utf8'))
+    expect(readdirSync(box.dir).filter((name) => name.includes('.partial-'))).toEqual([])
   })
 
   it('exits 6 with the summary on stdout under --json', async () => {

@@ -2,7 +2,7 @@
 // export` and `fields infer` files) goes through writeCustomerFile: 0600, and written whole or not
 // at all. A place that cannot take it is exit 7 naming the file, never an unexpected failure.
 import {createWriteStream} from 'node:fs'
-import {chmod, mkdir, rename, rm, stat} from 'node:fs/promises'
+import {chmod, mkdir, realpath, rename, rm, stat} from 'node:fs/promises'
 import type {Writable} from 'node:stream'
 import {finished} from 'node:stream/promises'
 import {isCtxError, StorageError} from '../errors.js'
@@ -18,18 +18,21 @@ export async function writeCustomerFile<T>(path: string, write: (out: Writable) 
   // over, it became a file of customer data in its place, and as root /dev/null was replaced so; its
   // mode is not ctx's to change either.
   if (existing && !existing.isFile() && !existing.isDirectory()) return writeWhole(createWriteStream(path, {encoding: 'utf8'}), path, write)
-  const partial = `${path}.partial-${process.pid}`
+  // A symbolic link (`latest.jsonl` naming this week's file, /dev/fd/3) is written through: the file
+  // it names is replaced and the link stays, where renaming over it replaced the link with a file.
+  const target = existing ? await realpath(path) : path
+  const partial = `${target}.partial-${process.pid}`
   try {
     // 0600: an export holds customer data in clear text (the store's values, opened with its key).
     const written = await writeWhole(createWriteStream(partial, {encoding: 'utf8', mode: 0o600}), path, write)
     if (!keep(written)) {
       await rm(partial, {force: true})
-      await rm(path, {force: true})
+      await rm(target, {force: true})
       return written
     }
     // Explicitly, not only at creation: a umask could take bits away, never add them; chmod is exact.
     await chmod(partial, 0o600)
-    await rename(partial, path)
+    await rename(partial, target)
     return written
   } catch (error) {
     // The partial file may never have been made (its directory is missing, or is a file): nothing to remove then.
