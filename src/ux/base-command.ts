@@ -101,6 +101,7 @@ export abstract class CtxCommand<T extends typeof Command = typeof Command> exte
    * summary line mixes into what it writes, nor a temporary file replaces the one stdout holds open.
    */
   protected outputFile(path: string | undefined): string | undefined {
+    if (path === '') throw new UsageError('-o names no file', {hint: 'Give -o FILE, or -o - for stdout.'})
     if (path === undefined || path === '-') return undefined
     try {
       const [named, stdout] = [statSync(path), fstatSync(1)]

@@ -371,6 +371,7 @@ describe('ctx export', () => {
     expect(readFileSync(file, 'utf8')).toBe(whole)
     expect(shell('"$NODE" "$BIN" fields export -o - | cat')).toBe((await expectRun(box, ['fields', 'export'])).stdout)
     await expectRun(box, ['export', '-o', '-', '--json'], 2)
+    for (const args of [['export'], ['fields', 'export']]) expect((await expectRun(box, [...args, '-o', '', '--json'], 2)).json.error.message).toBe('-o names no file')
   })
 
   it('refuses CSV without --type, and --json without -o (exit 2)', async () => {
