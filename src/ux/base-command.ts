@@ -101,7 +101,7 @@ export abstract class CtxCommand<T extends typeof Command = typeof Command> exte
    * summary line mixes into what it writes, nor a temporary file replaces the one stdout holds open.
    */
   protected outputFile(path: string | undefined): string | undefined {
-    if (path === '') throw new UsageError('-o names no file', {hint: 'Give -o FILE, or -o - for stdout.'})
+    refuseNoName('-o', path)
     if (path === undefined || path === '-') return undefined
     try {
       const [named, stdout] = [statSync(path), fstatSync(1)]
@@ -117,6 +117,7 @@ export abstract class CtxCommand<T extends typeof Command = typeof Command> exte
    * or the only key that opens its encrypted values.
    */
   protected async refuseTheStoreAs(flag: string, path: string | undefined): Promise<void> {
+    refuseNoName(flag, path)
     if (path === undefined) return
     const [{parseStoreUrl}, {keyFileLocation}, {stat}] = await Promise.all([import('../core/storage/open.js'), import('../core/crypto/key-file.js'), import('node:fs/promises')])
     const address = parseStoreUrl(this.storeUrl)
@@ -315,6 +316,11 @@ export abstract class CtxCommand<T extends typeof Command = typeof Command> exte
     await this.openedStore?.close().catch(() => undefined)
     await super.finally(error)
   }
+}
+
+/** A flag naming a file to write, given an empty name: a usage error, not a failure to write "". */
+function refuseNoName(flag: string, path: string | undefined): void {
+  if (path === '') throw new UsageError(`${flag} names no file`, {hint: `Give ${flag} FILE${flag === '-o' ? ', or -o - for stdout' : ''}.`})
 }
 
 export function operatorName(): string {

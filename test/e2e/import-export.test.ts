@@ -134,6 +134,12 @@ describe('ctx import', () => {
     expect(json).toMatchObject({created: 2, rejected: 2, rejectsFile: join(box.dir, 'bad.csv')})
   })
 
+  it('refuses --rejects naming no file (exit 2) before storing any row', async () => {
+    const result = await expectRun(box, ['import', copy('ragged.csv'), '--type', 'customer', '--rejects', '', '--json'], 2)
+    expect(result.json.error.message).toBe('--rejects names no file')
+    expect(existsSync(box.storePath)).toBe(false)
+  })
+
   it('refuses a rejects file it could not write (exit 7) before storing any row', async () => {
     // Rejects are written once their rows committed: found out then, the good rows were stored under an exit 7.
     mkdirSync(join(box.dir, 'a-directory'))
