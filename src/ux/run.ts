@@ -17,11 +17,16 @@ import {watchStdout} from './stdout.js'
 /** Marks the package.json of a run without the plugins: Plugin.load then leaves the commands in the manifest's order (scripts/bundle.js). */
 export const MANIFEST_ORDER = Symbol.for('ctx.manifestOrder')
 
+/**
+ * A write past the process's file size limit (ulimit -f) fails with EFBIG, reported as any write
+ * that fails is (exit 7, naming the file). Without a listener of ctx's own, signal-exit (which the
+ * file store's lock and temporary files use) raises SIGXFSZ again and the process dies mid-write.
+ */
+function ignoreFileSizeSignal(): void {}
+
 export async function runCli(argv: string[], root: string): Promise<unknown> {
-  // A write past the process's file size limit (ulimit -f) fails with EFBIG, reported as any write
-  // that fails is (exit 7, naming the file). Without a listener of ctx's own, signal-exit (which the
-  // file store's lock and temporary files use) raises SIGXFSZ again and the process dies mid-write.
-  process.on('SIGXFSZ', () => undefined)
+  // Once per process: the build's warm-up runs many commands in one (scripts/code-cache.js).
+  if (!process.listeners('SIGXFSZ').includes(ignoreFileSizeSignal)) process.on('SIGXFSZ', ignoreFileSizeSignal)
   watchStdout()
   const pjson = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as Interfaces.PJSON
   const {plugins: _plugins, ...oclif} = pjson.oclif
