@@ -1,8 +1,8 @@
 // What became of standard output. @oclif/core, when it loads, listens for stdout's errors and throws
 // any but EPIPE from the listener: an uncaught exception, so `ctx export > file` on a full disk ended
 // with exit 1, a stack trace and a line of the bundle. ctx listens in its place: a reader that went
-// away (`ctx export | head`) has all it wanted; any other failure is exit 7 (DESIGN §5), reported
-// once the command has ended (src/ux/outcome.ts), or at once by a command that streams its output.
+// away (`ctx export | head`) has all it wanted; any other failure is exit 7 (README, "Scripting"),
+// reported once the command has ended (src/ux/outcome.ts), or at once by a command that streams.
 import {StorageError} from '../core/errors.js'
 
 let failure: NodeJS.ErrnoException | undefined
